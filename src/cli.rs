@@ -1,0 +1,108 @@
+//! Command-line types (clap derive) and nothing else: their doc comments are the --help text.
+//! `config.rs` turns them into a plain `Config`; no other module sees them.
+
+use clap::{Args, Parser, Subcommand};
+
+/// Find the evidence of one customer failure across many services' logs.
+///
+/// Reads files, directories, globs, .gz/.zst and stdin (`-`); detects each source's format;
+/// follows a request across services by its ids.
+///
+/// Exit codes: 0 found something, 1 found nothing, 2 an input was skipped or an error occurred.
+#[derive(Parser, Debug)]
+#[command(name = "casefile", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Inventory: each source's dialect, lines, events, time range and levels; skipped inputs.
+    Scan {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// All events, merged in time order, over [--since, --until).
+    Events {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        filter: Filter,
+    },
+    /// Every event of one request across services, following its ids transitively.
+    Trace {
+        /// The id to start from (request, trace, job id...). Matched as a whole token.
+        id: String,
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        trace: TraceArgs,
+    },
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// Files, directories (recursive), globs, or `-` for stdin. Default: `-` when stdin is
+    /// piped, else the current directory.
+    pub paths: Vec<String>,
+    /// Print JSON (JSON Lines for events) instead of the human view.
+    #[arg(long)]
+    pub json: bool,
+    /// Time zone of timestamps written without an offset (default UTC), e.g. Europe/Paris.
+    #[arg(long, value_name = "TZ")]
+    pub tz: Option<String>,
+    /// Year of timestamps written without one (RFC 3164 syslog); default: the file's mtime year.
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// Config file (dialects, correlation keys). Default: $XDG_CONFIG_HOME/casefile/casefile.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j')]
+    pub threads: Option<usize>,
+    /// Longest line kept whole, in bytes; longer lines are cut (with a warning).
+    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    pub max_line: usize,
+    /// Never show a progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct Filter {
+    /// Start of the range, inclusive: RFC 3339 (`2026-11-28T22:00:00Z`) or relative (`-15m`).
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
+    pub since: Option<String>,
+    /// End of the range, exclusive: RFC 3339 or relative (`-5m`, `now`).
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
+    pub until: Option<String>,
+    /// Only events at this level or above: trace, debug, info, warn, error, fatal.
+    #[arg(long, value_name = "L")]
+    pub level: Option<String>,
+    /// Only events of this service (repeatable).
+    #[arg(long, value_name = "S")]
+    pub service: Vec<String>,
+    /// Only events whose raw text matches this regular expression.
+    #[arg(long, value_name = "RE")]
+    pub grep: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TraceArgs {
+    /// More ids to start from (repeatable).
+    #[arg(long = "id", value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Add what the services involved logged within DUR of the request (`30s`, `2m`).
+    #[arg(long, value_name = "DUR")]
+    pub window: Option<String>,
+    /// Also follow ids written under this key (e.g. order_id). Repeatable.
+    #[arg(long, value_name = "KEY")]
+    pub follow: Vec<String>,
+    /// Do not follow ids written under this key (e.g. job_id). Repeatable.
+    #[arg(long = "no-follow", value_name = "KEY")]
+    pub no_follow: Vec<String>,
+    /// How many hops of ids to follow.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub max_depth: u32,
+}

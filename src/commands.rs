@@ -1,0 +1,546 @@
+//! Runs each command over the library: read -> parse -> correlate -> print, and decides the exit
+//! code (0 found, 1 nothing found, 2 something was skipped or failed).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+
+use serde_json::json;
+
+use crate::config::{CommandConfig, Config, EventFilter, TraceConfig};
+use crate::correlate::{self, sort_timeline, TraceQuery, TracedEvent};
+use crate::model::{Event, Level, Timestamp};
+use crate::parse::Parser;
+use crate::report::json::traced_line;
+use crate::report::terminal::{pad, sanitize, timeline_row, Style};
+use crate::source::{expand_inputs, read_sources, Input, Problem, RawEvent, SourceReport, Visitor};
+
+/// Exit codes, as grep's.
+pub const EXIT_FOUND: i32 = 0;
+pub const EXIT_NOTHING: i32 = 1;
+pub const EXIT_TROUBLE: i32 = 2;
+
+pub fn run(mut cfg: Config) -> i32 {
+    if let Some(n) = cfg.threads {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    let (inputs, mut problems) = expand_inputs(&cfg.paths);
+    let progress = Progress::start(cfg.progress);
+    cfg.read.progress = progress.counter();
+    let out = io::stdout();
+    let mut out = io::BufWriter::new(out.lock());
+    let style = Style::detect(cfg.stdout_tty);
+    let result = match &cfg.command {
+        CommandConfig::Scan => scan(&cfg, &inputs, &mut problems, &mut out, &style, &progress),
+        CommandConfig::Events(f) => events(&cfg, f, &inputs, &mut problems, &mut out, &style),
+        CommandConfig::Trace(t) => trace(&cfg, t, &inputs, &mut problems, &mut out, &style),
+    };
+    progress.finish();
+    let found = match result.and_then(|f| out.flush().map(|_| f)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return EXIT_FOUND,
+        Err(e) => {
+            eprintln!("casefile: error: writing output: {e}");
+            return EXIT_TROUBLE;
+        }
+    };
+    report_problems(&problems);
+    if problems.iter().any(|p| p.skipped) {
+        EXIT_TROUBLE
+    } else if found {
+        EXIT_FOUND
+    } else {
+        EXIT_NOTHING
+    }
+}
+
+fn report_problems(problems: &[Problem]) {
+    let skipped = problems.iter().filter(|p| p.skipped).count();
+    for p in problems {
+        let kind = if p.skipped { "skipped" } else { "warning" };
+        eprintln!("casefile: {kind}: {}", sanitize(&p.to_string()));
+    }
+    if skipped > 0 {
+        eprintln!(
+            "casefile: {skipped} input problem(s) lost data (see above); the rest was read. \
+             Exit code 2."
+        );
+    }
+}
+
+fn collect_problems(reports: &[SourceReport], problems: &mut Vec<Problem>) {
+    for r in reports {
+        problems.extend(r.problems.iter().cloned());
+    }
+}
+
+/// A spinner with bytes read, on stderr, only on a terminal.
+struct Progress {
+    counter: Option<Arc<AtomicU64>>,
+    stop: Arc<AtomicBool>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(enabled: bool) -> Progress {
+        let stop = Arc::new(AtomicBool::new(false));
+        if !enabled {
+            return Progress {
+                counter: None,
+                stop,
+                handle: None,
+            };
+        }
+        let counter = Arc::new(AtomicU64::new(0));
+        let (c, s) = (counter.clone(), stop.clone());
+        let handle = std::thread::spawn(move || {
+            // Only show it when the run takes a while.
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            if s.load(Ordering::Relaxed) {
+                return;
+            }
+            let pb = indicatif::ProgressBar::new_spinner();
+            pb.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} reading {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            while !s.load(Ordering::Relaxed) {
+                pb.set_message(indicatif::HumanBytes(c.load(Ordering::Relaxed)).to_string());
+                pb.tick();
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            pb.finish_and_clear();
+        });
+        Progress {
+            counter: Some(counter),
+            stop,
+            handle: Some(handle),
+        }
+    }
+    fn counter(&self) -> Option<Arc<AtomicU64>> {
+        self.counter.clone()
+    }
+    fn finish(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// scan
+
+#[derive(Default, Clone)]
+struct ScanAcc {
+    events: u64,
+    levels: [u64; 6],
+    no_level: u64,
+    first: Option<Timestamp>,
+    last: Option<Timestamp>,
+    no_ts: u64,
+    multiline: u64,
+    dialects: BTreeMap<String, u64>,
+    services: BTreeMap<String, u64>,
+}
+
+impl ScanAcc {
+    fn merge(&mut self, o: &ScanAcc) {
+        self.events += o.events;
+        for i in 0..6 {
+            self.levels[i] += o.levels[i];
+        }
+        self.no_level += o.no_level;
+        self.first = match (self.first, o.first) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last = match (self.last, o.last) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        self.no_ts += o.no_ts;
+        self.multiline += o.multiline;
+        for (k, v) in &o.dialects {
+            *self.dialects.entry(k.clone()).or_default() += v;
+        }
+        for (k, v) in &o.services {
+            *self.services.entry(k.clone()).or_default() += v;
+        }
+    }
+}
+
+struct ScanVisitor<'a> {
+    parser: &'a Parser,
+}
+
+impl Visitor for ScanVisitor<'_> {
+    type Acc = ScanAcc;
+    fn new_acc(&self) -> ScanAcc {
+        ScanAcc::default()
+    }
+    fn visit(&self, acc: &mut ScanAcc, ev: RawEvent<'_>) {
+        let e = ev.to_event(self.parser);
+        acc.events += 1;
+        match e.level {
+            Some(l) => acc.levels[l as usize] += 1,
+            None => acc.no_level += 1,
+        }
+        match e.ts {
+            Some(t) => {
+                acc.first = Some(acc.first.map_or(t, |f| f.min(t)));
+                acc.last = Some(acc.last.map_or(t, |f| f.max(t)));
+            }
+            None => acc.no_ts += 1,
+        }
+        if e.raw.contains('\n') {
+            acc.multiline += 1;
+        }
+        *acc.dialects.entry(e.dialect.to_string()).or_default() += 1;
+        if let Some(s) = e.service {
+            *acc.services.entry(s).or_default() += 1;
+        }
+    }
+    fn rebase(&self, _: &mut ScanAcc, _: u64) {}
+}
+
+fn scan(
+    cfg: &Config,
+    inputs: &[Input],
+    problems: &mut Vec<Problem>,
+    out: &mut dyn Write,
+    style: &Style,
+    _progress: &Progress,
+) -> io::Result<bool> {
+    let v = ScanVisitor {
+        parser: &cfg.parser,
+    };
+    let (accs, reports) = read_sources(inputs, &cfg.parser, &cfg.read, &v);
+    let mut per: Vec<ScanAcc> = vec![ScanAcc::default(); reports.len()];
+    for (i, a) in &accs {
+        per[*i].merge(a);
+    }
+    collect_problems(&reports, problems);
+    let mut total = ScanAcc::default();
+    for a in &per {
+        total.merge(a);
+    }
+    if cfg.json {
+        let sources: Vec<_> = reports
+            .iter()
+            .zip(&per)
+            .map(|(r, a)| {
+                json!({
+                    "source": r.source,
+                    "read": r.read,
+                    "dialect": r.dialect,
+                    "compression": r.compression,
+                    "bytes": r.bytes,
+                    "lines": r.lines,
+                    "events": a.events,
+                    "multiline_events": a.multiline,
+                    "first": a.first.map(|t| t.to_rfc3339()),
+                    "last": a.last.map(|t| t.to_rfc3339()),
+                    "without_timestamp": a.no_ts,
+                    "levels": levels_json(a),
+                    "services": a.services,
+                    "problems": r.problems,
+                })
+            })
+            .collect();
+        let doc = json!({
+            "sources": sources,
+            "total": {
+                "sources": reports.len(),
+                "events": total.events,
+                "first": total.first.map(|t| t.to_rfc3339()),
+                "last": total.last.map(|t| t.to_rfc3339()),
+                "levels": levels_json(&total),
+            },
+            "problems": problems,
+            "skipped": problems.iter().filter(|p| p.skipped).count(),
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    } else {
+        let w = reports
+            .iter()
+            .map(|r| r.source.chars().count())
+            .max()
+            .unwrap_or(6)
+            .clamp(6, 60);
+        writeln!(
+            out,
+            "{}",
+            style.bold(&format!(
+                "{} {} {:>9} {:>9}  {:<49}  levels",
+                pad("source", w),
+                pad("dialect", 12),
+                "lines",
+                "events",
+                "time range (UTC)"
+            ))
+        )?;
+        for (r, a) in reports.iter().zip(&per) {
+            let dialect = match (&r.dialect, r.compression) {
+                (Some(d), Some(c)) => format!("{d}+{c}"),
+                (Some(d), None) => d.clone(),
+                (None, _) if !r.read => "SKIPPED".into(),
+                (None, _) => "unknown".into(),
+            };
+            writeln!(
+                out,
+                "{} {} {:>9} {:>9}  {:<49}  {}",
+                pad(&sanitize(&r.source), w),
+                pad(&dialect, 12),
+                r.lines,
+                a.events,
+                range_text(a),
+                levels_text(a, style)
+            )?;
+        }
+        writeln!(
+            out,
+            "{} {} {:>9} {:>9}  {:<49}  {}",
+            pad("total", w),
+            pad(&format!("{} sources", reports.len()), 12),
+            reports.iter().map(|r| r.lines).sum::<u64>(),
+            total.events,
+            range_text(&total),
+            levels_text(&total, style)
+        )?;
+        let skipped: Vec<&Problem> = problems.iter().filter(|p| p.skipped).collect();
+        if !skipped.is_empty() {
+            writeln!(out, "\n{} skipped or damaged input(s):", skipped.len())?;
+            for p in skipped {
+                writeln!(out, "  {}", sanitize(&p.to_string()))?;
+            }
+        }
+    }
+    Ok(reports.iter().any(|r| r.read))
+}
+
+fn levels_json(a: &ScanAcc) -> serde_json::Value {
+    let mut m = serde_json::Map::new();
+    for l in Level::ALL {
+        if a.levels[l as usize] > 0 {
+            m.insert(l.as_str().into(), json!(a.levels[l as usize]));
+        }
+    }
+    if a.no_level > 0 {
+        m.insert("none".into(), json!(a.no_level));
+    }
+    serde_json::Value::Object(m)
+}
+
+fn range_text(a: &ScanAcc) -> String {
+    match (a.first, a.last) {
+        (Some(f), Some(l)) => format!("{} .. {}", f.to_rfc3339(), l.to_rfc3339()),
+        _ => "-".into(),
+    }
+}
+
+fn levels_text(a: &ScanAcc, style: &Style) -> String {
+    let mut parts = Vec::new();
+    for l in Level::ALL.iter().rev() {
+        let n = a.levels[*l as usize];
+        if n > 0 {
+            parts.push(style.level(Some(*l), &format!("{}={n}", l.as_str())));
+        }
+    }
+    parts.join(" ")
+}
+
+// ---------------------------------------------------------------------------------------------
+// events
+
+struct EventsVisitor<'a> {
+    parser: &'a Parser,
+    filter: &'a EventFilter,
+}
+
+impl Visitor for EventsVisitor<'_> {
+    type Acc = Vec<Event>;
+    fn new_acc(&self) -> Vec<Event> {
+        Vec::new()
+    }
+    fn visit(&self, acc: &mut Vec<Event>, ev: RawEvent<'_>) {
+        let f = self.filter;
+        if let Some(re) = &f.grep {
+            if !re.is_match(ev.bytes) {
+                return;
+            }
+        }
+        let e = ev.to_event(self.parser);
+        if f.since.is_some() || f.until.is_some() {
+            let Some(ts) = e.ts else { return };
+            if f.since.is_some_and(|s| ts < s) || f.until.is_some_and(|u| ts >= u) {
+                return;
+            }
+        }
+        if let Some(min) = f.level {
+            if e.level.is_none_or(|l| l < min) {
+                return;
+            }
+        }
+        if !f.services.is_empty()
+            && !e
+                .service
+                .as_ref()
+                .is_some_and(|s| f.services.iter().any(|x| x == s))
+        {
+            return;
+        }
+        acc.push(e);
+    }
+    fn rebase(&self, acc: &mut Vec<Event>, base: u64) {
+        for e in acc {
+            e.line += base;
+        }
+    }
+}
+
+fn events(
+    cfg: &Config,
+    f: &EventFilter,
+    inputs: &[Input],
+    problems: &mut Vec<Problem>,
+    out: &mut dyn Write,
+    style: &Style,
+) -> io::Result<bool> {
+    let v = EventsVisitor {
+        parser: &cfg.parser,
+        filter: f,
+    };
+    let (accs, reports) = read_sources(inputs, &cfg.parser, &cfg.read, &v);
+    collect_problems(&reports, problems);
+    let mut evs: Vec<TracedEvent> = accs
+        .into_iter()
+        .flat_map(|(i, a)| {
+            a.into_iter().map(move |event| TracedEvent {
+                event,
+                via: None,
+                context: false,
+                input: i,
+            })
+        })
+        .collect();
+    sort_timeline(&mut evs);
+    print_timeline(cfg, &evs, out, style)?;
+    Ok(!evs.is_empty())
+}
+
+fn print_timeline(
+    cfg: &Config,
+    evs: &[TracedEvent],
+    out: &mut dyn Write,
+    style: &Style,
+) -> io::Result<()> {
+    if cfg.json {
+        for t in evs {
+            writeln!(out, "{}", traced_line(t))?;
+        }
+        return Ok(());
+    }
+    let w = evs
+        .iter()
+        .map(|t| t.event.service.as_deref().unwrap_or("-").chars().count())
+        .max()
+        .unwrap_or(1)
+        .clamp(1, 24);
+    for t in evs {
+        let marker = if t.context { "· " } else { "  " };
+        writeln!(out, "{}", timeline_row(&t.event, w, marker, style))?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// trace
+
+fn trace(
+    cfg: &Config,
+    t: &TraceConfig,
+    inputs: &[Input],
+    problems: &mut Vec<Problem>,
+    out: &mut dyn Write,
+    style: &Style,
+) -> io::Result<bool> {
+    let q = TraceQuery {
+        seeds: t.ids.clone(),
+        max_depth: t.max_depth,
+        window_ns: t.window_ns,
+    };
+    let res = correlate::trace(inputs, &cfg.parser, &cfg.read, &q);
+    collect_problems(&res.reports, problems);
+    print_timeline(cfg, &res.events, out, style)?;
+    trace_summary(&res);
+    Ok(res.events.iter().any(|e| !e.context))
+}
+
+fn trace_summary(res: &correlate::TraceResult) {
+    let matched: Vec<&TracedEvent> = res.events.iter().filter(|e| !e.context).collect();
+    let context = res.events.len() - matched.len();
+    let mut per_service: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &res.events {
+        *per_service
+            .entry(e.event.service.as_deref().unwrap_or("-"))
+            .or_default() += 1;
+    }
+    let span = matched.iter().filter_map(|e| e.event.ts).fold(
+        None,
+        |acc: Option<(Timestamp, Timestamp)>, t| match acc {
+            None => Some((t, t)),
+            Some((a, b)) => Some((a.min(t), b.max(t))),
+        },
+    );
+    let mut err = io::stderr().lock();
+    let _ = writeln!(
+        err,
+        "casefile: trace: {} event(s){} in {} service(s), {} id(s) followed in {} round(s)",
+        matched.len(),
+        if context > 0 {
+            format!(" (+{context} context)")
+        } else {
+            String::new()
+        },
+        per_service.len(),
+        res.followed.len(),
+        res.rounds
+    );
+    if let Some((a, b)) = span {
+        let secs = (b.0 - a.0) as f64 / 1e9;
+        let _ = writeln!(err, "  span: {a} .. {b} ({secs:.3}s)");
+    }
+    let services: BTreeSet<String> = per_service
+        .iter()
+        .map(|(s, n)| format!("{} {n}", sanitize(s)))
+        .collect();
+    let _ = writeln!(
+        err,
+        "  per service: {}",
+        services.into_iter().collect::<Vec<_>>().join(", ")
+    );
+    for f in &res.followed {
+        let _ = match (&f.key, &f.found_in) {
+            (Some(k), Some(w)) => writeln!(
+                err,
+                "  id {} ({}, hop {}, first in {})",
+                sanitize(&f.id),
+                sanitize(k),
+                f.hop,
+                sanitize(w)
+            ),
+            _ => writeln!(err, "  id {} (given)", sanitize(&f.id)),
+        };
+    }
+    if !res.not_followed.is_empty() {
+        let _ = writeln!(
+            err,
+            "  {} id(s) beyond --max-depth not followed (raise --max-depth to follow them)",
+            res.not_followed.len()
+        );
+    }
+}

@@ -1,0 +1,397 @@
+//! Command-line arguments + the config file -> a plain, validated [`Config`]. The only module
+//! that knows clap; every setting is checked here, once, with a message that says the fix.
+//!
+//! Config file (`--config FILE`, else `$XDG_CONFIG_HOME/casefile/casefile.toml`, else
+//! `~/.config/casefile/casefile.toml`; absent is fine):
+//!
+//! ```toml
+//! [time]
+//! tz = "Europe/Paris"          # zone of naive timestamps
+//!
+//! [correlation]
+//! follow = ["order_id"]        # also follow these keys
+//! no_follow = ["job_id"]       # never follow these
+//! population = ["tenant_slug"] # record these as ids, never follow
+//!
+//! [[dialect]]                  # same keys as src/parse/dialects.toml
+//! name = "myapp"
+//! kind = "regex"
+//! regex = '^(?P<ts>\S+) (?P<level>\w+) (?P<message>.*)$'
+//! ```
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::cli::{Cli, Command, Common, Filter, TraceArgs};
+use crate::model::{Level, Timestamp};
+use crate::parse::fields::{normalize_key, IdKeys};
+use crate::parse::{DialectSpec, Parser, TimeContext};
+use crate::source::ReadOptions;
+
+/// A configuration error: what is wrong and how to fix it.
+#[derive(Debug)]
+pub struct ConfigError(pub String);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    dialect: Vec<DialectSpec>,
+    #[serde(default)]
+    correlation: CorrelationConfig,
+    #[serde(default)]
+    time: TimeConfig,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct CorrelationConfig {
+    #[serde(default)]
+    follow: Vec<String>,
+    #[serde(default)]
+    no_follow: Vec<String>,
+    #[serde(default)]
+    population: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TimeConfig {
+    tz: Option<String>,
+}
+
+/// Everything a command needs, validated.
+pub struct Config {
+    pub command: CommandConfig,
+    pub paths: Vec<String>,
+    pub json: bool,
+    pub parser: Parser,
+    pub read: ReadOptions,
+    pub threads: Option<usize>,
+    pub progress: bool,
+    pub stdout_tty: bool,
+    /// The command line as run, for the record.
+    pub argv: Vec<String>,
+}
+
+pub enum CommandConfig {
+    Scan,
+    Events(EventFilter),
+    Trace(TraceConfig),
+}
+
+#[derive(Debug, Default)]
+pub struct EventFilter {
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    pub level: Option<Level>,
+    pub services: Vec<String>,
+    pub grep: Option<regex::bytes::Regex>,
+}
+
+pub struct TraceConfig {
+    pub ids: Vec<String>,
+    pub window_ns: Option<i64>,
+    pub max_depth: u32,
+}
+
+impl Config {
+    pub fn from_cli(cli: Cli, argv: Vec<String>) -> Result<Config, ConfigError> {
+        let (common, command, follow) = match cli.command {
+            Command::Scan { common } => (common, CommandConfig::Scan, None),
+            Command::Events { common, filter } => {
+                let f = event_filter(&filter, &common)?;
+                (common, CommandConfig::Events(f), None)
+            }
+            Command::Trace { id, common, trace } => {
+                let t = trace_config(&id, &trace)?;
+                (common, CommandConfig::Trace(t), Some(trace))
+            }
+        };
+        let file = load_file(common.config.as_deref())?;
+        let tz_name = common.tz.clone().or(file.time.tz.clone());
+        let tz = match tz_name {
+            Some(name) => Some(parse_tz(&name)?),
+            None => None,
+        };
+        let mut ids = IdKeys::default();
+        for p in &file.correlation.population {
+            let n = normalize_key(p);
+            ids.follow.remove(&n);
+            ids.population.insert(n);
+        }
+        ids.adjust(&file.correlation.follow, &file.correlation.no_follow);
+        if let Some(t) = &follow {
+            ids.adjust(&t.follow, &t.no_follow);
+        }
+        let parser = Parser::new(&file.dialect, ids).map_err(|e| {
+            ConfigError(format!(
+                "in the config file's [[dialect]] tables: {e}. See README, \"Dialects\", for \
+                 the keys a dialect takes"
+            ))
+        })?;
+        if common.max_line < 1024 {
+            return Err(ConfigError(format!(
+                "--max-line {} is too small; use at least 1024 (bytes)",
+                common.max_line
+            )));
+        }
+        if common.threads == Some(0) {
+            return Err(ConfigError(
+                "--threads 0 makes no sense; leave it out to use all cores".into(),
+            ));
+        }
+        let stdin_piped = !std::io::stdin().is_terminal();
+        let paths = if common.paths.is_empty() {
+            vec![if stdin_piped { "-".into() } else { ".".into() }]
+        } else {
+            common.paths.clone()
+        };
+        Ok(Config {
+            command,
+            paths,
+            json: common.json,
+            parser,
+            read: ReadOptions {
+                max_line: common.max_line,
+                year: common.year,
+                tz,
+                ..ReadOptions::default()
+            },
+            threads: common.threads,
+            progress: !common.no_progress && std::io::stderr().is_terminal(),
+            stdout_tty: std::io::stdout().is_terminal(),
+            argv,
+        })
+    }
+}
+
+fn config_path(explicit: Option<&str>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return Some(PathBuf::from(p));
+    }
+    let base = std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    let p = base.join("casefile").join("casefile.toml");
+    p.exists().then_some(p)
+}
+
+fn load_file(explicit: Option<&str>) -> Result<FileConfig, ConfigError> {
+    let Some(path) = config_path(explicit) else {
+        return Ok(FileConfig::default());
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        ConfigError(format!(
+            "cannot read config file {}: {e}; check the path given to --config",
+            path.display()
+        ))
+    })?;
+    toml::from_str(&text)
+        .map_err(|e| ConfigError(format!("config file {} is not valid: {e}", path.display())))
+}
+
+fn parse_tz(name: &str) -> Result<jiff::tz::TimeZone, ConfigError> {
+    if name.eq_ignore_ascii_case("utc") || name == "Z" {
+        return Ok(jiff::tz::TimeZone::UTC);
+    }
+    jiff::tz::TimeZone::get(name).map_err(|e| {
+        ConfigError(format!(
+            "unknown time zone '{name}' ({e}); use an IANA name such as Europe/Paris or \
+             America/New_York (see /usr/share/zoneinfo), or UTC"
+        ))
+    })
+}
+
+/// `30s`, `2m`, `1h30m`, `500ms`, `1d` -> nanoseconds.
+pub fn parse_duration(s: &str) -> Option<i64> {
+    let s = s.trim();
+    if s.is_empty() {
+        return None;
+    }
+    let mut total: i64 = 0;
+    let mut num = String::new();
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() || c == b'.' {
+            num.push(c as char);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphabetic() {
+            i += 1;
+        }
+        let unit = &s[start..i];
+        let n: f64 = num.parse().ok()?;
+        num.clear();
+        let mult: f64 = match unit {
+            "ns" => 1.0,
+            "us" | "µs" => 1e3,
+            "ms" => 1e6,
+            "s" | "sec" => 1e9,
+            "m" | "min" => 60e9,
+            "h" => 3600e9,
+            "d" => 86_400e9,
+            "w" => 7.0 * 86_400e9,
+            _ => return None,
+        };
+        total = total.checked_add((n * mult) as i64)?;
+    }
+    if !num.is_empty() {
+        return None; // a bare number: unit missing
+    }
+    Some(total)
+}
+
+/// RFC 3339 (naive is read in `tz`), `now`, or relative to now: `-15m`, `-2h`.
+pub fn parse_time(s: &str, now: Timestamp, tctx: &TimeContext) -> Option<Timestamp> {
+    let t = s.trim();
+    if t == "now" {
+        return Some(now);
+    }
+    if let Some(rel) = t.strip_prefix('-') {
+        if let Some(d) = parse_duration(rel) {
+            return Some(Timestamp(now.0 - d));
+        }
+    }
+    tctx.parse(t)
+}
+
+fn now() -> Timestamp {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    Timestamp(d.as_nanos() as i64)
+}
+
+fn event_filter(f: &Filter, common: &Common) -> Result<EventFilter, ConfigError> {
+    let tz = match &common.tz {
+        Some(n) => Some(parse_tz(n)?),
+        None => None,
+    };
+    let tctx = TimeContext {
+        tz,
+        year_hint: 1970,
+        reference: None,
+    };
+    let now = now();
+    let time = |flag: &str, v: &Option<String>| -> Result<Option<Timestamp>, ConfigError> {
+        match v {
+            None => Ok(None),
+            Some(s) => parse_time(s, now, &tctx).map(Some).ok_or_else(|| {
+                ConfigError(format!(
+                    "{flag} '{s}' is not a time; use RFC 3339 (2026-11-28T22:00:00Z, \
+                     2026-11-28 23:00:00+01:00) or a relative time (-15m, -2h, now)"
+                ))
+            }),
+        }
+    };
+    let since = time("--since", &f.since)?;
+    let until = time("--until", &f.until)?;
+    if let (Some(a), Some(b)) = (since, until) {
+        if a >= b {
+            return Err(ConfigError(format!(
+                "--since {} is not before --until {}; the range is [since, until)",
+                a, b
+            )));
+        }
+    }
+    let level = match &f.level {
+        None => None,
+        Some(l) => Some(Level::parse(l).ok_or_else(|| {
+            ConfigError(format!(
+                "--level '{l}' is not a level; use one of trace, debug, info, warn, error, fatal"
+            ))
+        })?),
+    };
+    let grep = match &f.grep {
+        None => None,
+        Some(re) => Some(regex::bytes::Regex::new(re).map_err(|e| {
+            ConfigError(format!(
+                "--grep is not a valid regular expression: {e}. Escape special characters \
+                 with \\ (e.g. 'order\\.placed')"
+            ))
+        })?),
+    };
+    Ok(EventFilter {
+        since,
+        until,
+        level,
+        services: f.service.clone(),
+        grep,
+    })
+}
+
+fn trace_config(id: &str, t: &TraceArgs) -> Result<TraceConfig, ConfigError> {
+    let mut ids = vec![id.to_string()];
+    ids.extend(t.ids.iter().cloned());
+    for i in &ids {
+        if i.trim().is_empty() || i.chars().any(char::is_whitespace) {
+            return Err(ConfigError(format!(
+                "the id '{i}' is empty or has spaces; ids are matched as whole tokens, give \
+                 each one on its own (--id ID for more)"
+            )));
+        }
+    }
+    let window_ns = match &t.window {
+        None => None,
+        Some(w) => Some(parse_duration(w).ok_or_else(|| {
+            ConfigError(format!(
+                "--window '{w}' is not a duration; use e.g. 30s, 2m, 1h, 500ms"
+            ))
+        })?),
+    };
+    if t.max_depth > 32 {
+        return Err(ConfigError(format!(
+            "--max-depth {} is too deep; at most 32 (the default, 4, reaches request -> trace \
+             -> job -> ...)",
+            t.max_depth
+        )));
+    }
+    Ok(TraceConfig {
+        ids,
+        window_ns,
+        max_depth: t.max_depth,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30s"), Some(30_000_000_000));
+        assert_eq!(parse_duration("2m"), Some(120_000_000_000));
+        assert_eq!(parse_duration("1h30m"), Some(5_400_000_000_000));
+        assert_eq!(parse_duration("500ms"), Some(500_000_000));
+        assert_eq!(parse_duration("1.5s"), Some(1_500_000_000));
+        assert_eq!(parse_duration("15"), None);
+        assert_eq!(parse_duration("abc"), None);
+    }
+
+    #[test]
+    fn relative_times() {
+        let now = Timestamp::from_secs(1_000_000);
+        let ctx = TimeContext::default();
+        assert_eq!(
+            parse_time("-15m", now, &ctx),
+            Some(Timestamp::from_secs(1_000_000 - 900))
+        );
+        assert_eq!(parse_time("now", now, &ctx), Some(now));
+        assert!(parse_time("2026-11-28T22:00:00Z", now, &ctx).is_some());
+        assert!(parse_time("yesterday", now, &ctx).is_none());
+    }
+}

@@ -1,0 +1,14 @@
+//! casefile: find the evidence of one customer failure across many services' logs.
+//!
+//! Data flows one way: [`source`] (files, stdin) -> [`parse`] (dialects, timestamps, ids) ->
+//! [`correlate`] (ids followed across services) -> [`report`] (terminal, JSON Lines).
+//! [`config`] is the only module that knows the command line.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod correlate;
+pub mod model;
+pub mod parse;
+pub mod report;
+pub mod source;

@@ -1,0 +1,298 @@
+//! Which key means what: timestamp, level, service, message, host, and which keys are ids
+//! (correlation ids that `trace` follows, population ids that it keeps but does not follow).
+//! Keys are compared normalised: lower case, only letters and digits, so `x-request-id`,
+//! `http.request.id`, `requestId` and `request_id` are the same family.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+/// `x-Request.ID` -> `xrequestid`.
+pub fn normalize_key(k: &str) -> String {
+    k.chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+pub const TS_KEYS: &[&str] = &[
+    "timestamp",
+    "ts",
+    "time",
+    "t",
+    "datetime",
+    "date",
+    "eventtime",
+    "asctime",
+    "logtime",
+    "timemillis",
+    "timestampms",
+];
+pub const LEVEL_KEYS: &[&str] = &[
+    "loglevel",
+    "level",
+    "severity",
+    "lvl",
+    "levelname",
+    "severitytext",
+    "logseverity",
+    "priority",
+];
+pub const MESSAGE_KEYS: &[&str] = &["message", "msg", "log", "event", "text", "body"];
+pub const SERVICE_KEYS: &[&str] = &[
+    "servicename",
+    "service",
+    "app",
+    "application",
+    "appname",
+    "component",
+    "kubernetescontainername",
+    "container",
+    "syslogappname",
+    "logger",
+    "loggername",
+    "name",
+];
+pub const HOST_KEYS: &[&str] = &["hostname", "host", "hostname", "nodename", "node"];
+
+/// Correlation keys followed by default (normalised).
+pub const DEFAULT_FOLLOW: &[&str] = &[
+    "requestid",
+    "reqid",
+    "xrequestid",
+    "httprequestid",
+    "requestuuid",
+    "correlationid",
+    "xcorrelationid",
+    "corrid",
+    "correlation",
+    "traceid",
+    "trace",
+    "xtraceid",
+    "xb3traceid",
+    "ddtraceid",
+    "xamzntraceid",
+    "transactionid",
+    "txnid",
+    "txid",
+    "jobid",
+    "taskid",
+    "operationid",
+    "opid",
+    "messageid",
+    "msgid",
+    "workflowid",
+    "executionid",
+    "traceparent",
+];
+
+/// Population keys: kept in `ids`, not followed (they link strangers' requests).
+pub const DEFAULT_POPULATION: &[&str] = &[
+    "userid",
+    "user",
+    "username",
+    "uid",
+    "customerid",
+    "customer",
+    "accountid",
+    "account",
+    "tenantid",
+    "tenant",
+    "orgid",
+    "organizationid",
+    "sessionid",
+    "session",
+    "orderid",
+    "cartid",
+    "clientid",
+    "deviceid",
+];
+
+/// The id keys of one run: what is followed and what is only recorded.
+#[derive(Clone, Debug)]
+pub struct IdKeys {
+    pub follow: BTreeSet<String>,
+    pub population: BTreeSet<String>,
+}
+
+impl Default for IdKeys {
+    fn default() -> Self {
+        IdKeys {
+            follow: DEFAULT_FOLLOW.iter().map(|s| s.to_string()).collect(),
+            population: DEFAULT_POPULATION.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
+impl IdKeys {
+    /// Apply `--follow KEY` / `--no-follow KEY` (any spelling).
+    pub fn adjust(&mut self, follow: &[String], no_follow: &[String]) {
+        for k in follow {
+            let n = normalize_key(k);
+            self.population.remove(&n);
+            self.follow.insert(n);
+        }
+        for k in no_follow {
+            let n = normalize_key(k);
+            if self.follow.remove(&n) {
+                self.population.insert(n);
+            }
+        }
+    }
+
+    /// Is this key (as written) an id worth recording?
+    pub fn is_id_key(&self, key: &str) -> bool {
+        let n = normalize_key(key);
+        if self.follow.contains(&n) || self.population.contains(&n) {
+            return true;
+        }
+        // Explicitly named ids: `span_id`, `event.id`, `spanId`, `x-amzn-id`.
+        let k = key.as_bytes();
+        k.len() > 3
+            && (key.ends_with("_id")
+                || key.ends_with(".id")
+                || key.ends_with("-id")
+                || key.ends_with("Id")
+                || key.ends_with("ID"))
+    }
+
+    pub fn is_follow_key(&self, key: &str) -> bool {
+        self.follow.contains(&normalize_key(key))
+    }
+}
+
+/// A value that can be an id: not empty, not a placeholder, has a letter or digit.
+pub fn plausible_id(v: &str) -> bool {
+    let v = v.trim();
+    if v.is_empty() || v.len() > 256 {
+        return false;
+    }
+    if matches!(
+        v.to_ascii_lowercase().as_str(),
+        "-" | "null"
+            | "none"
+            | "nil"
+            | "undefined"
+            | "n/a"
+            | "na"
+            | "unknown"
+            | "0"
+            | "false"
+            | "true"
+    ) {
+        return false;
+    }
+    v.bytes().any(|b| b.is_ascii_alphanumeric()) && !v.bytes().any(|b| b.is_ascii_whitespace())
+}
+
+/// The trace id inside a W3C `traceparent` (`00-<32 hex>-<16 hex>-<2 hex>`).
+pub fn traceparent_trace_id(v: &str) -> Option<&str> {
+    let mut parts = v.split('-');
+    let _version = parts.next().filter(|p| p.len() == 2)?;
+    let trace = parts.next()?;
+    let span = parts.next()?;
+    if trace.len() == 32
+        && span.len() == 16
+        && trace.bytes().all(|b| b.is_ascii_hexdigit())
+        && trace.bytes().any(|b| b != b'0')
+    {
+        Some(trace)
+    } else {
+        None
+    }
+}
+
+fn kv_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(
+            r#"(?x)
+            "(?P<qk>[A-Za-z_@][\w.\-]*)"\s*:\s*"(?P<qv>[^"]{1,256})"
+            | (?:^|[^\w.\-])(?P<k>[A-Za-z_@][\w.\-]*)=(?:"(?P<dv>[^"]{0,256})"|(?P<v>[^\s,;\]\)\}"']{1,256}))
+            "#,
+        )
+        .expect("static regex")
+    })
+}
+
+/// `key=value`, `key="value"`, `"key": "value"` and `[key=value]` pairs written in free text.
+pub fn text_pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    kv_regex().captures_iter(text).filter_map(|c| {
+        if let (Some(k), Some(v)) = (c.name("qk"), c.name("qv")) {
+            return Some((k.as_str(), v.as_str()));
+        }
+        let k = c.name("k")?;
+        let v = c.name("dv").or_else(|| c.name("v"))?;
+        Some((k.as_str(), v.as_str()))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_spellings() {
+        let keys = IdKeys::default();
+        for k in [
+            "request_id",
+            "req_id",
+            "x-request-id",
+            "http.request.id",
+            "trace.id",
+            "traceId",
+            "trace_id",
+            "trace",
+            "job_id",
+            "X-Correlation-ID",
+        ] {
+            assert!(keys.is_follow_key(k), "{k}");
+        }
+        for k in ["user_id", "user.id", "order_id", "customerId", "session"] {
+            assert!(!keys.is_follow_key(k), "{k}");
+            assert!(keys.is_id_key(k), "{k}");
+        }
+        assert!(keys.is_id_key("span_id"));
+        assert!(!keys.is_id_key("pid"));
+        assert!(!keys.is_id_key("amount"));
+    }
+
+    #[test]
+    fn adjust_moves_keys() {
+        let mut keys = IdKeys::default();
+        keys.adjust(&["order_id".into()], &["job-id".into()]);
+        assert!(keys.is_follow_key("orderId"));
+        assert!(!keys.is_follow_key("job_id"));
+        assert!(keys.is_id_key("job_id"));
+    }
+
+    #[test]
+    fn pairs_in_text() {
+        let got: Vec<_> = text_pairs(
+            r#"[trace=abc123] charge order_id=42 note="x y" {"request_id": "r-1"} url=http://h/p?q=1"#,
+        )
+        .collect();
+        assert!(got.contains(&("trace", "abc123")));
+        assert!(got.contains(&("order_id", "42")));
+        assert!(got.contains(&("note", "x y")));
+        assert!(got.contains(&("request_id", "r-1")));
+    }
+
+    #[test]
+    fn traceparent() {
+        assert_eq!(
+            traceparent_trace_id("00-6cd981f939451e0f1a365b67f7e58c59-f8fca2f7c164c817-01"),
+            Some("6cd981f939451e0f1a365b67f7e58c59")
+        );
+        assert_eq!(traceparent_trace_id("00-abc-def-01"), None);
+    }
+
+    #[test]
+    fn placeholders_are_not_ids() {
+        for v in ["-", "null", "", "  ", "a b"] {
+            assert!(!plausible_id(v), "{v:?}");
+        }
+        assert!(plausible_id("J-5"));
+    }
+}

@@ -1,0 +1,753 @@
+//! Raw record -> [`Event`]: the dialect table (`dialects.toml`, extendable from the config file),
+//! detection by sampling with a per-line fallback, where records start (multi-line joining), and
+//! the mapping of each dialect's fields onto timestamp, level, service, message and ids.
+
+pub mod fields;
+pub mod timestamp;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use regex::Regex;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::model::{Event, Level, Timestamp};
+use fields::{normalize_key, IdKeys};
+pub use timestamp::TimeContext;
+
+/// The built-in dialect table.
+pub const BUILTIN_DIALECTS: &str = include_str!("dialects.toml");
+
+/// One dialect as written in TOML (built-in table or the user's config file).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DialectSpec {
+    pub name: String,
+    /// `json`, `logfmt`, `regex` or `generic`.
+    pub kind: String,
+    pub regex: Option<String>,
+    /// Where a record starts (multi-line dialects); defaults to `regex`.
+    pub start: Option<String>,
+    /// Template over the regex groups when there is no `message` group: `"{method} {path}"`.
+    pub message: Option<String>,
+    #[serde(default)]
+    pub multiline: bool,
+}
+
+#[derive(Deserialize)]
+struct DialectFile {
+    #[serde(default)]
+    dialect: Vec<DialectSpec>,
+}
+
+/// Parse a TOML text holding `[[dialect]]` tables.
+pub fn parse_dialect_specs(text: &str) -> Result<Vec<DialectSpec>, String> {
+    toml::from_str::<DialectFile>(text)
+        .map(|f| f.dialect)
+        .map_err(|e| e.to_string())
+}
+
+#[derive(Debug)]
+enum Kind {
+    Json,
+    Logfmt,
+    Regex(Regex),
+    Generic,
+}
+
+/// A compiled dialect.
+#[derive(Debug)]
+pub struct Dialect {
+    pub name: Arc<str>,
+    kind: Kind,
+    start: Option<Regex>,
+    message_template: Option<String>,
+    pub multiline: bool,
+}
+
+impl Dialect {
+    pub fn compile(spec: &DialectSpec) -> Result<Dialect, String> {
+        let kind = match spec.kind.as_str() {
+            "json" => Kind::Json,
+            "logfmt" => Kind::Logfmt,
+            "generic" => Kind::Generic,
+            "regex" => {
+                let re = spec.regex.as_deref().ok_or_else(|| {
+                    format!(
+                        "dialect '{}': kind = \"regex\" needs a `regex = '...'` with named groups",
+                        spec.name
+                    )
+                })?;
+                Kind::Regex(
+                    Regex::new(re).map_err(|e| format!("dialect '{}': regex: {e}", spec.name))?,
+                )
+            }
+            other => {
+                return Err(format!(
+                    "dialect '{}': unknown kind \"{other}\"; use json, logfmt, regex or generic",
+                    spec.name
+                ))
+            }
+        };
+        let start = match &spec.start {
+            Some(s) => {
+                Some(Regex::new(s).map_err(|e| format!("dialect '{}': start: {e}", spec.name))?)
+            }
+            None => None,
+        };
+        Ok(Dialect {
+            name: spec.name.as_str().into(),
+            kind,
+            start,
+            message_template: spec.message.clone(),
+            multiline: spec.multiline,
+        })
+    }
+}
+
+/// The compiled table plus everything needed to turn a record into an event.
+#[derive(Debug)]
+pub struct Parser {
+    pub dialects: Vec<Dialect>,
+    pub ids: IdKeys,
+    unknown: Arc<str>,
+}
+
+/// A parsed first line, before it becomes an [`Event`].
+#[derive(Default, Debug)]
+pub struct Record {
+    pub ts: Option<Timestamp>,
+    pub level: Option<Level>,
+    pub service: Option<String>,
+    pub host: Option<String>,
+    pub message: String,
+    pub ids: BTreeMap<String, String>,
+}
+
+impl Parser {
+    /// User dialects come first so they win detection ties.
+    pub fn new(user: &[DialectSpec], ids: IdKeys) -> Result<Parser, String> {
+        let builtin = parse_dialect_specs(BUILTIN_DIALECTS).expect("built-in dialect table");
+        let mut dialects = Vec::new();
+        for spec in user.iter().chain(builtin.iter()) {
+            dialects.push(Dialect::compile(spec)?);
+        }
+        Ok(Parser {
+            dialects,
+            ids,
+            unknown: "unknown".into(),
+        })
+    }
+
+    pub fn default_parser() -> Parser {
+        Parser::new(&[], IdKeys::default()).expect("built-in dialects compile")
+    }
+
+    pub fn dialect_index(&self, name: &str) -> Option<usize> {
+        self.dialects.iter().position(|d| &*d.name == name)
+    }
+
+    /// Choose a source's dialect from a sample of its first lines: the one that parses the most
+    /// lines with a timestamp (ties go to the earlier, more specific, entry). `None` when no
+    /// dialect reads any line.
+    pub fn detect(&self, sample: &[u8], tctx: &TimeContext) -> Option<usize> {
+        let text = String::from_utf8_lossy(sample);
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !looks_like_continuation(l))
+            .take(200)
+            .collect();
+        if lines.is_empty() {
+            return None;
+        }
+        let mut best: Option<(usize, usize)> = None;
+        for (i, d) in self.dialects.iter().enumerate() {
+            let mut score = 0;
+            for l in &lines {
+                if let Some(r) = self.parse_with(d, l, tctx) {
+                    if r.ts.is_some() {
+                        score += 2;
+                    } else {
+                        score += 1;
+                    }
+                }
+            }
+            if score > 0 && best.is_none_or(|(_, s)| score > s) {
+                best = Some((i, score));
+            }
+        }
+        best.map(|(i, _)| i)
+    }
+
+    /// Does this physical line start a new record in a source of dialect `d`?
+    /// Blank and indented lines, `Caused by:`, `... 12 more`, `Traceback` never do; in a
+    /// multi-line dialect only a line matching its `start` does.
+    pub fn is_event_start(&self, d: Option<usize>, line: &[u8]) -> bool {
+        let Some(&first) = line.first() else {
+            return false;
+        };
+        if first == b' ' || first == b'\t' || first == b'\r' {
+            return false;
+        }
+        match d.map(|i| &self.dialects[i]) {
+            Some(d) if d.multiline => match (&d.start, &d.kind) {
+                (Some(re), _) => {
+                    let head = &line[..line.len().min(96)];
+                    match std::str::from_utf8(head) {
+                        Ok(s) => re.is_match(s),
+                        Err(e) => {
+                            re.is_match(std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""))
+                        }
+                    }
+                }
+                (None, Kind::Generic) => {
+                    let head = &line[..line.len().min(64)];
+                    let s = String::from_utf8_lossy(head);
+                    let s = s.trim_start_matches('[');
+                    TimeContext::default().parse_prefix(s).is_some()
+                        || TimeContext {
+                            year_hint: 2000,
+                            ..Default::default()
+                        }
+                        .parse_prefix(s)
+                        .is_some()
+                }
+                (None, Kind::Regex(re)) => re.is_match(&String::from_utf8_lossy(
+                    line.strip_suffix(b"\r").unwrap_or(line),
+                )),
+                _ => true,
+            },
+            _ => !looks_like_continuation_bytes(line),
+        }
+    }
+
+    /// Parse one record: its first line with dialect `d` (falling back to every other dialect),
+    /// the whole text kept as `raw`.
+    #[allow(clippy::too_many_arguments)]
+    pub fn event(
+        &self,
+        d: Option<usize>,
+        raw: String,
+        source: &Arc<str>,
+        line: u64,
+        path_service: Option<&str>,
+        tctx: &TimeContext,
+    ) -> Event {
+        let first = raw.split('\n').next().unwrap_or("");
+        let first = first.strip_suffix('\r').unwrap_or(first);
+        let mut dialect = self.unknown.clone();
+        let mut rec = None;
+        if let Some(i) = d {
+            if let Some(r) = self.parse_with(&self.dialects[i], first, tctx) {
+                dialect = self.dialects[i].name.clone();
+                rec = Some(r);
+            }
+        }
+        if rec.is_none() {
+            for (i, dl) in self.dialects.iter().enumerate() {
+                if Some(i) == d {
+                    continue;
+                }
+                if let Some(r) = self.parse_with(dl, first, tctx) {
+                    if r.ts.is_some() {
+                        dialect = dl.name.clone();
+                        rec = Some(r);
+                        break;
+                    }
+                }
+            }
+        }
+        let mut rec = rec.unwrap_or_else(|| {
+            let mut r = Record {
+                message: first.to_string(),
+                ..Default::default()
+            };
+            self.ids_from_text(first, &mut r.ids);
+            r
+        });
+        if rec.level.is_none() {
+            rec.level = level_from_message(&rec.message);
+        }
+        Event {
+            ts: rec.ts,
+            source: source.clone(),
+            line,
+            service: rec.service.or_else(|| path_service.map(str::to_string)),
+            level: rec.level,
+            message: rec.message,
+            ids: rec.ids,
+            raw,
+            dialect,
+        }
+    }
+
+    fn parse_with(&self, d: &Dialect, line: &str, tctx: &TimeContext) -> Option<Record> {
+        match &d.kind {
+            Kind::Json => self.parse_json(line, tctx),
+            Kind::Logfmt => self.parse_logfmt(line, tctx),
+            Kind::Regex(re) => self.parse_regex(d, re, line, tctx),
+            Kind::Generic => self.parse_generic(line, tctx),
+        }
+    }
+
+    fn parse_json(&self, line: &str, tctx: &TimeContext) -> Option<Record> {
+        let t = line.trim();
+        if !t.starts_with('{') {
+            return None;
+        }
+        let v: Value = serde_json::from_str(t).ok()?;
+        let Value::Object(map) = v else { return None };
+        let mut flat = Vec::new();
+        flatten("", &Value::Object(map), &mut flat, 0);
+        let mut rec = Record::default();
+        self.apply_fields(&mut rec, flat.iter().map(|(k, v)| (k.as_str(), v)), tctx);
+        Some(rec)
+    }
+
+    fn parse_logfmt(&self, line: &str, tctx: &TimeContext) -> Option<Record> {
+        let pairs = logfmt_pairs(line)?;
+        let vals: Vec<(String, Value)> = pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), Value::String(v)))
+            .collect();
+        let mut rec = Record::default();
+        self.apply_fields(&mut rec, vals.iter().map(|(k, v)| (k.as_str(), v)), tctx);
+        Some(rec)
+    }
+
+    fn parse_regex(
+        &self,
+        d: &Dialect,
+        re: &Regex,
+        line: &str,
+        tctx: &TimeContext,
+    ) -> Option<Record> {
+        let caps = re.captures(line)?;
+        let mut rec = Record::default();
+        let mut status: Option<u16> = None;
+        let mut extra: Vec<(String, Value)> = Vec::new();
+        for name in re.capture_names().flatten() {
+            let Some(m) = caps.name(name) else { continue };
+            let v = m.as_str();
+            match name {
+                "ts" => {
+                    rec.ts = tctx.parse(v);
+                    rec.ts?;
+                }
+                "level" | "level2" => rec.level = rec.level.or_else(|| Level::parse(v)),
+                "pri" => {
+                    if let Ok(p) = v.parse::<u16>() {
+                        rec.level = Some(Level::from_syslog_severity((p % 8) as u8));
+                    }
+                }
+                "status" => status = v.parse().ok(),
+                "service" if !v.is_empty() && v != "-" => rec.service = Some(v.to_string()),
+                "host" => rec.host = Some(v.to_string()),
+                "message" => rec.message = v.to_string(),
+                "kv" => {
+                    if let Some(pairs) = logfmt_pairs(v.trim()) {
+                        extra.extend(
+                            pairs
+                                .into_iter()
+                                .map(|(k, v)| (k.to_string(), Value::String(v))),
+                        );
+                    }
+                }
+                "sd" => {
+                    for (k, v) in fields::text_pairs(v) {
+                        extra.push((k.to_string(), Value::String(v.to_string())));
+                    }
+                }
+                "json" => {
+                    if let Ok(Value::Object(o)) = serde_json::from_str::<Value>(v) {
+                        let mut flat = Vec::new();
+                        flatten("", &Value::Object(o), &mut flat, 0);
+                        extra.extend(flat);
+                    }
+                }
+                "inner" => {
+                    // A record inside a record (CRI): JSON or any text dialect, else plain text.
+                    let inner = self
+                        .parse_json(v, tctx)
+                        .or_else(|| {
+                            self.dialects.iter().find_map(|dl| match dl.kind {
+                                Kind::Json => None,
+                                _ => self.parse_with(dl, v, tctx).filter(|r| r.ts.is_some()),
+                            })
+                        })
+                        .unwrap_or_else(|| Record {
+                            message: v.to_string(),
+                            ..Default::default()
+                        });
+                    rec.level = rec.level.or(inner.level);
+                    rec.service = rec.service.or(inner.service);
+                    rec.host = rec.host.or(inner.host);
+                    rec.message = inner.message;
+                    rec.ids.extend(inner.ids);
+                    if rec.ts.is_none() {
+                        rec.ts = inner.ts;
+                    }
+                }
+                "logger2" => extra.push(("logger".into(), Value::String(v.to_string()))),
+                _ => extra.push((name.to_string(), Value::String(v.to_string()))),
+            }
+        }
+        if let Some(s) = status {
+            if rec.level.is_none() {
+                rec.level = Some(match s {
+                    500..=599 => Level::Error,
+                    400..=499 => Level::Warn,
+                    _ => Level::Info,
+                });
+            }
+        }
+        if rec.message.is_empty() {
+            if let Some(t) = &d.message_template {
+                rec.message = fill_template(t, &caps);
+            }
+        }
+        for (k, v) in &extra {
+            if let Value::String(s) = v {
+                self.add_id(&mut rec.ids, k, s);
+            }
+        }
+        let message = std::mem::take(&mut rec.message);
+        self.ids_from_text(&message, &mut rec.ids);
+        rec.message = message;
+        Some(rec)
+    }
+
+    /// Timestamp first, then optional level, thread, logger: the shape most text logs share
+    /// (`2015-10-18 18:01:47,978 INFO [main] org.x.Y: message`, `081109 203615 148 INFO x: m`).
+    fn parse_generic(&self, line: &str, tctx: &TimeContext) -> Option<Record> {
+        let body = line.strip_prefix('[').unwrap_or(line);
+        let (ts, used) = tctx.parse_prefix(body)?;
+        let mut rest = &body[used..];
+        rest = rest.strip_prefix(']').unwrap_or(rest);
+        let mut rec = Record {
+            ts: Some(ts),
+            ..Default::default()
+        };
+        // Up to four header tokens: level, thread, pid, logger ending in ':' or followed by '-'.
+        let mut tokens_seen = 0;
+        loop {
+            let t = rest.trim_start_matches([' ', '\t', '|', '-']);
+            if t.is_empty() || tokens_seen >= 4 {
+                rest = t;
+                break;
+            }
+            let end = t.find([' ', '\t', '|']).unwrap_or(t.len());
+            let tok = &t[..end];
+            let bare = tok.trim_matches(|c| c == '[' || c == ']' || c == ':');
+            if rec.level.is_none() && Level::parse(bare).is_some() && bare.len() > 1 {
+                rec.level = Level::parse(bare);
+            } else if tok.starts_with('[') && tok.ends_with(']') && tokens_seen < 3 {
+                // thread or component
+            } else if bare.bytes().all(|b| b.is_ascii_digit()) && !bare.is_empty() {
+                // pid / thread number
+            } else if tok.ends_with(':') && tok.len() > 1 && !tok[..tok.len() - 1].contains(':') {
+                rest = &t[end..];
+                rest = rest.trim_start();
+                break;
+            } else {
+                rest = t;
+                break;
+            }
+            rest = &t[end..];
+            tokens_seen += 1;
+        }
+        rec.message = rest.trim_start_matches(['-', ' ']).to_string();
+        self.ids_from_text(line, &mut rec.ids);
+        Some(rec)
+    }
+
+    fn apply_fields<'a>(
+        &self,
+        rec: &mut Record,
+        kvs: impl Iterator<Item = (&'a str, &'a Value)>,
+        tctx: &TimeContext,
+    ) {
+        let mut best_ts: Option<(usize, Timestamp)> = None;
+        let mut best_level: Option<(usize, Level)> = None;
+        let mut best_msg: Option<(usize, String)> = None;
+        let mut best_service: Option<(usize, String)> = None;
+        let mut best_host: Option<(usize, String)> = None;
+        for (k, v) in kvs {
+            let n = normalize_key(k);
+            let n = n.strip_prefix('@').unwrap_or(&n);
+            let s = match v {
+                Value::String(s) => s.clone(),
+                Value::Number(x) => x.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => String::new(),
+            };
+            let rank = |list: &[&str]| list.iter().position(|x| *x == n);
+            if let Some(r) = rank(fields::TS_KEYS) {
+                let t = match v {
+                    Value::Number(x) => x.as_f64().and_then(|f| tctx.from_number(f)),
+                    Value::String(s) => tctx.parse(s),
+                    _ => None,
+                };
+                if let Some(t) = t {
+                    if best_ts.is_none_or(|(br, _)| r < br) {
+                        best_ts = Some((r, t));
+                    }
+                }
+            }
+            if let Some(r) = rank(fields::LEVEL_KEYS) {
+                let l = match v {
+                    Value::Number(x) => x.as_u64().and_then(|n| match n {
+                        // bunyan/pino numeric levels
+                        10 => Some(Level::Trace),
+                        20 => Some(Level::Debug),
+                        30 => Some(Level::Info),
+                        40 => Some(Level::Warn),
+                        50 => Some(Level::Error),
+                        60 => Some(Level::Fatal),
+                        0..=7 => Some(Level::from_syslog_severity(n as u8)),
+                        _ => None,
+                    }),
+                    _ => Level::parse(&s),
+                };
+                if let Some(l) = l {
+                    if best_level.is_none_or(|(br, _)| r < br) {
+                        best_level = Some((r, l));
+                    }
+                }
+            }
+            if let Some(r) = rank(fields::MESSAGE_KEYS) {
+                if matches!(v, Value::String(_)) && best_msg.as_ref().is_none_or(|(br, _)| r < *br)
+                {
+                    best_msg = Some((r, s.clone()));
+                }
+            }
+            if let Some(r) = rank(fields::SERVICE_KEYS) {
+                if !s.is_empty() && best_service.as_ref().is_none_or(|(br, _)| r < *br) {
+                    best_service = Some((r, s.clone()));
+                }
+            }
+            if let Some(r) = rank(fields::HOST_KEYS) {
+                if !s.is_empty() && best_host.as_ref().is_none_or(|(br, _)| r < *br) {
+                    best_host = Some((r, s.clone()));
+                }
+            }
+            if !s.is_empty() {
+                self.add_id(&mut rec.ids, k, &s);
+            }
+        }
+        rec.ts = best_ts.map(|(_, t)| t);
+        rec.level = best_level.map(|(_, l)| l);
+        rec.message = best_msg.map(|(_, m)| m).unwrap_or_default();
+        rec.service = best_service.map(|(_, s)| s);
+        rec.host = best_host.map(|(_, s)| s);
+        let message = std::mem::take(&mut rec.message);
+        self.ids_from_text(&message, &mut rec.ids);
+        rec.message = message;
+    }
+
+    fn add_id(&self, ids: &mut BTreeMap<String, String>, key: &str, value: &str) {
+        if !self.ids.is_id_key(key) || !fields::plausible_id(value) {
+            return;
+        }
+        if normalize_key(key) == "traceparent" {
+            if let Some(t) = fields::traceparent_trace_id(value) {
+                ids.entry(format!("{key}.trace_id"))
+                    .or_insert_with(|| t.to_string());
+            }
+        }
+        ids.entry(key.to_string())
+            .or_insert_with(|| value.to_string());
+    }
+
+    /// Ids written in free text: `trace=...`, `"request_id": "..."`, `[job_id=J-1]`.
+    pub fn ids_from_text(&self, text: &str, ids: &mut BTreeMap<String, String>) {
+        if !text.contains('=') && !text.contains("\":") {
+            return;
+        }
+        for (k, v) in fields::text_pairs(text) {
+            self.add_id(ids, k, v);
+        }
+    }
+
+    /// The follow-able ids of an event: (key as written, value to search for).
+    pub fn follow_ids<'e>(
+        &'e self,
+        ev: &'e Event,
+    ) -> impl Iterator<Item = (&'e str, &'e str)> + 'e {
+        ev.ids.iter().filter_map(move |(k, v)| {
+            if k.ends_with(".trace_id") && normalize_key(k).starts_with("traceparent") {
+                return Some((k.as_str(), v.as_str()));
+            }
+            if normalize_key(k) == "traceparent" {
+                return None; // followed through its `.trace_id`
+            }
+            self.ids
+                .is_follow_key(k)
+                .then_some((k.as_str(), v.as_str()))
+        })
+    }
+}
+
+/// Does the line look like the middle of a stack trace or traceback?
+pub fn looks_like_continuation(l: &str) -> bool {
+    looks_like_continuation_bytes(l.as_bytes())
+}
+
+fn looks_like_continuation_bytes(l: &[u8]) -> bool {
+    match l.first() {
+        None => true,
+        Some(b' ' | b'\t' | b'\r') => true,
+        _ => {
+            l.starts_with(b"Caused by:")
+                || l.starts_with(b"Traceback (most recent call last)")
+                || l.starts_with(b"During handling of the above exception")
+                || l.starts_with(b"The above exception was the direct cause")
+                || (l.starts_with(b"...") && l.ends_with(b"more"))
+                || java_exception_line(l)
+        }
+    }
+}
+
+/// `java.lang.IllegalStateException: ...`, `com.acme.FooError`.
+fn java_exception_line(l: &[u8]) -> bool {
+    let end = l
+        .iter()
+        .position(|&b| b == b':' || b == b' ')
+        .unwrap_or(l.len());
+    let tok = &l[..end];
+    tok.contains(&b'.')
+        && tok.first().is_some_and(u8::is_ascii_lowercase)
+        && (tok.ends_with(b"Exception") || tok.ends_with(b"Error") || tok.ends_with(b"Throwable"))
+        && tok
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'$')
+}
+
+/// A level word at the start of a message: postgres `ERROR:  ...`, `[WARN] ...`.
+fn level_from_message(m: &str) -> Option<Level> {
+    let tok = m.split([' ', '\t']).next()?;
+    let bare = tok.trim_matches(|c| c == '[' || c == ']' || c == ':');
+    if bare.len() < 3 || !bare.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    if !(tok.ends_with(':') || tok.starts_with('[')) {
+        return None;
+    }
+    Level::parse(bare)
+}
+
+fn fill_template(t: &str, caps: &regex::Captures) -> String {
+    let mut out = String::new();
+    let mut rest = t;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        match rest[i..].find('}') {
+            Some(j) => {
+                let name = &rest[i + 1..i + j];
+                out.push_str(caps.name(name).map_or("", |m| m.as_str()));
+                rest = &rest[i + j + 1..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.trim().to_string()
+}
+
+/// Nested objects become dotted keys (`{"log":{"level":"x"}}` -> `log.level`).
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>, depth: usize) {
+    match v {
+        Value::Object(m) if depth < 8 => {
+            for (k, v) in m {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, v, out, depth + 1);
+            }
+        }
+        Value::Array(a) => {
+            // Multi-valued fields: keep the first scalar.
+            if let Some(x) = a.iter().find(|x| !x.is_object() && !x.is_array()) {
+                out.push((prefix.to_string(), x.clone()));
+            }
+        }
+        _ => out.push((prefix.to_string(), v.clone())),
+    }
+}
+
+/// logfmt: `key=value key="quoted value" flag`. `None` unless it starts with a key and most
+/// tokens are pairs.
+pub fn logfmt_pairs(line: &str) -> Option<Vec<(&str, String)>> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    let mut pairs = Vec::new();
+    let mut tokens = 0;
+    while i < b.len() {
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        tokens += 1;
+        let ks = i;
+        while i < b.len() && b[i] != b'=' && b[i] != b' ' && b[i] != b'"' {
+            i += 1;
+        }
+        let key = &line[ks..i];
+        if i < b.len() && b[i] == b'=' && !key.is_empty() {
+            i += 1;
+            if i < b.len() && b[i] == b'"' {
+                i += 1;
+                let vs = i;
+                let mut closed = false;
+                while i < b.len() {
+                    match b[i] {
+                        b'\\' if i + 1 < b.len() => i += 2,
+                        b'"' => {
+                            closed = true;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                let raw = &line[vs..i.min(b.len())];
+                let val = raw.replace("\\\"", "\"").replace("\\\\", "\\");
+                if closed {
+                    i += 1;
+                }
+                pairs.push((key, val));
+            } else {
+                let vs = i;
+                while i < b.len() && b[i] != b' ' {
+                    i += 1;
+                }
+                pairs.push((key, line[vs..i].to_string()));
+            }
+        } else {
+            // A bare word (or something that is not logfmt).
+            if tokens == 1 {
+                return None;
+            }
+            while i < b.len() && b[i] != b' ' {
+                if b[i] == b'"' {
+                    i += 1;
+                    while i < b.len() && b[i] != b'"' {
+                        i += 1;
+                    }
+                }
+                i += 1;
+            }
+        }
+    }
+    (pairs.len() >= 2 && pairs.len() * 5 >= tokens * 4).then_some(pairs)
+}
+
+#[cfg(test)]
+mod tests;

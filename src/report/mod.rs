@@ -1,0 +1,5 @@
+//! Renderings of the same data: JSON Lines events (the `--json` contract) and the terminal
+//! timeline and tables.
+
+pub mod json;
+pub mod terminal;

@@ -1,0 +1,828 @@
+//! Reading files: open, recognise gzip/zstd by magic bytes, sniff the dialect, split big plain
+//! files into chunks at line boundaries, and cut each chunk into records with a bounded buffer.
+//!
+//! A chunk's records are those that *start* inside it: a chunk skips the continuation lines it
+//! begins with (the previous chunk owns them) and reads past its end to finish its last record.
+//! With a prefilter, only the bytes around whole-token matches are looked at; everything else is
+//! only counted for line numbers.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use rayon::prelude::*;
+
+use super::{service_from_path, Input, Problem, RawEvent, SourceCtx, Visitor};
+use crate::model::Timestamp;
+use crate::parse::{Parser, TimeContext};
+
+/// How sources are read.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    /// Plain files bigger than this are split into chunks read in parallel.
+    pub chunk_size: u64,
+    /// A longer line is cut to this many bytes (with a warning naming it).
+    pub max_line: usize,
+    /// Year of timestamps without one; default: the file's modification year.
+    pub year: Option<i32>,
+    /// Zone of naive timestamps; `None` is UTC.
+    pub tz: Option<jiff::tz::TimeZone>,
+    /// Bytes read so far, for a progress bar.
+    pub progress: Option<Arc<AtomicU64>>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            chunk_size: 64 << 20,
+            max_line: 16 << 20,
+            year: None,
+            tz: None,
+            progress: None,
+        }
+    }
+}
+
+/// What reading one source found out.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct SourceReport {
+    pub source: String,
+    pub dialect: Option<String>,
+    pub compression: Option<&'static str>,
+    /// Size on disk (compressed size for compressed files).
+    pub bytes: u64,
+    pub lines: u64,
+    pub problems: Vec<Problem>,
+    /// `false` when the source could not be read at all.
+    pub read: bool,
+}
+
+/// Whole-token search for several ids at once.
+pub struct Prefilter {
+    ac: AhoCorasick,
+}
+
+impl Prefilter {
+    pub fn new<S: AsRef<[u8]>>(ids: &[S]) -> Option<Prefilter> {
+        let ids: Vec<&[u8]> = ids
+            .iter()
+            .map(AsRef::as_ref)
+            .filter(|s| !s.is_empty())
+            .collect();
+        if ids.is_empty() {
+            return None;
+        }
+        let ac = AhoCorasickBuilder::new()
+            .match_kind(MatchKind::Standard)
+            .build(&ids)
+            .ok()?;
+        Some(Prefilter { ac })
+    }
+
+    /// Positions of whole-token matches in `hay`, ascending.
+    pub fn find_all(&self, hay: &[u8], out: &mut Vec<usize>) {
+        out.clear();
+        for m in self.ac.find_overlapping_iter(hay) {
+            if is_token_boundary(hay, m.start(), m.end()) {
+                out.push(m.start());
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    /// Does `hay` hold one of the ids as a whole token?
+    pub fn matches(&self, hay: &[u8]) -> bool {
+        self.ac
+            .find_overlapping_iter(hay)
+            .any(|m| is_token_boundary(hay, m.start(), m.end()))
+    }
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// An id matches only as a whole token: the bytes next to it are not `[A-Za-z0-9_]`.
+pub fn is_token_boundary(hay: &[u8], start: usize, end: usize) -> bool {
+    (start == 0 || !is_word(hay[start - 1])) && (end >= hay.len() || !is_word(hay[end]))
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Compression {
+    None,
+    Gzip,
+    Zstd,
+}
+
+impl Compression {
+    fn sniff(head: &[u8]) -> Compression {
+        if head.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+    fn name(self) -> Option<&'static str> {
+        match self {
+            Compression::None => None,
+            Compression::Gzip => Some("gzip"),
+            Compression::Zstd => Some("zstd"),
+        }
+    }
+}
+
+fn decoder(rd: Box<dyn Read + Send>, c: Compression) -> io::Result<Box<dyn Read + Send>> {
+    Ok(match c {
+        Compression::None => rd,
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(rd)),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(rd)?),
+    })
+}
+
+/// A source ready to read.
+struct Prepared {
+    ctx: Arc<SourceCtx>,
+    input: Input,
+    compression: Compression,
+    size: u64,
+    /// stdin: the bytes already taken for sniffing.
+    stdin_head: Option<Vec<u8>>,
+}
+
+/// A piece of work: a whole source, or a byte range of a plain file.
+struct Unit {
+    src: usize,
+    range: Option<(u64, u64)>,
+}
+
+struct UnitOut<A> {
+    acc: A,
+    lines: u64,
+    problems: Vec<Problem>,
+}
+
+fn io_problem(source: &str, e: &io::Error) -> Problem {
+    let message = match e.kind() {
+        io::ErrorKind::PermissionDenied => {
+            "permission denied; run casefile as a user who can read it, or copy the file \
+             somewhere readable"
+                .to_string()
+        }
+        io::ErrorKind::NotFound => "no such file (it vanished or is a dangling symlink)".into(),
+        _ if e.raw_os_error() == Some(21) => "is a directory".into(),
+        _ => format!("cannot read: {e}"),
+    };
+    Problem {
+        source: source.to_string(),
+        line: None,
+        message,
+        skipped: true,
+    }
+}
+
+/// Read every input, giving each record (or, with a prefilter, each matching record) to the
+/// visitor. Returns the accumulators (with the index of their input) in input order, and one
+/// report per input.
+pub fn read_sources<V: Visitor>(
+    inputs: &[Input],
+    parser: &Parser,
+    opts: &ReadOptions,
+    visitor: &V,
+) -> (Vec<(usize, V::Acc)>, Vec<SourceReport>) {
+    // 1. Open and sniff every source.
+    let prepared: Vec<Result<Prepared, SourceReport>> = inputs
+        .par_iter()
+        .map(|input| prepare(input, parser, opts))
+        .collect();
+
+    // 2. Cut into units.
+    let mut units = Vec::new();
+    for (i, p) in prepared.iter().enumerate() {
+        let Ok(p) = p else { continue };
+        if p.compression == Compression::None
+            && p.input.path.is_some()
+            && p.size > opts.chunk_size.max(1 << 20)
+        {
+            let n = p.size.div_ceil(opts.chunk_size.max(1 << 20));
+            let path = p.input.path.as_ref().expect("checked");
+            let mut bounds = vec![0u64];
+            for k in 1..n {
+                if let Some(b) = next_line_start(path, p.size * k / n) {
+                    if b > *bounds.last().expect("non-empty") && b < p.size {
+                        bounds.push(b);
+                    }
+                }
+            }
+            bounds.push(p.size);
+            for w in bounds.windows(2) {
+                units.push(Unit {
+                    src: i,
+                    range: Some((w[0], w[1])),
+                });
+            }
+        } else {
+            units.push(Unit {
+                src: i,
+                range: None,
+            });
+        }
+    }
+
+    // 3. Read units in parallel. Stdin is read by the one unit that owns it.
+    let stdin_heads: Vec<std::sync::Mutex<Option<Vec<u8>>>> = prepared
+        .iter()
+        .map(|p| std::sync::Mutex::new(p.as_ref().ok().and_then(|p| p.stdin_head.clone())))
+        .collect();
+    let outs: Vec<UnitOut<V::Acc>> = units
+        .par_iter()
+        .map(|u| {
+            let p = prepared[u.src]
+                .as_ref()
+                .expect("units only for prepared sources");
+            let head = stdin_heads[u.src]
+                .lock()
+                .map(|mut h| h.take())
+                .unwrap_or(None);
+            run_unit(p, u, head, parser, opts, visitor)
+        })
+        .collect();
+
+    // 4. Rebase line numbers and assemble reports, in source order.
+    let mut reports: Vec<SourceReport> = prepared
+        .iter()
+        .map(|p| match p {
+            Ok(p) => SourceReport {
+                source: p.input.display.to_string(),
+                dialect: p.ctx.dialect.map(|d| parser.dialects[d].name.to_string()),
+                compression: p.compression.name(),
+                bytes: p.size,
+                lines: 0,
+                problems: Vec::new(),
+                read: true,
+            },
+            Err(r) => r.clone(),
+        })
+        .collect();
+    let mut accs = Vec::with_capacity(outs.len());
+    for (u, mut out) in units.iter().zip(outs) {
+        let rep = &mut reports[u.src];
+        let base = rep.lines;
+        visitor.rebase(&mut out.acc, base);
+        for mut pr in out.problems {
+            pr.line = pr.line.map(|l| l + base);
+            rep.problems.push(pr);
+        }
+        rep.lines += out.lines;
+        accs.push((u.src, out.acc));
+    }
+    for r in &mut reports {
+        if r.read && r.lines == 0 && r.problems.is_empty() {
+            r.problems.push(Problem {
+                source: r.source.clone(),
+                line: None,
+                message: "empty file: nothing to read".into(),
+                skipped: false,
+            });
+        }
+    }
+    (accs, reports)
+}
+
+fn next_line_start(path: &std::path::Path, at: u64) -> Option<u64> {
+    let mut f = File::open(path).ok()?;
+    f.seek(SeekFrom::Start(at)).ok()?;
+    let mut buf = vec![0u8; 64 << 10];
+    let mut pos = at;
+    loop {
+        let n = f.read(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        if let Some(i) = memchr::memchr(b'\n', &buf[..n]) {
+            return Some(pos + i as u64 + 1);
+        }
+        pos += n as u64;
+    }
+}
+
+fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepared, SourceReport> {
+    let fail = |p: Problem, size: u64| SourceReport {
+        source: input.display.to_string(),
+        dialect: None,
+        compression: None,
+        bytes: size,
+        lines: 0,
+        problems: vec![p],
+        read: false,
+    };
+    let (compression, size, head, mtime, stdin_head) = match &input.path {
+        Some(path) => {
+            let meta =
+                std::fs::metadata(path).map_err(|e| fail(io_problem(&input.display, &e), 0))?;
+            if meta.is_dir() {
+                return Err(fail(
+                    Problem {
+                        source: input.display.to_string(),
+                        line: None,
+                        message: "is a directory".into(),
+                        skipped: true,
+                    },
+                    0,
+                ));
+            }
+            let mut f = File::open(path).map_err(|e| fail(io_problem(&input.display, &e), 0))?;
+            let mut magic = [0u8; 4];
+            let n = read_full(&mut f, &mut magic)
+                .map_err(|e| fail(io_problem(&input.display, &e), 0))?;
+            let c = Compression::sniff(&magic[..n]);
+            f.seek(SeekFrom::Start(0))
+                .map_err(|e| fail(io_problem(&input.display, &e), 0))?;
+            let mut rd =
+                decoder(Box::new(f), c).map_err(|e| fail(io_problem(&input.display, &e), 0))?;
+            let mut head = vec![0u8; 64 << 10];
+            // A truncated stream still gives its first bytes; the error shows up when reading.
+            let n = read_full(&mut rd, &mut head).unwrap_or(0);
+            head.truncate(n);
+            let mtime = meta.modified().ok().and_then(|t| {
+                t.duration_since(std::time::UNIX_EPOCH)
+                    .ok()
+                    .map(|d| Timestamp::from_secs(d.as_secs() as i64))
+            });
+            (c, meta.len(), head, mtime, None)
+        }
+        None => {
+            let mut head = vec![0u8; 64 << 10];
+            let n = read_full(&mut io::stdin().lock(), &mut head)
+                .map_err(|e| fail(io_problem("-", &e), 0))?;
+            head.truncate(n);
+            let c = Compression::sniff(&head);
+            if c != Compression::None {
+                // Decompress a sample of stdin for sniffing; the unit decompresses it all.
+                let mut rd = decoder(Box::new(io::Cursor::new(head.clone())), c)
+                    .map_err(|e| fail(io_problem("-", &e), 0))?;
+                let mut sample = vec![0u8; 64 << 10];
+                let n = read_full(&mut rd, &mut sample).unwrap_or(0);
+                sample.truncate(n);
+                let now = Timestamp::from_secs(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_secs() as i64)
+                        .unwrap_or(0),
+                );
+                (c, 0, sample, Some(now), Some(head))
+            } else {
+                let now = Timestamp::from_secs(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_secs() as i64)
+                        .unwrap_or(0),
+                );
+                (c, 0, head.clone(), Some(now), Some(head))
+            }
+        }
+    };
+    if memchr::memchr(0, &head[..head.len().min(8192)]).is_some() {
+        return Err(fail(
+            Problem {
+                source: input.display.to_string(),
+                line: None,
+                message: "binary file (NUL bytes in its first 8 KiB), not a text log; skipped. \
+                          If it is a log in another compression or encoding, convert it to \
+                          UTF-8 text first"
+                    .into(),
+                skipped: true,
+            },
+            size,
+        ));
+    }
+    let year_hint = opts.year.unwrap_or_else(|| {
+        mtime
+            .map(|t| crate::model::civil_from_days(t.0.div_euclid(86_400_000_000_000)).0 as i32)
+            .unwrap_or(1970)
+    });
+    let time = TimeContext {
+        tz: opts.tz.clone(),
+        year_hint,
+        reference: if opts.year.is_some() { None } else { mtime },
+    };
+    let dialect = parser.detect(&head, &time);
+    let ctx = SourceCtx {
+        display: input.display.clone(),
+        path_service: service_from_path(&input.display),
+        dialect,
+        time,
+    };
+    Ok(Prepared {
+        ctx: Arc::new(ctx),
+        input: input.clone(),
+        compression,
+        size,
+        stdin_head,
+    })
+}
+
+fn read_full(rd: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match rd.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                if n > 0 {
+                    return Ok(n);
+                }
+                return Err(e);
+            }
+        }
+    }
+    Ok(n)
+}
+
+fn open_unit(p: &Prepared, u: &Unit, head: Option<Vec<u8>>) -> io::Result<Box<dyn Read + Send>> {
+    match &p.input.path {
+        Some(path) => {
+            let mut f = File::open(path)?;
+            if let Some((a, _)) = u.range {
+                f.seek(SeekFrom::Start(a))?;
+            }
+            decoder(Box::new(f), p.compression)
+        }
+        None => {
+            let rd: Box<dyn Read + Send> =
+                Box::new(io::Cursor::new(head.unwrap_or_default()).chain(io::stdin()));
+            decoder(rd, p.compression)
+        }
+    }
+}
+
+fn run_unit<V: Visitor>(
+    p: &Prepared,
+    u: &Unit,
+    head: Option<Vec<u8>>,
+    parser: &Parser,
+    opts: &ReadOptions,
+    v: &V,
+) -> UnitOut<V::Acc> {
+    let mut out = UnitOut {
+        acc: v.new_acc(),
+        lines: 0,
+        problems: Vec::new(),
+    };
+    let rd = match open_unit(p, u, head) {
+        Ok(r) => r,
+        Err(e) => {
+            out.problems.push(io_problem(&p.input.display, &e));
+            return out;
+        }
+    };
+    let limit = u.range.map(|(a, b)| b - a);
+    let skip_leading = u.range.is_some_and(|(a, _)| a > 0);
+    let mut cutter = Cutter {
+        parser,
+        ctx: &p.ctx,
+        visitor: v,
+        matches: Vec::new(),
+        invalid_utf8_reported: false,
+        at_eof: false,
+    };
+    cutter.run(rd, limit, skip_leading, opts, p.compression, &mut out);
+    out
+}
+
+/// Cuts a byte stream into records with a bounded buffer.
+struct Cutter<'a, V: Visitor> {
+    parser: &'a Parser,
+    ctx: &'a SourceCtx,
+    visitor: &'a V,
+    matches: Vec<usize>,
+    invalid_utf8_reported: bool,
+    /// The stream has ended (as opposed to a record cut because it is too long).
+    at_eof: bool,
+}
+
+const INITIAL_BUF: usize = 1 << 20;
+/// A record (stack trace) longer than this is cut; the rest starts a new record.
+const MAX_RECORD: usize = 8 << 20;
+
+impl<V: Visitor> Cutter<'_, V> {
+    fn is_start(&self, line: &[u8]) -> bool {
+        self.parser.is_event_start(self.ctx.dialect, line)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &mut self,
+        mut rd: Box<dyn Read + Send>,
+        limit: Option<u64>,
+        mut skip_leading: bool,
+        opts: &ReadOptions,
+        compression: Compression,
+        out: &mut UnitOut<V::Acc>,
+    ) {
+        let max_line = opts.max_line.max(1024);
+        let mut buf: Vec<u8> = vec![0; INITIAL_BUF];
+        let mut len = 0usize;
+        let mut abs: u64 = 0; // unit offset of buf[0]
+        let mut line0: u64 = 0; // lines before buf[0] within the unit
+        let mut eof = false;
+        let mut discarding = false; // dropping the rest of an over-long line
+        loop {
+            // Fill the buffer.
+            if !eof && len < buf.len() {
+                match rd.read(&mut buf[len..]) {
+                    Ok(0) => eof = true,
+                    Ok(n) => {
+                        if let Some(pr) = &opts.progress {
+                            pr.fetch_add(n as u64, Ordering::Relaxed);
+                        }
+                        if discarding {
+                            match memchr::memchr(b'\n', &buf[len..len + n]) {
+                                Some(i) => {
+                                    buf.copy_within(len + i + 1..len + n, len);
+                                    len += n - i - 1;
+                                    abs += (i + 1) as u64;
+                                    discarding = false;
+                                }
+                                None => {
+                                    abs += n as u64;
+                                    continue;
+                                }
+                            }
+                        } else {
+                            len += n;
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        eof = true;
+                        let what = match compression {
+                            Compression::Gzip => "gzip stream",
+                            Compression::Zstd => "zstd stream",
+                            Compression::None => "file",
+                        };
+                        out.problems.push(Problem {
+                            source: self.ctx.display.to_string(),
+                            line: Some(line0 + count_lines(&buf[..len]) + 1),
+                            message: format!(
+                                "{what} is damaged or truncated here ({e}); the lines before \
+                                 were read, the rest is lost. Check it with `gzip -t`/`zstd -t` \
+                                 and copy it again from its origin"
+                            ),
+                            skipped: true,
+                        });
+                    }
+                }
+                if !eof && len < buf.len() {
+                    continue;
+                }
+            }
+            self.at_eof = eof;
+            // The complete lines in the buffer.
+            let mut end = match memchr::memrchr(b'\n', &buf[..len]) {
+                Some(i) => i + 1,
+                None => 0,
+            };
+            if eof {
+                end = len;
+            } else if end == 0 && len == buf.len() {
+                // No newline in a full buffer: grow, or cut an over-long line.
+                if buf.len() < max_line {
+                    let new = (buf.len() * 2).min(max_line);
+                    buf.resize(new, 0);
+                    continue;
+                }
+                out.problems.push(Problem {
+                    source: self.ctx.display.to_string(),
+                    line: Some(line0 + 1),
+                    message: format!(
+                        "line longer than {} MiB; its first {} MiB were kept and the rest \
+                         dropped (raise the limit with --max-line)",
+                        max_line >> 20,
+                        max_line >> 20
+                    ),
+                    skipped: true,
+                });
+                buf[len - 1] = b'\n';
+                end = len;
+                discarding = true;
+            }
+            let lim = limit.map_or(usize::MAX, |l| l.saturating_sub(abs) as usize);
+            let (mut consumed, done) = self.process(
+                &buf[..end],
+                line0,
+                lim,
+                eof || discarding,
+                &mut skip_leading,
+                out,
+            );
+            if !done && consumed == 0 && end > 0 && len == buf.len() {
+                // One record fills the buffer: grow, or cut it.
+                if buf.len() < MAX_RECORD.max(max_line) {
+                    let new = (buf.len() * 2).min(MAX_RECORD.max(max_line));
+                    buf.resize(new, 0);
+                    continue;
+                }
+                let (c, _) = self.process(&buf[..end], line0, lim, true, &mut skip_leading, out);
+                consumed = c;
+            }
+            if done {
+                // Lines past the unit's limit belong to the next chunk.
+                line0 += count_lines(&buf[..consumed.min(lim).min(len)]);
+                break;
+            }
+            line0 += count_lines(&buf[..consumed]);
+            buf.copy_within(consumed..len, 0);
+            len -= consumed;
+            abs += consumed as u64;
+            if eof && (len == 0 || consumed == 0) {
+                break;
+            }
+        }
+        out.lines = line0;
+    }
+
+    /// Handle the records of `buf` (complete lines). Returns how many bytes are finished with
+    /// and whether every record starting before `lim` has been handled.
+    fn process(
+        &mut self,
+        buf: &[u8],
+        line0: u64,
+        lim: usize,
+        eof: bool,
+        skip_leading: &mut bool,
+        out: &mut UnitOut<V::Acc>,
+    ) -> (usize, bool) {
+        if buf.is_empty() {
+            return (0, self.at_eof || lim == 0);
+        }
+        // Records before `complete` are known to be whole.
+        let complete = if eof { buf.len() } else { self.last_start(buf) };
+        // Leading continuation lines of a chunk belong to the previous chunk.
+        let mut first = 0;
+        if *skip_leading {
+            match self.first_start(buf, complete) {
+                Some(s) => {
+                    first = s;
+                    *skip_leading = false;
+                }
+                None if eof || complete > 0 => {
+                    // No record starts here at all.
+                    if complete > 0 {
+                        return (complete, lim <= complete);
+                    }
+                    return (buf.len(), true);
+                }
+                None => return (0, false),
+            }
+        }
+        let stop = complete.min(lim);
+        let mut counted = 0usize;
+        let mut line = line0;
+        if let Some(pf) = self.visitor.prefilter() {
+            let mut matches = std::mem::take(&mut self.matches);
+            pf.find_all(&buf[first..complete], &mut matches);
+            let mut next_free = first;
+            for &m in &matches {
+                let m = m + first;
+                if m < next_free {
+                    continue;
+                }
+                let mut s = line_start(buf, m);
+                while s > first && !self.is_start(line_of(buf, s)) {
+                    s = line_start(buf, s - 1);
+                }
+                if s >= stop {
+                    break;
+                }
+                let e = self.record_end(buf, s, complete);
+                line += count_lines(&buf[counted..s]);
+                counted = s;
+                self.emit(&buf[s..e], line + 1, out);
+                next_free = e;
+            }
+            self.matches = matches;
+        } else {
+            let mut s = first;
+            while s < stop {
+                let e = self.record_end(buf, s, complete);
+                line += count_lines(&buf[counted..s]);
+                counted = s;
+                self.emit(&buf[s..e], line + 1, out);
+                s = e;
+            }
+        }
+        if eof {
+            return (buf.len(), self.at_eof || lim <= buf.len());
+        }
+        (complete, lim <= complete)
+    }
+
+    /// End (exclusive) of the record starting at `s`: the next line that starts a record.
+    fn record_end(&self, buf: &[u8], s: usize, complete: usize) -> usize {
+        let mut e = next_line(buf, s);
+        while e < complete && !self.is_start(line_of(buf, e)) {
+            e = next_line(buf, e);
+        }
+        e.min(complete.max(next_line(buf, s)))
+    }
+
+    /// Start of the last record that begins in `buf` (0 when none does).
+    fn last_start(&self, buf: &[u8]) -> usize {
+        let mut s = line_start(buf, buf.len().saturating_sub(1));
+        loop {
+            if self.is_start(line_of(buf, s)) || s == 0 {
+                return s;
+            }
+            s = line_start(buf, s - 1);
+        }
+    }
+
+    fn first_start(&self, buf: &[u8], complete: usize) -> Option<usize> {
+        let mut s = 0;
+        while s < complete {
+            if self.is_start(line_of(buf, s)) {
+                return Some(s);
+            }
+            s = next_line(buf, s);
+        }
+        None
+    }
+
+    fn emit(&mut self, rec: &[u8], line: u64, out: &mut UnitOut<V::Acc>) {
+        let mut rec = rec;
+        while let Some((&last, rest)) = rec.split_last() {
+            if last == b'\n' || last == b'\r' || last == b' ' || last == b'\t' {
+                rec = rest;
+            } else {
+                break;
+            }
+        }
+        if rec.is_empty() {
+            return;
+        }
+        if !self.invalid_utf8_reported && std::str::from_utf8(rec).is_err() {
+            self.invalid_utf8_reported = true;
+            out.problems.push(Problem {
+                source: self.ctx.display.to_string(),
+                line: Some(line),
+                message: "invalid UTF-8 (first here); the bad bytes are shown as U+FFFD. If the \
+                          file is in another encoding, convert it: iconv -f latin1 -t utf-8"
+                    .into(),
+                skipped: false,
+            });
+        }
+        self.visitor.visit(
+            &mut out.acc,
+            RawEvent {
+                bytes: rec,
+                line,
+                source: self.ctx,
+            },
+        );
+    }
+}
+
+fn count_lines(b: &[u8]) -> u64 {
+    bytecount::count(b, b'\n') as u64
+}
+
+fn line_start(buf: &[u8], i: usize) -> usize {
+    if i == 0 {
+        return 0;
+    }
+    memchr::memrchr(b'\n', &buf[..i]).map_or(0, |p| p + 1)
+}
+
+fn next_line(buf: &[u8], s: usize) -> usize {
+    memchr::memchr(b'\n', &buf[s..]).map_or(buf.len(), |p| s + p + 1)
+}
+
+fn line_of(buf: &[u8], s: usize) -> &[u8] {
+    let e = memchr::memchr(b'\n', &buf[s..]).map_or(buf.len(), |p| s + p);
+    &buf[s..e]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_boundaries() {
+        let pf = Prefilter::new(&["J-12"]).unwrap();
+        assert!(pf.matches(b"job_id=J-12 done"));
+        assert!(pf.matches(b"J-12"));
+        assert!(!pf.matches(b"job_id=J-123"));
+        assert!(!pf.matches(b"xJ-12"));
+        assert!(!pf.matches(b"J-12_a"));
+        assert!(pf.matches(b"[J-12]"));
+        let mut v = Vec::new();
+        pf.find_all(b"J-123 J-12 J-12", &mut v);
+        assert_eq!(v, vec![6, 11]);
+    }
+}

@@ -1,0 +1,313 @@
+//! Where records come from: command-line inputs (files, directories, globs, `-`) expanded into
+//! sources, each read (decompressed when its magic bytes say gzip or zstd), its dialect detected,
+//! and cut into records that a [`Visitor`] sees, in parallel across files and across chunks of
+//! big files. Bad inputs become [`Problem`]s: reported, counted, and the run goes on.
+
+pub mod file;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::model::Event;
+use crate::parse::{Parser, TimeContext};
+
+pub use file::{read_sources, Prefilter, ReadOptions, SourceReport};
+
+/// One input to read: a file (found directly, in a directory or by a glob) or stdin.
+#[derive(Clone, Debug)]
+pub struct Input {
+    /// The path as given on the command line, joined with the path inside a directory.
+    pub display: Arc<str>,
+    /// `None` for stdin.
+    pub path: Option<PathBuf>,
+}
+
+/// Something that went wrong with an input: named, explained, and counted.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    pub source: String,
+    /// The 1-based line it concerns, where there is one.
+    pub line: Option<u64>,
+    /// What happened and what to do about it.
+    pub message: String,
+    /// `true` when data was skipped or lost (exit code 2); `false` for a warning only.
+    pub skipped: bool,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{}: {}", self.source, l, self.message),
+            None => write!(f, "{}: {}", self.source, self.message),
+        }
+    }
+}
+
+/// Expand command-line paths: `-` is stdin, a directory is walked recursively (sorted, symlink
+/// loops reported), a pattern with `*?[` that is not an existing path is a glob.
+pub fn expand_inputs(args: &[String]) -> (Vec<Input>, Vec<Problem>) {
+    let mut inputs = Vec::new();
+    let mut problems = Vec::new();
+    for arg in args {
+        if arg == "-" {
+            inputs.push(Input {
+                display: "-".into(),
+                path: None,
+            });
+            continue;
+        }
+        let p = Path::new(arg);
+        if p.is_dir() {
+            walk_dir(arg, &mut inputs, &mut problems);
+        } else if p.exists() || p.symlink_metadata().is_ok() {
+            inputs.push(Input {
+                display: arg.as_str().into(),
+                path: Some(p.to_path_buf()),
+            });
+        } else if arg.contains(['*', '?', '[']) {
+            match glob::glob(arg) {
+                Ok(paths) => {
+                    let mut found: Vec<PathBuf> = paths.filter_map(Result::ok).collect();
+                    found.sort();
+                    if found.is_empty() {
+                        problems.push(Problem {
+                            source: arg.clone(),
+                            line: None,
+                            message: "the pattern matches no file; check it with `ls` (a quoted \
+                                      pattern is expanded by casefile, `**` included)"
+                                .into(),
+                            skipped: true,
+                        });
+                    }
+                    for f in found {
+                        if f.is_dir() {
+                            walk_dir(&f.to_string_lossy(), &mut inputs, &mut problems);
+                        } else {
+                            inputs.push(Input {
+                                display: f.to_string_lossy().as_ref().into(),
+                                path: Some(f),
+                            });
+                        }
+                    }
+                }
+                Err(e) => problems.push(Problem {
+                    source: arg.clone(),
+                    line: None,
+                    message: format!("invalid glob pattern: {e}; quote it and use * ? [..] and **"),
+                    skipped: true,
+                }),
+            }
+        } else {
+            problems.push(Problem {
+                source: arg.clone(),
+                line: None,
+                message: "no such file or directory; check the path (run casefile from the \
+                          folder the paths are relative to)"
+                    .into(),
+                skipped: true,
+            });
+        }
+    }
+    (inputs, problems)
+}
+
+fn walk_dir(root: &str, inputs: &mut Vec<Input>, problems: &mut Vec<Problem>) {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
+        match entry {
+            Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
+            Ok(_) => {}
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| root.to_string());
+                let message = if let Some(anc) = err.loop_ancestor() {
+                    format!(
+                        "symlink loop: it leads back to {}; skipped. Pass the real directory, \
+                         or remove the link",
+                        anc.display()
+                    )
+                } else if err
+                    .io_error()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
+                {
+                    "permission denied; run casefile as a user who can read it".into()
+                } else if err
+                    .io_error()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+                {
+                    "dangling symlink (its target does not exist); skipped".into()
+                } else {
+                    format!("cannot read: {err}")
+                };
+                problems.push(Problem {
+                    source: path,
+                    line: None,
+                    message,
+                    skipped: true,
+                });
+            }
+        }
+    }
+    for f in files {
+        inputs.push(Input {
+            display: f.to_string_lossy().as_ref().into(),
+            path: Some(f),
+        });
+    }
+}
+
+/// The service a file's events belong to when the record does not say: the file name without
+/// rotation, pod-hash and number suffixes (`notifier-7d9f8b-x2x.log` -> `notifier`), or the
+/// directory name when the file name is generic (`edge/access.log` -> `edge`).
+pub fn service_from_path(display: &str) -> Option<String> {
+    if display == "-" {
+        return None;
+    }
+    let p = Path::new(display);
+    let name = p.file_name()?.to_string_lossy().into_owned();
+    let mut stem: &str = &name;
+    // Strip extensions and rotation suffixes: .log, .1, .gz, .zst, .jsonl, .2026-11-28
+    loop {
+        match stem.rfind('.') {
+            Some(i) if i > 0 => {
+                let ext = &stem[i + 1..];
+                if ext.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+                    || matches!(
+                        ext,
+                        "log"
+                            | "gz"
+                            | "zst"
+                            | "zstd"
+                            | "json"
+                            | "jsonl"
+                            | "ndjson"
+                            | "txt"
+                            | "out"
+                            | "err"
+                    )
+                {
+                    stem = &stem[..i];
+                    continue;
+                }
+                break;
+            }
+            _ => break,
+        }
+    }
+    let mut parts: Vec<&str> = stem.split(['-', '_']).collect();
+    while parts.len() > 1
+        && parts
+            .last()
+            .is_some_and(|s| s.bytes().any(|b| b.is_ascii_digit()) || s.is_empty())
+    {
+        parts.pop();
+    }
+    let base = parts.join("-");
+    const GENERIC: &[&str] = &[
+        "access",
+        "error",
+        "app",
+        "application",
+        "server",
+        "output",
+        "log",
+        "logs",
+        "current",
+        "stdout",
+        "stderr",
+        "messages",
+        "syslog",
+        "console",
+        "main",
+        "service",
+        "0",
+        "",
+    ];
+    if GENERIC.contains(&base.to_ascii_lowercase().as_str()) {
+        let parent = p.parent()?.file_name()?.to_string_lossy().into_owned();
+        if !parent.is_empty() && parent != "." && parent != ".." {
+            return Some(parent);
+        }
+    }
+    (!base.is_empty()).then_some(base)
+}
+
+/// One record as read: its bytes, where it starts, and what is known of its source.
+pub struct RawEvent<'a> {
+    pub bytes: &'a [u8],
+    /// 1-based line within the unit being read; the driver adds the unit's base afterwards
+    /// through [`Visitor::rebase`].
+    pub line: u64,
+    pub source: &'a SourceCtx,
+}
+
+/// What every record of one source shares.
+pub struct SourceCtx {
+    pub display: Arc<str>,
+    pub path_service: Option<String>,
+    pub dialect: Option<usize>,
+    pub time: TimeContext,
+}
+
+impl RawEvent<'_> {
+    /// The record as an [`Event`] (invalid UTF-8 replaced by U+FFFD).
+    pub fn to_event(&self, parser: &Parser) -> Event {
+        let raw = match std::str::from_utf8(self.bytes) {
+            Ok(s) => s.to_string(),
+            Err(_) => String::from_utf8_lossy(self.bytes).into_owned(),
+        };
+        let raw = raw.replace("\r\n", "\n");
+        parser.event(
+            self.source.dialect,
+            raw,
+            &self.source.display,
+            self.line,
+            self.source.path_service.as_deref(),
+            &self.source.time,
+        )
+    }
+}
+
+/// What a command does with records. One accumulator per unit of work (a file, or a chunk of
+/// a big file); the driver hands them back in source order.
+pub trait Visitor: Sync {
+    type Acc: Send;
+    fn new_acc(&self) -> Self::Acc;
+    /// Only records holding one of these ids (as whole tokens) are visited; `None` visits all.
+    fn prefilter(&self) -> Option<&Prefilter> {
+        None
+    }
+    fn visit(&self, acc: &mut Self::Acc, ev: RawEvent<'_>);
+    /// Called once per unit after reading, with the number of lines before the unit in its
+    /// source, so that recorded line numbers become absolute.
+    fn rebase(&self, acc: &mut Self::Acc, lines_before: u64);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn services_from_paths() {
+        let cases = [
+            ("logs/k8s/notifier-7d9f8b-x2x.log", "notifier"),
+            ("logs/edge/access.log", "edge"),
+            ("logs/edge/access.log.1.gz", "edge"),
+            ("logs/worker/worker-0.log", "worker"),
+            ("logs/orders/orders.log", "orders"),
+            ("logs/gateway/gateway.jsonl", "gateway"),
+            ("/var/log/payments.log.2026-11-28", "payments"),
+            ("app.log", "app"),
+        ];
+        for (p, want) in cases {
+            assert_eq!(service_from_path(p).as_deref(), Some(want), "{p}");
+        }
+        assert_eq!(service_from_path("-"), None);
+    }
+}
