@@ -10,7 +10,10 @@ use serde_json::Value;
 
 fn scenarios_dir() -> Option<PathBuf> {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for cand in [here.join("../shared/scenarios"), here.join("../../shared/scenarios")] {
+    for cand in [
+        here.join("../shared/scenarios"),
+        here.join("../../shared/scenarios"),
+    ] {
         if cand.join("checkout/truth.json").exists() {
             return Some(cand);
         }

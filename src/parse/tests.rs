@@ -13,3 +13,300 @@ fn parse_line(line: &str) -> (Event, Option<String>) {
     let e = p.event(d, line.to_string(), &src, 1, Some("pathsvc"), &tctx);
     (e, d.map(|i| p.dialects[i].name.to_string()))
 }
+
+struct Case {
+    line: &'static str,
+    dialect: &'static str,
+    ts: Option<&'static str>,
+    level: Option<&'static str>,
+    service: &'static str,
+    message: &'static str,
+    ids: &'static [(&'static str, &'static str)],
+}
+
+const CASES: &[Case] = &[
+    Case {
+        line: r#"{"@timestamp":"2026-11-28T22:00:00.040Z","log.level":"info","service.name":"gateway","message":"routing POST /api/v1/orders","http.request.id":"27e9589c6948f6d3","trace.id":"0c01c3f252edc87ff4adfa36d0840164","user.id":"8316"}"#,
+        dialect: "json",
+        ts: Some("2026-11-28T22:00:00.040Z"),
+        level: Some("info"),
+        service: "gateway",
+        message: "routing POST /api/v1/orders",
+        ids: &[
+            ("http.request.id", "27e9589c6948f6d3"),
+            ("trace.id", "0c01c3f252edc87ff4adfa36d0840164"),
+            ("user.id", "8316"),
+        ],
+    },
+    Case {
+        // ECS as nested objects
+        line: r#"{"@timestamp":"2026-11-28T23:00:00+01:00","log":{"level":"WARN"},"service":{"name":"cart"},"message":"slow","trace":{"id":"abc123def"}}"#,
+        dialect: "json",
+        ts: Some("2026-11-28T22:00:00.000Z"),
+        level: Some("warn"),
+        service: "cart",
+        message: "slow",
+        ids: &[("trace.id", "abc123def")],
+    },
+    Case {
+        // Go zap JSON: epoch seconds as a float
+        line: r#"{"level":"error","ts":1795903201.5,"caller":"srv/main.go:42","msg":"upstream failed","request_id":"r-77"}"#,
+        dialect: "json",
+        ts: Some("2026-11-28T22:00:01.500Z"),
+        level: Some("error"),
+        service: "pathsvc",
+        message: "upstream failed",
+        ids: &[("request_id", "r-77")],
+    },
+    Case {
+        line: "2026-11-28T22:00:00.671000123Z stdout F {\"level\":\"info\",\"msg\":\"order confirmation sent\",\"trace_id\":\"8c3dd46c036bb3a62f301f4653655931\",\"channel\":\"email\"}",
+        dialect: "cri",
+        ts: Some("2026-11-28T22:00:00.671000123Z"),
+        level: Some("info"),
+        service: "pathsvc",
+        message: "order confirmation sent",
+        ids: &[("trace_id", "8c3dd46c036bb3a62f301f4653655931")],
+    },
+    Case {
+        line: "2026-11-28T22:00:00.5Z stderr F plain text from a container job_id=J-9",
+        dialect: "cri",
+        ts: Some("2026-11-28T22:00:00.500Z"),
+        level: None,
+        service: "pathsvc",
+        message: "plain text from a container job_id=J-9",
+        ids: &[("job_id", "J-9")],
+    },
+    Case {
+        line: r#"10.67.237.155 - - [28/Nov/2026:23:00:12 +0100] "POST /api/v1/orders HTTP/1.1" 502 415 "-" "acme-mobile/4.0" rt=0.106 req_id=41af5d172b4ca0fa"#,
+        dialect: "access",
+        ts: Some("2026-11-28T22:00:12.000Z"),
+        level: Some("error"),
+        service: "pathsvc",
+        message: "POST /api/v1/orders 502",
+        ids: &[("req_id", "41af5d172b4ca0fa")],
+    },
+    Case {
+        line: r#"[2026-11-28T22:00:01.123Z] "GET /api/v1/cart HTTP/2" 200 - 0 1532 12 10 "10.0.0.1" "curl/8.0" "7c9e6679-7425-40de-944b-e07fc1f90ae7" "cart.internal" "10.1.2.3:8080""#,
+        dialect: "envoy",
+        ts: Some("2026-11-28T22:00:01.123Z"),
+        level: Some("info"),
+        service: "pathsvc",
+        message: "GET /api/v1/cart 200",
+        ids: &[("x_request_id", "7c9e6679-7425-40de-944b-e07fc1f90ae7")],
+    },
+    Case {
+        line: "Nov 28 22:00:01 db01 postgres[2147]: ERROR:  duplicate key value violates unique constraint \"orders_pkey\"",
+        dialect: "syslog-3164",
+        ts: Some("2026-11-28T22:00:01.000Z"),
+        level: Some("error"),
+        service: "postgres",
+        message: "ERROR:  duplicate key value violates unique constraint \"orders_pkey\"",
+        ids: &[],
+    },
+    Case {
+        line: r#"<165>1 2026-11-28T22:00:01.003Z mymachine.example.com evntslog 1234 ID47 [exampleSDID@32473 iut="3" request_id="q-1"] An application event"#,
+        dialect: "syslog-5424",
+        ts: Some("2026-11-28T22:00:01.003Z"),
+        level: Some("info"),
+        service: "evntslog",
+        message: "An application event",
+        ids: &[("request_id", "q-1")],
+    },
+    Case {
+        line: "2026-11-28 22:00:00.047  INFO [orders,0c01c3f252edc87ff4adfa36d0840164,709ab7f3f386d0cd] 4312 --- [nio-8080-exec-1] c.a.orders.OrderController               : creating order order_id=131236 user_id=8316",
+        dialect: "spring",
+        ts: Some("2026-11-28T22:00:00.047Z"),
+        level: Some("info"),
+        service: "orders",
+        message: "creating order order_id=131236 user_id=8316",
+        ids: &[
+            ("order_id", "131236"),
+            ("span_id", "709ab7f3f386d0cd"),
+            ("trace_id", "0c01c3f252edc87ff4adfa36d0840164"),
+            ("user_id", "8316"),
+        ],
+    },
+    Case {
+        // Spring Boot 3 without tracing brackets
+        line: "2026-11-28T22:00:00.047+01:00 ERROR 4312 --- [main] o.s.boot.SpringApplication : Application run failed",
+        dialect: "spring",
+        ts: Some("2026-11-28T21:00:00.047Z"),
+        level: Some("error"),
+        service: "pathsvc",
+        message: "Application run failed",
+        ids: &[],
+    },
+    Case {
+        line: "2026-11-28 22:00:00.123 [http-nio-8080-exec-3] WARN  com.acme.Cart - cart expired cartId=c-1",
+        dialect: "logback",
+        ts: Some("2026-11-28T22:00:00.123Z"),
+        level: Some("warn"),
+        service: "pathsvc",
+        message: "cart expired cartId=c-1",
+        ids: &[("cartId", "c-1")],
+    },
+    Case {
+        line: "2026-11-28 22:00:00,060 INFO payments.api [trace=0c01c3f252edc87ff4adfa36d0840164] charge requested order_id=131236 amount=212.00 EUR",
+        dialect: "python",
+        ts: Some("2026-11-28T22:00:00.060Z"),
+        level: Some("info"),
+        service: "pathsvc",
+        message: "[trace=0c01c3f252edc87ff4adfa36d0840164] charge requested order_id=131236 amount=212.00 EUR",
+        ids: &[
+            ("order_id", "131236"),
+            ("trace", "0c01c3f252edc87ff4adfa36d0840164"),
+        ],
+    },
+    Case {
+        // Python's documented "%(asctime)s - %(name)s - %(levelname)s - %(message)s"
+        line: "2026-11-28 22:00:00,060 - billing.worker - WARNING - retry job_id=J-3",
+        dialect: "python",
+        ts: Some("2026-11-28T22:00:00.060Z"),
+        level: Some("warn"),
+        service: "pathsvc",
+        message: "retry job_id=J-3",
+        ids: &[("job_id", "J-3")],
+    },
+    Case {
+        line: "ts=2026-11-28T22:00:00.383Z level=info msg=\"job started\" job_id=J-5 attempt=1 queue=fulfilment",
+        dialect: "logfmt",
+        ts: Some("2026-11-28T22:00:00.383Z"),
+        level: Some("info"),
+        service: "pathsvc",
+        message: "job started",
+        ids: &[("job_id", "J-5")],
+    },
+    Case {
+        // logrus text formatter
+        line: "time=\"2026-11-28T23:00:00+01:00\" level=warning msg=\"disk low\" request_id=abc-1 component=store",
+        dialect: "logfmt",
+        ts: Some("2026-11-28T22:00:00.000Z"),
+        level: Some("warn"),
+        service: "store",
+        message: "disk low",
+        ids: &[("request_id", "abc-1")],
+    },
+    Case {
+        line: "2026-11-28T22:00:00.123Z\tERROR\tpayments/charge.go:88\tcharge failed\t{\"trace_id\": \"t-42\", \"amount\": 3}",
+        dialect: "zap-console",
+        ts: Some("2026-11-28T22:00:00.123Z"),
+        level: Some("error"),
+        service: "pathsvc",
+        message: "charge failed",
+        ids: &[("trace_id", "t-42")],
+    },
+    Case {
+        line: "2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster for application appattempt_1445144423722_0020_000001",
+        dialect: "generic",
+        ts: Some("2015-10-18T18:01:47.978Z"),
+        level: Some("info"),
+        service: "pathsvc",
+        message: "Created MRAppMaster for application appattempt_1445144423722_0020_000001",
+        ids: &[],
+    },
+];
+
+#[test]
+fn dialect_table() {
+    for c in CASES {
+        let (e, d) = parse_line(c.line);
+        assert_eq!(d.as_deref(), Some(c.dialect), "dialect of {}", c.line);
+        assert_eq!(
+            e.ts.map(|t| t.to_rfc3339()).as_deref(),
+            c.ts,
+            "ts of {}",
+            c.line
+        );
+        assert_eq!(e.level.map(|l| l.as_str()), c.level, "level of {}", c.line);
+        assert_eq!(
+            e.service.as_deref(),
+            Some(c.service),
+            "service of {}",
+            c.line
+        );
+        assert_eq!(e.message, c.message, "message of {}", c.line);
+        let ids: Vec<(&str, &str)> = e
+            .ids
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(ids, c.ids, "ids of {}", c.line);
+    }
+}
+
+#[test]
+fn traceparent_yields_trace_id_to_follow() {
+    let p = Parser::default_parser();
+    let (e, _) = parse_line("2026-11-28 22:00:00,489 ERROR payments.api [trace=6cd981f939451e0f1a365b67f7e58c59] charge failed order_id=853158 traceparent=00-6cd981f939451e0f1a365b67f7e58c59-f8fca2f7c164c817-01");
+    let follow: Vec<_> = p.follow_ids(&e).map(|(_, v)| v).collect();
+    assert!(follow.contains(&"6cd981f939451e0f1a365b67f7e58c59"));
+    assert!(!follow.contains(&"853158"), "order ids are not followed");
+}
+
+#[test]
+fn continuation_lines() {
+    let p = Parser::default_parser();
+    let spring = p.dialect_index("spring");
+    let python = p.dialect_index("python");
+    let json = p.dialect_index("json");
+    for l in [
+        "\tat com.acme.orders.PaymentClient.charge(PaymentClient.java:88)",
+        "Caused by: java.net.SocketTimeoutException: Read timed out",
+        "\t... 41 common frames omitted",
+        "java.lang.IllegalStateException: payment declined for order 853158",
+        "",
+    ] {
+        assert!(!p.is_event_start(spring, l.as_bytes()), "{l:?}");
+    }
+    assert!(!p.is_event_start(
+        python,
+        b"payments.errors.CardDeclined: card declined (code 51)"
+    ));
+    assert!(!p.is_event_start(python, b"Traceback (most recent call last):"));
+    assert!(p.is_event_start(python, b"2026-11-28 22:00:00,060 INFO x y"));
+    // Single-line dialects still join stack-trace shapes.
+    assert!(!p.is_event_start(json, b"\tat a.b.C.d(C.java:1)"));
+    assert!(!p.is_event_start(json, b"Caused by: x"));
+    assert!(p.is_event_start(json, b"{\"msg\":\"x\"}"));
+}
+
+#[test]
+fn user_dialect_from_config() {
+    let specs = parse_dialect_specs(
+        r#"
+[[dialect]]
+name = "acme"
+kind = "regex"
+regex = '^ACME (?P<ts>\S+) <(?P<level>\w+)> (?P<service>\w+): (?P<message>.*)$'
+"#,
+    )
+    .unwrap();
+    let p = Parser::new(&specs, IdKeys::default()).unwrap();
+    let tctx = TimeContext::default();
+    let line = "ACME 2026-11-28T22:00:00Z <ERR> billing: boom request_id=r-9";
+    let d = p.detect(line.as_bytes(), &tctx);
+    assert_eq!(d.map(|i| &*p.dialects[i].name), Some("acme"));
+    let e = p.event(d, line.into(), &"x".into(), 1, None, &tctx);
+    assert_eq!(e.level, Some(Level::Error));
+    assert_eq!(e.service.as_deref(), Some("billing"));
+    assert_eq!(e.ids.get("request_id").map(String::as_str), Some("r-9"));
+}
+
+#[test]
+fn bad_user_dialect_says_what_to_fix() {
+    let specs = parse_dialect_specs("[[dialect]]\nname = \"x\"\nkind = \"regex\"\n").unwrap();
+    let err = Parser::new(&specs, IdKeys::default()).unwrap_err();
+    assert!(err.contains("needs a `regex"), "{err}");
+    let specs = parse_dialect_specs("[[dialect]]\nname = \"x\"\nkind = \"xml\"\n").unwrap();
+    let err = Parser::new(&specs, IdKeys::default()).unwrap_err();
+    assert!(err.contains("use json, logfmt, regex or generic"), "{err}");
+}
+
+#[test]
+fn unknown_text_is_kept_as_message() {
+    let (e, d) = parse_line("just some words without structure");
+    assert_eq!(d, None);
+    assert_eq!(e.message, "just some words without structure");
+    assert_eq!(e.ts, None);
+    assert_eq!(&*e.dialect, "unknown");
+}

@@ -230,7 +230,11 @@ pub fn service_from_path(display: &str) -> Option<String> {
         "",
     ];
     if GENERIC.contains(&base.to_ascii_lowercase().as_str()) {
-        let parent = p.parent()?.file_name()?.to_string_lossy().into_owned();
+        let parent = p
+            .parent()
+            .and_then(|d| d.file_name())
+            .map(|d| d.to_string_lossy().into_owned())
+            .unwrap_or_default();
         if !parent.is_empty() && parent != "." && parent != ".." {
             return Some(parent);
         }

@@ -1,0 +1,52 @@
+//! One log record (possibly several lines) through everything the parser does with it:
+//! record-start detection and event parsing with every dialect (and none), dialect detection,
+//! and the logfmt / free-text key=value scanners.
+#![no_main]
+
+use std::sync::{Arc, OnceLock};
+
+use casefile::model::Timestamp;
+use casefile::parse::{fields, logfmt_pairs, Parser, TimeContext};
+use libfuzzer_sys::fuzz_target;
+
+fn parser() -> &'static Parser {
+    static P: OnceLock<Parser> = OnceLock::new();
+    P.get_or_init(Parser::default_parser)
+}
+
+fn contexts() -> &'static [TimeContext] {
+    static C: OnceLock<Vec<TimeContext>> = OnceLock::new();
+    C.get_or_init(|| {
+        vec![
+            TimeContext::default(),
+            // A year hint, a reference time (year roll-back) and a named zone (DST gaps/folds).
+            TimeContext {
+                tz: Some(jiff::tz::TimeZone::get("Europe/Paris").expect("tz database")),
+                year_hint: 2026,
+                reference: Some(Timestamp::from_secs(1_767_225_600)), // 2026-01-01
+            },
+        ]
+    })
+}
+
+fuzz_target!(|bytes: &[u8]| {
+    let parser = parser();
+    let source: Arc<str> = "fuzz/svc.log".into();
+    let text = String::from_utf8_lossy(bytes).into_owned();
+
+    let _ = parser.detect(bytes, &TimeContext::default());
+
+    let dialects = std::iter::once(None).chain((0..parser.dialects.len()).map(Some));
+    for d in dialects {
+        let _ = parser.is_event_start(d, bytes);
+        for tctx in contexts() {
+            let ev = parser.event(d, text.clone(), &source, 1, Some("svc"), tctx);
+            // The event keeps the record as it was given.
+            assert_eq!(ev.raw, text);
+            let _ = parser.follow_ids(&ev).count();
+        }
+    }
+
+    let _ = logfmt_pairs(&text);
+    let _ = fields::text_pairs(&text).count();
+});
