@@ -26,6 +26,7 @@ given --seed and --size-mb; file mtimes are set to the corpus's last timestamp. 
 import argparse
 import calendar
 import gzip
+import hashlib
 import json
 import os
 import random
@@ -425,6 +426,7 @@ def main():
     needle.update({
         "size_mb": a.size_mb,
         "seed": a.seed,
+        "generator_sha256": hashlib.sha256(open(__file__, "rb").read()).hexdigest(),
         "requests": n_requests,
         "lines": n_lines,
         "uncompressed_bytes": total,

@@ -30,6 +30,16 @@ pub enum Command {
         #[command(flatten)]
         filter: Filter,
     },
+    /// Error signatures: events grouped into templates with counts, first/last seen, services,
+    /// examples and a sparkline; the most frequent first.
+    Cluster {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        filter: Filter,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+    },
     /// Every event of one request across services, following its ids transitively.
     Trace {
         /// The id to start from (request, trace, job id...). Matched as a whole token.
@@ -105,4 +115,18 @@ pub struct TraceArgs {
     /// How many hops of ids to follow.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub max_depth: u32,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct ClusterArgs {
+    /// Show only the N most frequent signatures (all with --json unless given).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Each input line is one message: no dialect parsing, no multi-line joining.
+    #[arg(long)]
+    pub plain: bool,
+    /// Write `line,signature` per event (CSV with a header) to FILE, `line` being the 1-based
+    /// line where the event starts in its input.
+    #[arg(long, value_name = "FILE")]
+    pub assignments: Option<String>,
 }

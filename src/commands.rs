@@ -8,12 +8,13 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::config::{CommandConfig, Config, EventFilter, TraceConfig};
+use crate::config::{ClusterConfig, CommandConfig, Config, EventFilter, TraceConfig};
 use crate::correlate::{self, sort_timeline, TraceQuery, TracedEvent};
 use crate::model::{Event, Level, Timestamp};
 use crate::parse::Parser;
 use crate::report::json::traced_line;
 use crate::report::terminal::{pad, sanitize, timeline_row, Style};
+use crate::signatures::{cluster_text, sparkline, Collector, SigAcc, SignatureReport};
 use crate::source::{expand_inputs, read_sources, Input, Problem, RawEvent, SourceReport, Visitor};
 
 /// Exit codes, as grep's.
@@ -37,6 +38,7 @@ pub fn run(mut cfg: Config) -> i32 {
         CommandConfig::Scan => scan(&cfg, &inputs, &mut problems, &mut out, &style, &progress),
         CommandConfig::Events(f) => events(&cfg, f, &inputs, &mut problems, &mut out, &style),
         CommandConfig::Trace(t) => trace(&cfg, t, &inputs, &mut problems, &mut out, &style),
+        CommandConfig::Cluster(c) => cluster(&cfg, c, &inputs, &mut problems, &mut out, &style),
     };
     progress.finish();
     let found = match result.and_then(|f| out.flush().map(|_| f)) {
@@ -356,6 +358,36 @@ fn levels_text(a: &ScanAcc, style: &Style) -> String {
 // ---------------------------------------------------------------------------------------------
 // events
 
+/// The record as an event if it passes the filter (`--grep` is tried before parsing).
+fn filtered_event(f: &EventFilter, parser: &Parser, ev: &RawEvent<'_>) -> Option<Event> {
+    if let Some(re) = &f.grep {
+        if !re.is_match(ev.bytes) {
+            return None;
+        }
+    }
+    let e = ev.to_event(parser);
+    if f.since.is_some() || f.until.is_some() {
+        let ts = e.ts?;
+        if f.since.is_some_and(|s| ts < s) || f.until.is_some_and(|u| ts >= u) {
+            return None;
+        }
+    }
+    if let Some(min) = f.level {
+        if e.level.is_none_or(|l| l < min) {
+            return None;
+        }
+    }
+    if !f.services.is_empty()
+        && !e
+            .service
+            .as_ref()
+            .is_some_and(|s| f.services.iter().any(|x| x == s))
+    {
+        return None;
+    }
+    Some(e)
+}
+
 struct EventsVisitor<'a> {
     parser: &'a Parser,
     filter: &'a EventFilter,
@@ -367,33 +399,9 @@ impl Visitor for EventsVisitor<'_> {
         Vec::new()
     }
     fn visit(&self, acc: &mut Vec<Event>, ev: RawEvent<'_>) {
-        let f = self.filter;
-        if let Some(re) = &f.grep {
-            if !re.is_match(ev.bytes) {
-                return;
-            }
+        if let Some(e) = filtered_event(self.filter, self.parser, &ev) {
+            acc.push(e);
         }
-        let e = ev.to_event(self.parser);
-        if f.since.is_some() || f.until.is_some() {
-            let Some(ts) = e.ts else { return };
-            if f.since.is_some_and(|s| ts < s) || f.until.is_some_and(|u| ts >= u) {
-                return;
-            }
-        }
-        if let Some(min) = f.level {
-            if e.level.is_none_or(|l| l < min) {
-                return;
-            }
-        }
-        if !f.services.is_empty()
-            && !e
-                .service
-                .as_ref()
-                .is_some_and(|s| f.services.iter().any(|x| x == s))
-        {
-            return;
-        }
-        acc.push(e);
     }
     fn rebase(&self, acc: &mut Vec<Event>, base: u64) {
         for e in acc {
@@ -543,4 +551,149 @@ fn trace_summary(res: &correlate::TraceResult) {
             res.not_followed.len()
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// cluster
+
+struct ClusterVisitor<'a> {
+    parser: &'a Parser,
+    filter: &'a EventFilter,
+    plain: bool,
+    collector: &'a Collector,
+}
+
+impl Visitor for ClusterVisitor<'_> {
+    type Acc = SigAcc;
+    fn new_acc(&self) -> SigAcc {
+        SigAcc::default()
+    }
+    fn visit(&self, acc: &mut SigAcc, ev: RawEvent<'_>) {
+        if self.plain {
+            if let Some(re) = &self.filter.grep {
+                if !re.is_match(ev.bytes) {
+                    return;
+                }
+            }
+            let text = String::from_utf8_lossy(ev.bytes);
+            let e = Event {
+                ts: None,
+                source: ev.source.display.clone(),
+                line: ev.line,
+                service: ev.source.path_service.clone(),
+                level: None,
+                message: text.to_string(),
+                ids: Default::default(),
+                raw: String::new(),
+                dialect: "plain".into(),
+            };
+            self.collector.add(acc, &e, &text);
+            return;
+        }
+        if let Some(e) = filtered_event(self.filter, self.parser, &ev) {
+            let text = cluster_text(&e);
+            self.collector.add(acc, &e, &text);
+        }
+    }
+    fn rebase(&self, acc: &mut SigAcc, base: u64) {
+        acc.rebase(base);
+    }
+}
+
+fn cluster(
+    cfg: &Config,
+    c: &ClusterConfig,
+    inputs: &[Input],
+    problems: &mut Vec<Problem>,
+    out: &mut dyn Write,
+    style: &Style,
+) -> io::Result<bool> {
+    let collector = Collector::new(c.assignments.is_some());
+    let v = ClusterVisitor {
+        parser: &cfg.parser,
+        filter: &c.filter,
+        plain: c.plain,
+        collector: &collector,
+    };
+    let (accs, reports) = read_sources(inputs, &cfg.parser, &cfg.read, &v);
+    collect_problems(&reports, problems);
+    let names: Vec<String> = reports.iter().map(|r| r.source.clone()).collect();
+    let mut rep = collector.finish(accs, &names);
+    if let Some(path) = &c.assignments {
+        let mut w = io::BufWriter::new(std::fs::File::create(path).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot write --assignments {}: {e}", path.display()),
+            )
+        })?);
+        writeln!(w, "line,signature")?;
+        for (_, line, sig) in &rep.assignments {
+            writeln!(w, "{line},{sig}")?;
+        }
+        w.flush()?;
+    }
+    let found = !rep.signatures.is_empty();
+    if let Some(n) = c.top {
+        rep.signatures.truncate(n);
+    }
+    if cfg.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&rep)?)?;
+    } else {
+        print_signatures(&rep, out, style)?;
+    }
+    Ok(found)
+}
+
+fn print_signatures(rep: &SignatureReport, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "{:>7}  {:<16}  {:<24}  {:<24}  {}",
+            "count", "signature", "first seen (UTC)", "trend", "template"
+        ))
+    )?;
+    for s in &rep.signatures {
+        let lvl = s.levels.keys().filter_map(|l| Level::parse(l)).max();
+        writeln!(
+            out,
+            "{:>7}  {:<16}  {:<24}  {:<24}  {}",
+            s.count,
+            s.id,
+            s.first_seen.as_deref().unwrap_or("-"),
+            sparkline(&s.histogram),
+            style.level(lvl, &sanitize(&s.template))
+        )?;
+        let services: Vec<String> = s.services.keys().map(|k| sanitize(k)).collect();
+        writeln!(
+            out,
+            "{}",
+            style.dim(&format!(
+                "{:>7}  last {}  services {}  e.g. {}",
+                "",
+                s.last_seen.as_deref().unwrap_or("-"),
+                if services.is_empty() {
+                    "-".into()
+                } else {
+                    services.join(",")
+                },
+                sanitize(&s.examples.join(" "))
+            ))
+        )?;
+    }
+    writeln!(
+        out,
+        "{} event(s) in {} signature(s){}",
+        rep.events,
+        rep.signatures.len(),
+        if rep.evictions > 0 {
+            format!(
+                "; {} event(s) past the signature cap went to the catch-all <*>",
+                rep.evictions
+            )
+        } else {
+            String::new()
+        }
+    )?;
+    Ok(())
 }

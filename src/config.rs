@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::cli::{Cli, Command, Common, Filter, TraceArgs};
+use crate::cli::{Cli, ClusterArgs, Command, Common, Filter, TraceArgs};
 use crate::model::{Level, Timestamp};
 use crate::parse::fields::{normalize_key, IdKeys};
 use crate::parse::{DialectSpec, Parser, TimeContext};
@@ -85,6 +85,7 @@ pub struct Config {
 pub enum CommandConfig {
     Scan,
     Events(EventFilter),
+    Cluster(ClusterConfig),
     Trace(TraceConfig),
 }
 
@@ -95,6 +96,13 @@ pub struct EventFilter {
     pub level: Option<Level>,
     pub services: Vec<String>,
     pub grep: Option<regex::bytes::Regex>,
+}
+
+pub struct ClusterConfig {
+    pub filter: EventFilter,
+    pub top: Option<usize>,
+    pub plain: bool,
+    pub assignments: Option<PathBuf>,
 }
 
 pub struct TraceConfig {
@@ -110,6 +118,15 @@ impl Config {
             Command::Events { common, filter } => {
                 let f = event_filter(&filter, &common)?;
                 (common, CommandConfig::Events(f), None)
+            }
+            Command::Cluster {
+                common,
+                filter,
+                cluster,
+            } => {
+                let f = event_filter(&filter, &common)?;
+                let c = cluster_config(f, &cluster)?;
+                (common, CommandConfig::Cluster(c), None)
             }
             Command::Trace { id, common, trace } => {
                 let t = trace_config(&id, &trace)?;
@@ -155,6 +172,7 @@ impl Config {
         } else {
             common.paths.clone()
         };
+        let plain = matches!(&command, CommandConfig::Cluster(c) if c.plain);
         Ok(Config {
             command,
             paths,
@@ -164,6 +182,7 @@ impl Config {
                 max_line: common.max_line,
                 year: common.year,
                 tz,
+                plain,
                 ..ReadOptions::default()
             },
             threads: common.threads,
@@ -331,6 +350,26 @@ fn event_filter(f: &Filter, common: &Common) -> Result<EventFilter, ConfigError>
         level,
         services: f.service.clone(),
         grep,
+    })
+}
+
+fn cluster_config(filter: EventFilter, c: &ClusterArgs) -> Result<ClusterConfig, ConfigError> {
+    if c.top == Some(0) {
+        return Err(ConfigError(
+            "--top 0 would show nothing; leave it out to show every signature".into(),
+        ));
+    }
+    if c.plain && (filter.since.is_some() || filter.until.is_some() || filter.level.is_some()) {
+        return Err(ConfigError(
+            "--plain reads each line as a bare message without time or level, so --since,              --until and --level cannot apply; drop --plain to parse the logs' headers"
+                .into(),
+        ));
+    }
+    Ok(ClusterConfig {
+        filter,
+        top: c.top,
+        plain: c.plain,
+        assignments: c.assignments.as_ref().map(PathBuf::from),
     })
 }
 

@@ -5,10 +5,12 @@
 //! [`config`] is the only module that knows the command line.
 
 pub mod cli;
+pub mod cluster;
 pub mod commands;
 pub mod config;
 pub mod correlate;
 pub mod model;
 pub mod parse;
 pub mod report;
+pub mod signatures;
 pub mod source;

@@ -31,6 +31,8 @@ pub struct ReadOptions {
     pub tz: Option<jiff::tz::TimeZone>,
     /// Bytes read so far, for a progress bar.
     pub progress: Option<Arc<AtomicU64>>,
+    /// Every line is one record, empty lines included; no dialect (`cluster --plain`).
+    pub plain: bool,
 }
 
 impl Default for ReadOptions {
@@ -41,6 +43,7 @@ impl Default for ReadOptions {
             year: None,
             tz: None,
             progress: None,
+            plain: false,
         }
     }
 }
@@ -410,7 +413,11 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         year_hint,
         reference: if opts.year.is_some() { None } else { mtime },
     };
-    let dialect = parser.detect(&head, &time);
+    let dialect = if opts.plain {
+        None
+    } else {
+        parser.detect(&head, &time)
+    };
     let ctx = SourceCtx {
         display: input.display.clone(),
         path_service: service_from_path(&input.display),
@@ -490,6 +497,7 @@ fn run_unit<V: Visitor>(
         matches: Vec::new(),
         invalid_utf8_reported: false,
         at_eof: false,
+        plain: opts.plain,
     };
     cutter.run(rd, limit, skip_leading, opts, p.compression, &mut out);
     out
@@ -504,6 +512,8 @@ struct Cutter<'a, V: Visitor> {
     invalid_utf8_reported: bool,
     /// The stream has ended (as opposed to a record cut because it is too long).
     at_eof: bool,
+    /// Every line is a record.
+    plain: bool,
 }
 
 const INITIAL_BUF: usize = 1 << 20;
@@ -512,7 +522,7 @@ const MAX_RECORD: usize = 8 << 20;
 
 impl<V: Visitor> Cutter<'_, V> {
     fn is_start(&self, line: &[u8]) -> bool {
-        self.parser.is_event_start(self.ctx.dialect, line)
+        self.plain || self.parser.is_event_start(self.ctx.dialect, line)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -757,13 +767,18 @@ impl<V: Visitor> Cutter<'_, V> {
     fn emit(&mut self, rec: &[u8], line: u64, out: &mut UnitOut<V::Acc>) {
         let mut rec = rec;
         while let Some((&last, rest)) = rec.split_last() {
-            if last == b'\n' || last == b'\r' || last == b' ' || last == b'\t' {
+            let trim = if self.plain {
+                last == b'\n' || last == b'\r'
+            } else {
+                last == b'\n' || last == b'\r' || last == b' ' || last == b'\t'
+            };
+            if trim {
                 rec = rest;
             } else {
                 break;
             }
         }
-        if rec.is_empty() {
+        if rec.is_empty() && !self.plain {
             return;
         }
         if !self.invalid_utf8_reported && std::str::from_utf8(rec).is_err() {

@@ -1,0 +1,697 @@
+//! Masking stage: message -> compact key of typed-hole tokens (Drain3's `LogMasker`).
+//!
+//! One left-to-right pass over the bytes, no regexes and no per-token allocation: the key is
+//! written into a reused `String` and the hole values are recorded as byte ranges of the
+//! original message.
+//!
+//! Key format (internal, never shown to users; [`render`] turns it into a template):
+//! * tokens are whitespace-separated chunks of the message; a chunk is further split after
+//!   every `=` (`uid=0` -> `uid=` + `0`) so that the value of a `key=value` pair is a token
+//!   of its own;
+//! * each token after the first starts with its separator: [`SEP_SPACE`] (there was
+//!   whitespace) or [`SEP_JOIN`] (split inside a chunk);
+//! * a typed hole is a single control byte ([`HoleKind::marker`]); literal control bytes of
+//!   the input are replaced by `?` so they can never be confused with markers.
+//!
+//! Hole rules (all by character class):
+//! * `<UUID>` 8-4-4-4-12 hex digits;
+//! * `<IP>` dotted IPv4 (each octet <= 255) with optional `:port` and optional leading `/`,
+//!   or an IPv6 address with at least two `:`;
+//! * `<URL>` a chunk containing `://`;
+//! * `<PATH>` a chunk starting with `/`, `./`, `../`, `~/` or `X:\`, or holding two or more
+//!   `/` between non-digit words;
+//! * `<HEX>` `0x` + hex digits, or a run of >= 8 hex digits that mixes digits and letters;
+//! * `<NUM>` an optionally signed run of digits, with `.`, `:`, `-`, `/`, `,` between digit
+//!   groups (decimals, versions `4.0.1`, times `00:01`, dates), optionally followed by a
+//!   unit word in the next chunk (`18.4 KB`, `3 ms`, `<1 sec`);
+//!
+//! A number or hex run only counts when it stands alone: the characters on both sides must
+//! not be letters or digits (`_`, `-`, `.`, `:` and other punctuation are boundaries). So
+//! `exec-1` -> `exec-<NUM>`, `blk_-695229586848` -> `blk_<NUM>`, but `ssh2`, `FNANLI5` and
+//! `SOCKS5` stay literal words.
+
+/// Separator byte before a token that followed whitespace.
+pub const SEP_SPACE: u8 = b' ';
+/// Separator byte before a token that was split off inside a whitespace chunk.
+pub const SEP_JOIN: u8 = 0x1e;
+/// Placeholder of a generic variable found by clustering.
+pub const STAR: &str = "<*>";
+
+/// Type of a masked hole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum HoleKind {
+    Num,
+    Hex,
+    Uuid,
+    Ip,
+    Path,
+    Url,
+}
+
+impl HoleKind {
+    /// Control byte that stands for this hole inside a key.
+    pub fn marker(self) -> u8 {
+        match self {
+            HoleKind::Num => 0x01,
+            HoleKind::Hex => 0x02,
+            HoleKind::Uuid => 0x03,
+            HoleKind::Ip => 0x04,
+            HoleKind::Path => 0x05,
+            HoleKind::Url => 0x06,
+        }
+    }
+
+    /// Inverse of [`HoleKind::marker`].
+    pub fn from_marker(b: u8) -> Option<HoleKind> {
+        Some(match b {
+            0x01 => HoleKind::Num,
+            0x02 => HoleKind::Hex,
+            0x03 => HoleKind::Uuid,
+            0x04 => HoleKind::Ip,
+            0x05 => HoleKind::Path,
+            0x06 => HoleKind::Url,
+            _ => return None,
+        })
+    }
+
+    /// Text of the hole in a rendered template.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            HoleKind::Num => "<NUM>",
+            HoleKind::Hex => "<HEX>",
+            HoleKind::Uuid => "<UUID>",
+            HoleKind::Ip => "<IP>",
+            HoleKind::Path => "<PATH>",
+            HoleKind::Url => "<URL>",
+        }
+    }
+}
+
+/// Is `b` a hole marker byte?
+#[inline]
+pub fn is_marker(b: u8) -> bool {
+    (0x01..=0x06).contains(&b)
+}
+
+/// Output of [`mask_into`]: the key and, per hole in key order, its kind and the byte range of
+/// its value in the original message.
+#[derive(Clone, Debug, Default)]
+pub struct Masked {
+    pub key: String,
+    pub holes: Vec<(HoleKind, usize, usize)>,
+}
+
+impl Masked {
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// Mask `msg` (convenience; allocates).
+pub fn mask(msg: &str) -> Masked {
+    let mut m = Masked::new();
+    mask_into(msg, &mut m);
+    m
+}
+
+/// Mask `msg` and render the result as a template string (for tests and debugging).
+pub fn mask_to_template(msg: &str) -> String {
+    render(&mask(msg).key)
+}
+
+/// Turn a key (or a key-like token string) into display text.
+pub fn render(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 16);
+    render_into(key, &mut out);
+    out
+}
+
+/// Append the display text of `key` to `out`.
+pub fn render_into(key: &str, out: &mut String) {
+    let mut last = 0;
+    for (i, b) in key.bytes().enumerate() {
+        if b == SEP_JOIN || is_marker(b) {
+            out.push_str(&key[last..i]);
+            if let Some(k) = HoleKind::from_marker(b) {
+                out.push_str(k.placeholder());
+            }
+            last = i + 1;
+        }
+    }
+    out.push_str(&key[last..]);
+}
+
+#[inline]
+fn is_ws(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// Bytes >= 0x80 (non-ASCII) count as letters for boundary purposes.
+#[inline]
+fn is_wordish(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+#[inline]
+fn is_hex(b: u8) -> bool {
+    b.is_ascii_hexdigit()
+}
+
+const UNITS: &[&str] = &[
+    "b", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "byte", "bytes", "ms", "us", "ns",
+    "s", "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "h", "hr", "hrs",
+    "hour", "hours", "%",
+];
+
+/// Mask `msg` into `out` (cleared first). Never panics; bytes are processed as-is, so any
+/// UTF-8 input is accepted.
+pub fn mask_into(msg: &str, out: &mut Masked) {
+    out.key.clear();
+    out.holes.clear();
+    let b = msg.as_bytes();
+    let n = b.len();
+    let mut i = 0;
+    let mut first = true;
+    while i < n {
+        while i < n && is_ws(b[i]) {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
+        let start = i;
+        while i < n && !is_ws(b[i]) {
+            i += 1;
+        }
+        // Unit absorption: a chunk that is a unit word right after a chunk ending in <NUM>.
+        if !first && out.key.as_bytes().last() == Some(&HoleKind::Num.marker()) {
+            if let Some(unit_end) = unit_len(&b[start..i]) {
+                if let Some(h) = out.holes.last_mut() {
+                    h.2 = start + unit_end;
+                }
+                push_literal(&mut out.key, &msg[start + unit_end..i]);
+                continue;
+            }
+        }
+        if !first {
+            out.key.push(SEP_SPACE as char);
+        }
+        first = false;
+        mask_chunk(msg, start, i, out);
+    }
+}
+
+/// If `chunk` is a unit word optionally followed by closing punctuation, the length of the
+/// unit part.
+fn unit_len(chunk: &[u8]) -> Option<usize> {
+    let mut end = chunk.len();
+    while end > 0
+        && matches!(
+            chunk[end - 1],
+            b')' | b']' | b'}' | b',' | b';' | b'.' | b':'
+        )
+    {
+        end -= 1;
+    }
+    if end == 0 || end > 7 {
+        return None;
+    }
+    let w = &chunk[..end];
+    if UNITS.iter().any(|u| u.as_bytes().eq_ignore_ascii_case(w)) {
+        Some(end)
+    } else {
+        None
+    }
+}
+
+/// Push literal text, replacing control bytes (which could be mistaken for markers or
+/// separators) with `?`.
+#[inline]
+fn push_literal(key: &mut String, s: &str) {
+    if s.bytes().any(|c| c < 0x20 || c == 0x7f) {
+        for ch in s.chars() {
+            if (ch as u32) < 0x20 || ch as u32 == 0x7f {
+                key.push('?');
+            } else {
+                key.push(ch);
+            }
+        }
+    } else {
+        key.push_str(s);
+    }
+}
+
+#[inline]
+fn is_open_punct(b: u8) -> bool {
+    matches!(b, b'(' | b'[' | b'{' | b'<' | b'\'' | b'"' | b'`')
+}
+
+#[inline]
+fn is_close_punct(b: u8) -> bool {
+    matches!(
+        b,
+        b')' | b']' | b'}' | b'>' | b'\'' | b'"' | b'`' | b',' | b';' | b':' | b'.' | b'!' | b'?'
+    )
+}
+
+fn push_hole(out: &mut Masked, kind: HoleKind, s: usize, e: usize) {
+    out.key.push(kind.marker() as char);
+    out.holes.push((kind, s, e));
+}
+
+/// Mask one whitespace-free chunk `msg[s..e]`.
+fn mask_chunk(msg: &str, s: usize, e: usize, out: &mut Masked) {
+    let b = msg.as_bytes();
+    // Whole-chunk classes first: URL, PATH (they may contain `=` and digits).
+    let (cs, ce) = strip(b, s, e);
+    if cs < ce {
+        let core = &b[cs..ce];
+        if let Some(kind) = whole_kind(core) {
+            push_literal(&mut out.key, &msg[s..cs]);
+            push_hole(out, kind, cs, ce);
+            push_literal(&mut out.key, &msg[ce..e]);
+            return;
+        }
+    }
+    // Split after each `=` (only when something follows it).
+    let mut seg = s;
+    let mut j = s;
+    while j < e {
+        if b[j] == b'=' && j + 1 < e && b[j + 1] != b'=' && j > seg {
+            mask_segment(msg, seg, j + 1, out);
+            out.key.push(SEP_JOIN as char);
+            seg = j + 1;
+        }
+        j += 1;
+    }
+    mask_segment(msg, seg, e, out);
+}
+
+fn strip(b: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
+    while s < e && is_open_punct(b[s]) {
+        s += 1;
+    }
+    while e > s && is_close_punct(b[e - 1]) {
+        e -= 1;
+    }
+    (s, e)
+}
+
+fn whole_kind(core: &[u8]) -> Option<HoleKind> {
+    if core.len() < 2 {
+        return None;
+    }
+    if memchr::memmem::find(core, b"://").is_some() {
+        return Some(HoleKind::Url);
+    }
+    if is_path(core) {
+        return Some(HoleKind::Path);
+    }
+    None
+}
+
+fn is_path(c: &[u8]) -> bool {
+    let starts = (c[0] == b'/'
+        && c.len() > 1
+        && c[1] != b'/'
+        && !c[1..]
+            .iter()
+            .all(|&x| x.is_ascii_digit() || x == b'.' || x == b':'))
+        || c.starts_with(b"./")
+        || c.starts_with(b"../")
+        || c.starts_with(b"~/")
+        || (c.len() >= 3 && c[0].is_ascii_alphabetic() && c[1] == b':' && c[2] == b'\\');
+    if starts {
+        // Not an IP with a leading slash (handled by the segment scanner).
+        return !looks_like_slash_ip(c);
+    }
+    // Relative path: at least two slashes, something alphabetic between them.
+    let slashes = c.iter().filter(|&&x| x == b'/').count();
+    slashes >= 2
+        && c.iter().any(|x| x.is_ascii_alphabetic())
+        && !c.contains(&b'=')
+        && c.windows(2).all(|w| w != b"//")
+}
+
+fn looks_like_slash_ip(c: &[u8]) -> bool {
+    c[0] == b'/' && match_ip(c, 1).is_some_and(|end| end == c.len())
+}
+
+/// Mask a segment (no whitespace, no inner `=` split) by scanning atoms.
+fn mask_segment(msg: &str, s: usize, e: usize, out: &mut Masked) {
+    let b = &msg.as_bytes()[..e];
+    let mut i = s;
+    let mut lit = s; // start of pending literal text
+    while i < e {
+        let c = b[i];
+        let at_boundary = i == s || !is_wordish(b[i - 1]);
+        if at_boundary
+            && (c.is_ascii_digit()
+                || ((c == b'-' || c == b'+') && i + 1 < e && b[i + 1].is_ascii_digit())
+                || is_hex(c))
+        {
+            if !c.is_ascii_digit() && c != b'-' && c != b'+' {
+                // Starts with a hex letter: only UUID, IPv6 or a long hex run can match.
+                let mut j = i;
+                while j < e && is_hex(b[j]) {
+                    j += 1;
+                }
+                if j - i < 8 && !(j < e && b[j] == b':') {
+                    while i < e && is_wordish(b[i]) {
+                        i += 1;
+                    }
+                    continue;
+                }
+            }
+            if let Some((kind, end)) = match_atom(b, i, e) {
+                push_literal(&mut out.key, &msg[lit..i]);
+                push_hole(out, kind, i, end);
+                i = end;
+                lit = i;
+                continue;
+            }
+        }
+        // Skip to the end of this word (or one punctuation byte).
+        if is_wordish(c) {
+            while i < e && is_wordish(b[i]) {
+                i += 1;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    push_literal(&mut out.key, &msg[lit..e]);
+}
+
+/// Try to match a hole atom at `i` (a word boundary) within `b[..e]`; the match must end at a
+/// word boundary.
+fn match_atom(b: &[u8], i: usize, e: usize) -> Option<(HoleKind, usize)> {
+    let b = &b[..e];
+    let ends_ok = |end: usize| end == e || !is_wordish(b[end]);
+    if let Some(end) = match_uuid(b, i) {
+        if ends_ok(end) {
+            return Some((HoleKind::Uuid, end));
+        }
+    }
+    if let Some(end) = match_ip(b, i) {
+        if ends_ok(end) {
+            return Some((HoleKind::Ip, end));
+        }
+    }
+    if let Some(end) = match_ipv6(b, i) {
+        if ends_ok(end) {
+            return Some((HoleKind::Ip, end));
+        }
+    }
+    // 0x-prefixed hex.
+    if b[i] == b'0' && i + 2 < e && (b[i + 1] == b'x' || b[i + 1] == b'X') && is_hex(b[i + 2]) {
+        let mut end = i + 2;
+        while end < e && is_hex(b[end]) {
+            end += 1;
+        }
+        if ends_ok(end) {
+            return Some((HoleKind::Hex, end));
+        }
+    }
+    // Numbers.
+    if let Some(end) = match_num(b, i) {
+        if ends_ok(end) {
+            return Some((HoleKind::Num, end));
+        }
+    }
+    // Long mixed hex run (hashes, ids).
+    let mut end = i;
+    let (mut digits, mut letters) = (0usize, 0usize);
+    while end < e && is_hex(b[end]) {
+        if b[end].is_ascii_digit() {
+            digits += 1;
+        } else {
+            letters += 1;
+        }
+        end += 1;
+    }
+    if end - i >= 8 && digits > 0 && letters > 0 && ends_ok(end) {
+        return Some((HoleKind::Hex, end));
+    }
+    None
+}
+
+fn digits_at(b: &[u8], mut i: usize) -> usize {
+    let s = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    i - s
+}
+
+fn match_num(b: &[u8], mut i: usize) -> Option<usize> {
+    if b[i] == b'-' || b[i] == b'+' {
+        i += 1;
+    }
+    let d = digits_at(b, i);
+    if d == 0 {
+        return None;
+    }
+    i += d;
+    // Further digit groups joined by . : - / ,
+    while i + 1 < b.len() && matches!(b[i], b'.' | b':' | b'-' | b'/' | b',') {
+        let d = digits_at(b, i + 1);
+        if d == 0 {
+            break;
+        }
+        i += 1 + d;
+    }
+    // Exponent: 1.5e-3
+    if i + 1 < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        let mut j = i + 1;
+        if j < b.len() && (b[j] == b'-' || b[j] == b'+') {
+            j += 1;
+        }
+        let d = digits_at(b, j);
+        if d > 0 && (j + d == b.len() || !is_wordish(b[j + d])) {
+            i = j + d;
+        }
+    }
+    Some(i)
+}
+
+fn match_ip(b: &[u8], mut i: usize) -> Option<usize> {
+    for k in 0..4 {
+        if k > 0 {
+            if i >= b.len() || b[i] != b'.' {
+                return None;
+            }
+            i += 1;
+        }
+        let d = digits_at(b, i);
+        if d == 0 || d > 3 {
+            return None;
+        }
+        let mut v = 0u32;
+        for &c in &b[i..i + d] {
+            v = v * 10 + u32::from(c - b'0');
+        }
+        if v > 255 {
+            return None;
+        }
+        i += d;
+    }
+    if i < b.len() && b[i] == b'.' && i + 1 < b.len() && b[i + 1].is_ascii_digit() {
+        return None; // five groups: not an IP
+    }
+    if i + 1 < b.len() && b[i] == b':' {
+        let d = digits_at(b, i + 1);
+        if d > 0 && d <= 5 {
+            i += 1 + d;
+        }
+    }
+    Some(i)
+}
+
+fn match_ipv6(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i;
+    let mut colons = 0;
+    let mut double = false;
+    let mut group = 0;
+    while j < b.len() {
+        let c = b[j];
+        if is_hex(c) {
+            group += 1;
+            if group > 4 {
+                return None;
+            }
+        } else if c == b':' {
+            if j + 1 < b.len() && b[j + 1] == b':' {
+                if double {
+                    return None;
+                }
+                double = true;
+            }
+            colons += 1;
+            group = 0;
+        } else {
+            break;
+        }
+        j += 1;
+    }
+    if j > i + 1 && b[j - 1] == b':' && b[j - 2] != b':' {
+        j -= 1;
+        colons -= 1;
+    }
+    let seg = &b[i..j];
+    let has_letter = seg.iter().any(|c| c.is_ascii_alphabetic());
+    let has_digit = seg.iter().any(|c| c.is_ascii_digit());
+    if colons >= 2 && (double || colons >= 7) && (double || has_letter) && has_digit && j - i >= 3 {
+        Some(j)
+    } else {
+        None
+    }
+}
+
+fn match_uuid(b: &[u8], i: usize) -> Option<usize> {
+    const GROUPS: [usize; 5] = [8, 4, 4, 4, 12];
+    let mut j = i;
+    for (k, &g) in GROUPS.iter().enumerate() {
+        if k > 0 {
+            if j >= b.len() || b[j] != b'-' {
+                return None;
+            }
+            j += 1;
+        }
+        if j + g > b.len() || !b[j..j + g].iter().all(|&c| is_hex(c)) {
+            return None;
+        }
+        j += g;
+    }
+    Some(j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> String {
+        mask_to_template(s)
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(
+            t("PacketResponder 1 for block"),
+            "PacketResponder <NUM> for block"
+        );
+        assert_eq!(t("took -12 ms."), "took <NUM>.");
+        assert_eq!(t("version 4.0.1"), "version <NUM>");
+        assert_eq!(t("lifetime 00:01"), "lifetime <NUM>");
+        assert_eq!(t("lifetime <1 sec"), "lifetime <<NUM>");
+        assert_eq!(t("1190 bytes (1.16 KB) sent"), "<NUM> (<NUM>) sent");
+        assert_eq!(t("ratio 1.5e-3"), "ratio <NUM>");
+        assert_eq!(
+            t("20171223-22:15:29:606|Step_LSC|30002312"),
+            "<NUM>|Step_LSC|<NUM>"
+        );
+    }
+
+    #[test]
+    fn near_misses() {
+        assert_eq!(t("exec-1 started"), "exec-<NUM> started");
+        assert_eq!(t("block blk_-695229586848"), "block blk_<NUM>");
+        assert_eq!(t("ssh2 SOCKS5 FNANLI5"), "ssh2 SOCKS5 FNANLI5");
+        assert_eq!(
+            t("appattempt_1445144423722_0020_000001"),
+            "appattempt_<NUM>_<NUM>_<NUM>"
+        );
+        assert_eq!(t("R02-M1-N0-C:J12-U11"), "R02-M1-N0-C:J12-U11");
+        assert_eq!(t("deadbeef cafe"), "deadbeef cafe");
+    }
+
+    #[test]
+    fn ips() {
+        assert_eq!(t("connect 10.30.4.1:5070"), "connect <IP>");
+        assert_eq!(t("from /10.10.34.11:45307"), "from /<IP>");
+        assert_eq!(t("[173.234.31.186] failed"), "[<IP>] failed");
+        assert_eq!(t("host:10.251.73.220:50010,"), "host:<IP>,");
+        assert_eq!(t("addr fe80::1ff:fe23:4567:890a up"), "addr <IP> up");
+        assert_eq!(t("at 12:30:45"), "at <NUM>");
+        assert_eq!(t("v 1.2.3.4.5"), "v <NUM>");
+        assert_eq!(t("x 300.1.1.1"), "x <NUM>");
+    }
+
+    #[test]
+    fn hex_uuid() {
+        assert_eq!(t("addr 0x00544eb8 ok"), "addr <HEX> ok");
+        assert_eq!(t("sha 9f86d081884c7d65"), "sha <HEX>");
+        assert_eq!(t("id 123e4567-e89b-12d3-a456-426614174000."), "id <UUID>.");
+        assert_eq!(t("deadbeef12"), "<HEX>");
+    }
+
+    #[test]
+    fn paths_urls() {
+        assert_eq!(t("open /var/log/syslog failed"), "open <PATH> failed");
+        assert_eq!(
+            t("see: http://wiki.apache.org/hadoop/NoRouteToHost"),
+            "see: <URL>"
+        );
+        assert_eq!(t("dir (/tmp/x)"), "dir (<PATH>)");
+        assert_eq!(t(r"file C:\Windows\x.dll"), "file <PATH>");
+        assert_eq!(t("a/b/c.txt"), "<PATH>");
+        assert_eq!(t("yarn,curi"), "yarn,curi");
+    }
+
+    #[test]
+    fn key_value_split() {
+        let m = mask("uid=0 euid=0 user=root");
+        assert_eq!(render(&m.key), "uid=<NUM> euid=<NUM> user=root");
+        assert!(m.key.contains("user=\x1eroot"));
+        assert_eq!(m.holes.len(), 2);
+        assert_eq!(t("logname= uid=0"), "logname= uid=<NUM>");
+        assert_eq!(t("a==b"), "a==b");
+    }
+
+    #[test]
+    fn hole_values_are_ranges() {
+        let msg = "Received block blk_-1608999687919862906 of size 91178 from /10.250.10.6";
+        let m = mask(msg);
+        let vals: Vec<&str> = m.holes.iter().map(|&(_, s, e)| &msg[s..e]).collect();
+        assert_eq!(vals, vec!["-1608999687919862906", "91178", "10.250.10.6"]);
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        for s in [
+            "",
+            " ",
+            "\t\n",
+            "=",
+            "==",
+            "a=",
+            "=a",
+            "\u{1}\u{2}\u{1e}x",
+            "ü 12 ß=3 — 0x",
+            "-",
+            "+",
+            "0x",
+            "1.",
+            "1:",
+            "::",
+            ":::::::",
+            "/",
+            "//",
+            "1.2.3.",
+            "12e",
+            "日本語 ログ 123",
+        ] {
+            let m = mask(s);
+            let _ = render(&m.key);
+            for &(_, a, b) in &m.holes {
+                assert!(a <= b && b <= s.len());
+                let _ = &s[a..b];
+            }
+        }
+        let huge = "x1 ".repeat(100_000);
+        let m = mask(&huge);
+        assert!(!m.key.is_empty());
+        let m = mask("\u{1}\u{5}");
+        assert!(!m.key.bytes().any(is_marker));
+    }
+}

@@ -1,0 +1,430 @@
+//! Events -> error signatures: what text an event is clustered by (its message, or for an event
+//! carrying a stack trace its exception type and top frames, as Sentry groups errors), and the
+//! per-signature facts a support engineer needs: count, first/last seen, services, levels,
+//! example locations, a time histogram and the most frequent value of each hole.
+//!
+//! Reading is parallel and the [`Miner`] is order-independent, so every unit of work adds to
+//! one shared miner under a lock and keeps its own per-entry statistics; the statistics are
+//! merged in input order, so the output is the same whatever the thread count or file order.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Mutex;
+
+use crate::cluster::{MessageId, Miner, MinerConfig};
+use crate::model::{Event, Level, Timestamp};
+
+/// What a record is clustered by.
+///
+/// A record with a Java stack trace or a Python traceback is keyed by its exception type and
+/// its top three frames (`java.lang.IllegalStateException at a.B.charge < a.C.place`), so that
+/// the same failure with different ids, amounts or messages is one signature. Any other
+/// record is keyed by its message (the header stripped by its dialect).
+pub fn cluster_text(e: &Event) -> String {
+    if let Some(k) = stack_key(&e.raw) {
+        return k;
+    }
+    if e.message.is_empty() {
+        e.raw.split('\n').next().unwrap_or("").to_string()
+    } else {
+        e.message.clone()
+    }
+}
+
+fn stack_key(raw: &str) -> Option<String> {
+    if !raw.contains('\n') {
+        return None;
+    }
+    let mut lines = raw.split('\n').skip(1);
+    let mut java_type: Option<&str> = None;
+    let mut java_frames: Vec<&str> = Vec::new();
+    let mut py_frames: Vec<String> = Vec::new();
+    let mut py_type: Option<&str> = None;
+    let mut in_py = false;
+    for l in lines.by_ref() {
+        let t = l.trim();
+        if let Some(f) = t.strip_prefix("at ") {
+            if java_frames.len() < 3 && java_type.is_some() {
+                // `com.acme.X.charge(X.java:88)` -> `com.acme.X.charge`
+                let f = f.split('(').next().unwrap_or(f);
+                let f = f.rsplit('/').next().unwrap_or(f); // `java.base/...`
+                java_frames.push(f);
+            }
+        } else if t.starts_with("Traceback (most recent call last)") {
+            in_py = true;
+        } else if in_py && t.starts_with("File \"") {
+            // `File "/srv/payments/api.py", line 212, in charge` -> `api.py:charge`
+            let file = t[6..].split('"').next().unwrap_or("");
+            let file = file.rsplit('/').next().unwrap_or(file);
+            let func = t.rsplit(", in ").next().unwrap_or("");
+            py_frames.push(format!("{file}:{func}"));
+        } else if in_py && !l.starts_with([' ', '\t']) && !t.is_empty() {
+            let ty = t.split(':').next().unwrap_or(t);
+            if is_type_name(ty) {
+                py_type = Some(ty);
+            }
+        } else if java_type.is_none() && !t.starts_with("Caused by") && !t.starts_with("...") {
+            let ty = t.split(':').next().unwrap_or(t);
+            if is_type_name(ty) && (ty.contains('.') || ty.ends_with("Exception")) {
+                java_type = Some(ty);
+            }
+        }
+    }
+    if let Some(ty) = py_type {
+        let top: Vec<String> = py_frames.iter().rev().take(3).cloned().collect();
+        return Some(format!("{ty} at {}", top.join(" < ")));
+    }
+    if let Some(ty) = java_type {
+        return Some(format!("{ty} at {}", java_frames.join(" < ")));
+    }
+    None
+}
+
+fn is_type_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() < 200
+        && s.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'$')
+        && s.rsplit('.')
+            .next()
+            .is_some_and(|last| last.bytes().next().is_some_and(|b| b.is_ascii_uppercase()))
+}
+
+/// Per distinct masked entry, as seen by one unit of work.
+#[derive(Clone, Debug, Default)]
+struct EntryStats {
+    count: u64,
+    first: Option<Timestamp>,
+    last: Option<Timestamp>,
+    services: BTreeMap<String, u64>,
+    levels: [u64; 7],
+    /// Up to three earliest locations: (line, unit-relative until rebased).
+    examples: Vec<u64>,
+    times: Histogram,
+}
+
+/// Event counts over time, by buckets of 2^k seconds; coarsened (k+1) when it holds more than
+/// [`Histogram::MAX`] buckets, so its final resolution depends only on the set of timestamps.
+#[derive(Clone, Debug, Default)]
+struct Histogram {
+    shift: u32,
+    buckets: BTreeMap<i64, u64>,
+}
+
+impl Histogram {
+    const MAX: usize = 256;
+
+    fn add(&mut self, secs: i64, n: u64) {
+        *self.buckets.entry(secs >> self.shift).or_default() += n;
+        while self.buckets.len() > Self::MAX {
+            self.coarsen();
+        }
+    }
+
+    fn coarsen(&mut self) {
+        self.shift += 1;
+        let old = std::mem::take(&mut self.buckets);
+        for (b, n) in old {
+            *self.buckets.entry(b >> 1).or_default() += n;
+        }
+    }
+
+    fn merge(&mut self, o: &Histogram) {
+        while self.shift < o.shift {
+            self.coarsen();
+        }
+        for (&b, &n) in &o.buckets {
+            let start = b << o.shift;
+            self.add(start, n);
+        }
+    }
+}
+
+/// One unit's share: statistics per entry, and (when asked) each event's entry.
+#[derive(Default)]
+pub struct SigAcc {
+    stats: HashMap<u32, EntryStats>,
+    assignments: Vec<(u64, u32)>,
+}
+
+impl SigAcc {
+    pub fn rebase(&mut self, base: u64) {
+        for s in self.stats.values_mut() {
+            for l in &mut s.examples {
+                *l += base;
+            }
+        }
+        for (l, _) in &mut self.assignments {
+            *l += base;
+        }
+    }
+}
+
+/// Collects signatures from events seen in parallel.
+pub struct Collector {
+    miner: Mutex<Miner>,
+    keep_assignments: bool,
+}
+
+/// One signature as reported.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Signature {
+    pub id: String,
+    pub template: String,
+    pub count: u64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    pub services: BTreeMap<String, u64>,
+    pub levels: BTreeMap<String, u64>,
+    /// Up to three `source:line` locations, earliest in input order first.
+    pub examples: Vec<String>,
+    /// Per hole, its most frequent values with counts.
+    pub holes: Vec<Vec<(String, u64)>>,
+    /// Counts over `[first_seen, last_seen]` split into [`SPARK_BUCKETS`] equal parts.
+    pub histogram: Vec<u64>,
+    #[serde(skip)]
+    pub first_ts: Option<Timestamp>,
+}
+
+pub const SPARK_BUCKETS: usize = 24;
+
+/// The result of clustering.
+#[derive(Debug, serde::Serialize)]
+pub struct SignatureReport {
+    pub signatures: Vec<Signature>,
+    pub events: u64,
+    /// New distinct messages that arrived after the entry cap and went to the catch-all.
+    pub evictions: u64,
+    pub distinct_entries: usize,
+    /// (input index, line, signature id) per event, when assignments were asked for.
+    #[serde(skip)]
+    pub assignments: Vec<(usize, u64, String)>,
+}
+
+impl Collector {
+    pub fn new(keep_assignments: bool) -> Collector {
+        Collector {
+            miner: Mutex::new(Miner::new(MinerConfig::default())),
+            keep_assignments,
+        }
+    }
+
+    /// Add one event under the text it is clustered by.
+    pub fn add(&self, acc: &mut SigAcc, e: &Event, text: &str) {
+        let id = {
+            let mut m = self.miner.lock().unwrap_or_else(|p| p.into_inner());
+            m.add(text)
+        };
+        let s = acc.stats.entry(id.0).or_default();
+        s.count += 1;
+        if let Some(t) = e.ts {
+            s.first = Some(s.first.map_or(t, |f| f.min(t)));
+            s.last = Some(s.last.map_or(t, |f| f.max(t)));
+            s.times.add(t.0.div_euclid(1_000_000_000), 1);
+        }
+        if let Some(svc) = &e.service {
+            *s.services.entry(svc.clone()).or_default() += 1;
+        }
+        s.levels[e.level.map_or(6, |l| l as usize)] += 1;
+        if s.examples.len() < 3 {
+            s.examples.push(e.line);
+        }
+        if self.keep_assignments {
+            acc.assignments.push((e.line, id.0));
+        }
+    }
+
+    /// Cluster and merge. `accs` are (input index, unit accumulator) in input order;
+    /// `sources` names the inputs.
+    pub fn finish(self, accs: Vec<(usize, SigAcc)>, sources: &[String]) -> SignatureReport {
+        let mut miner = self.miner.into_inner().unwrap_or_else(|p| p.into_inner());
+        miner.finish();
+        let clusters = miner.clusters().to_vec();
+        let n = clusters.len();
+        let mut merged: Vec<EntryStats> = vec![EntryStats::default(); n];
+        let mut examples: Vec<BTreeSet<(usize, u64)>> = vec![BTreeSet::new(); n];
+        let mut assignments = Vec::new();
+        let mut events = 0;
+        for (input, acc) in accs {
+            let mut ids: Vec<&u32> = acc.stats.keys().collect();
+            ids.sort();
+            for id in ids {
+                let s = &acc.stats[id];
+                let c = miner.cluster_of(MessageId(*id));
+                if c >= n {
+                    continue;
+                }
+                let m = &mut merged[c];
+                events += s.count;
+                m.count += s.count;
+                m.first = match (m.first, s.first) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                m.last = match (m.last, s.last) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    (a, b) => a.or(b),
+                };
+                for (k, v) in &s.services {
+                    *m.services.entry(k.clone()).or_default() += v;
+                }
+                for i in 0..7 {
+                    m.levels[i] += s.levels[i];
+                }
+                m.times.merge(&s.times);
+                for &l in &s.examples {
+                    examples[c].insert((input, l));
+                }
+                while examples[c].len() > 3 {
+                    examples[c].pop_last();
+                }
+            }
+            for (line, id) in acc.assignments {
+                let c = miner.cluster_of(MessageId(id));
+                let sig = clusters.get(c).map_or_else(String::new, |k| k.id.clone());
+                assignments.push((input, line, sig));
+            }
+        }
+        assignments.sort();
+        let mut signatures: Vec<Signature> = clusters
+            .iter()
+            .zip(merged)
+            .zip(examples)
+            .filter(|((_, m), _)| m.count > 0)
+            .map(|((c, m), ex)| {
+                let mut levels = BTreeMap::new();
+                for l in Level::ALL {
+                    if m.levels[l as usize] > 0 {
+                        levels.insert(l.as_str().to_string(), m.levels[l as usize]);
+                    }
+                }
+                if m.levels[6] > 0 {
+                    levels.insert("none".into(), m.levels[6]);
+                }
+                Signature {
+                    id: c.id.clone(),
+                    template: c.template.clone(),
+                    count: m.count,
+                    first_seen: m.first.map(|t| t.to_rfc3339()),
+                    last_seen: m.last.map(|t| t.to_rfc3339()),
+                    services: m.services,
+                    levels,
+                    examples: ex
+                        .into_iter()
+                        .map(|(i, l)| format!("{}:{l}", sources.get(i).map_or("?", String::as_str)))
+                        .collect(),
+                    holes: c.hole_values.clone(),
+                    histogram: spark_counts(&m.times, m.first, m.last),
+                    first_ts: m.first,
+                }
+            })
+            .collect();
+        signatures.sort_by(|a, b| {
+            b.count
+                .cmp(&a.count)
+                .then_with(|| a.template.cmp(&b.template))
+        });
+        SignatureReport {
+            signatures,
+            events,
+            evictions: miner.evictions(),
+            distinct_entries: miner.distinct_entries(),
+            assignments,
+        }
+    }
+}
+
+fn spark_counts(h: &Histogram, first: Option<Timestamp>, last: Option<Timestamp>) -> Vec<u64> {
+    let (Some(f), Some(l)) = (first, last) else {
+        return Vec::new();
+    };
+    let (f, l) = (f.0.div_euclid(1_000_000_000), l.0.div_euclid(1_000_000_000));
+    let span = (l - f + 1).max(1);
+    let mut out = vec![0u64; SPARK_BUCKETS];
+    for (&b, &n) in &h.buckets {
+        let t = (b << h.shift).clamp(f, l);
+        let i = (((t - f) as i128 * SPARK_BUCKETS as i128) / span as i128) as usize;
+        out[i.min(SPARK_BUCKETS - 1)] += n;
+    }
+    out
+}
+
+/// `▁▂▃▅▇` for a histogram.
+pub fn sparkline(counts: &[u64]) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let max = counts.iter().copied().max().unwrap_or(0);
+    counts
+        .iter()
+        .map(|&c| {
+            if c == 0 {
+                ' '
+            } else {
+                BARS[((c * 7) / max.max(1)).min(7) as usize]
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(raw: &str, msg: &str) -> Event {
+        Event {
+            ts: None,
+            source: "x".into(),
+            line: 1,
+            service: None,
+            level: None,
+            message: msg.into(),
+            ids: Default::default(),
+            raw: raw.into(),
+            dialect: "t".into(),
+        }
+    }
+
+    #[test]
+    fn java_stack_groups_by_type_and_frames() {
+        let raw = "2026-11-28 22:00:00.480 ERROR [orders,6cd9,aa] 4312 --- [x] c.a.OrderService : order 853158 failed\njava.lang.IllegalStateException: payment declined for order 853158\n\tat com.acme.orders.PaymentClient.charge(PaymentClient.java:88)\n\tat com.acme.orders.OrderService.place(OrderService.java:142)\n\tat com.acme.orders.OrderController.create(OrderController.java:57)\n\tat java.base/jdk.internal.reflect.X.invoke(X.java:103)\nCaused by: java.net.SocketTimeoutException: Read timed out\n\t... 41 common frames omitted";
+        assert_eq!(
+            cluster_text(&ev(raw, "order 853158 failed")),
+            "java.lang.IllegalStateException at com.acme.orders.PaymentClient.charge < com.acme.orders.OrderService.place < com.acme.orders.OrderController.create"
+        );
+    }
+
+    #[test]
+    fn python_traceback_groups_by_type_and_innermost_frames() {
+        let raw = "2026-11-28 22:00:00,489 ERROR payments.api [trace=6c] charge failed order_id=853158\nTraceback (most recent call last):\n  File \"/srv/payments/api.py\", line 212, in charge\n    resp = gateway.capture(order)\n  File \"/srv/payments/gateway.py\", line 77, in capture\n    raise CardDeclined(code)\npayments.errors.CardDeclined: card declined (code 51)";
+        assert_eq!(
+            cluster_text(&ev(raw, "charge failed")),
+            "payments.errors.CardDeclined at gateway.py:capture < api.py:charge"
+        );
+    }
+
+    #[test]
+    fn plain_message_is_the_message() {
+        assert_eq!(cluster_text(&ev("a b c", "b c")), "b c");
+        assert_eq!(cluster_text(&ev("a b c", "")), "a b c");
+    }
+
+    #[test]
+    fn sparkline_shapes() {
+        assert_eq!(sparkline(&[0, 1, 8]), " ▁█");
+        assert_eq!(sparkline(&[]), "");
+    }
+
+    #[test]
+    fn histogram_resolution_is_order_independent() {
+        let mut a = Histogram::default();
+        let mut b = Histogram::default();
+        let times: Vec<i64> = (0..1000).map(|i| i * 7 % 997 * 13).collect();
+        for &t in &times {
+            a.add(t, 1);
+        }
+        for &t in times.iter().rev() {
+            b.add(t, 1);
+        }
+        assert_eq!(a.shift, b.shift);
+        assert_eq!(a.buckets, b.buckets);
+    }
+}
