@@ -130,6 +130,9 @@ def main():
 
     out = a.out
     if os.path.exists(out):
+        # Only ever replace a previous corpus (or a partial one), never an unrelated directory.
+        if not os.path.isdir(out) or not set(os.listdir(out)) <= {"logs", "needle.json"}:
+            sys.exit("%s exists and is not a corpus this script wrote; not replacing it" % out)
         shutil.rmtree(out)
     logs = os.path.join(out, "logs")
     paths = {

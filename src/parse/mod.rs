@@ -202,16 +202,13 @@ impl Parser {
                     }
                 }
                 (None, Kind::Generic) => {
-                    let head = &line[..line.len().min(64)];
+                    let head = &line[..line.len().min(96)];
                     let s = String::from_utf8_lossy(head);
-                    let s = s.trim_start_matches('[');
-                    TimeContext::default().parse_prefix(s).is_some()
-                        || TimeContext {
-                            year_hint: 2000,
-                            ..Default::default()
-                        }
-                        .parse_prefix(s)
-                        .is_some()
+                    let tctx = TimeContext {
+                        year_hint: 2000,
+                        ..Default::default()
+                    };
+                    generic_timestamp(&s, &tctx).is_some()
                 }
                 (None, Kind::Regex(re)) => re.is_match(&String::from_utf8_lossy(
                     line.strip_suffix(b"\r").unwrap_or(line),
@@ -418,46 +415,67 @@ impl Parser {
         Some(rec)
     }
 
-    /// Timestamp first, then optional level, thread, logger: the shape most text logs share
-    /// (`2015-10-18 18:01:47,978 INFO [main] org.x.Y: message`, `081109 203615 148 INFO x: m`).
+    /// The shape most text logs share: a timestamp near the start, then header fields (level,
+    /// `[thread]`, pid, `logger:`, `|`-separated fields, ` - ` separators), then the message:
+    /// `2015-10-18 18:01:47,978 INFO [main] org.x.Y: message`, `081109 203615 148 INFO x: m`,
+    /// `2015-07-29 17:41:44,747 - INFO  [Thread[x]/1:2] - message`,
+    /// `- 1117838570 2005.06.03 R02-M1 ... RAS KERNEL INFO message` (the timestamp may follow a
+    /// short first token), `20171223-22:15:29:606|Step_LSC|30002312|message`,
+    /// `[10.30 16:49:06] chrome.exe - message`.
     fn parse_generic(&self, line: &str, tctx: &TimeContext) -> Option<Record> {
-        let body = line.strip_prefix('[').unwrap_or(line);
-        let (ts, used) = tctx.parse_prefix(body)?;
-        let mut rest = &body[used..];
-        rest = rest.strip_prefix(']').unwrap_or(rest);
+        let (ts, after) = generic_timestamp(line, tctx)?;
         let mut rec = Record {
             ts: Some(ts),
             ..Default::default()
         };
-        // Up to four header tokens: level, thread, pid, logger ending in ':' or followed by '-'.
-        let mut tokens_seen = 0;
-        loop {
-            let t = rest.trim_start_matches([' ', '\t', '|', '-']);
-            if t.is_empty() || tokens_seen >= 4 {
-                rest = t;
-                break;
+        let rest = &line[after..];
+        let rest = rest.strip_prefix(']').unwrap_or(rest);
+        let header = header_tokens(rest, 10);
+        // A level word among the first header tokens ends the timestamp part of the header.
+        let level_at = header
+            .iter()
+            .position(|&(s, e)| header_level(&rest[s..e]).is_some());
+        let msg_start = match level_at {
+            Some(k) => {
+                let (s, e) = header[k];
+                rec.level = header_level(&rest[s..e]);
+                skip_after_level(rest, e)
             }
-            let end = t.find([' ', '\t', '|']).unwrap_or(t.len());
-            let tok = &t[..end];
-            let bare = tok.trim_matches(|c| c == '[' || c == ']' || c == ':');
-            if rec.level.is_none() && Level::parse(bare).is_some() && bare.len() > 1 {
-                rec.level = Level::parse(bare);
-            } else if tok.starts_with('[') && tok.ends_with(']') && tokens_seen < 3 {
-                // thread or component
-            } else if bare.bytes().all(|b| b.is_ascii_digit()) && !bare.is_empty() {
-                // pid / thread number
-            } else if tok.ends_with(':') && tok.len() > 1 && !tok[..tok.len() - 1].contains(':') {
-                rest = &t[end..];
-                rest = rest.trim_start();
-                break;
-            } else {
-                rest = t;
-                break;
+            None => {
+                let t = rest.trim_start();
+                let off = rest.len() - t.len();
+                if let Some(p) = t.strip_prefix('|') {
+                    // `|`-separated header fields: skip those without spaces.
+                    let mut pos = off + 1;
+                    let mut cur = p;
+                    while let Some(i) = cur.find('|') {
+                        let field = &cur[..i];
+                        if field.contains(' ') || field.is_empty() {
+                            break;
+                        }
+                        pos += i + 1;
+                        cur = &cur[i + 1..];
+                    }
+                    pos
+                } else {
+                    // ` - ` separating a short header from the message.
+                    let mut found = None;
+                    for &(s, e) in header.iter().take(4) {
+                        if &rest[s..e] == "-" {
+                            found = Some(e);
+                        }
+                    }
+                    match found {
+                        Some(e) => e,
+                        None => skip_after_level(rest, 0),
+                    }
+                }
             }
-            rest = &t[end..];
-            tokens_seen += 1;
-        }
-        rec.message = rest.trim_start_matches(['-', ' ']).to_string();
+        };
+        rec.message = rest[msg_start.min(rest.len())..]
+            .trim_start_matches([' ', '\t', '-', '|'])
+            .trim_start()
+            .to_string();
         self.ids_from_text(line, &mut rec.ids);
         Some(rec)
     }
@@ -587,6 +605,104 @@ impl Parser {
                 .then_some((k.as_str(), v.as_str()))
         })
     }
+}
+
+/// A timestamp at the start of the line, or at the start of its second or third token (BGL's
+/// `- 1117838570 ...`); returns it and the byte offset after it.
+fn generic_timestamp(line: &str, tctx: &TimeContext) -> Option<(Timestamp, usize)> {
+    let mut start = 0;
+    for _ in 0..3 {
+        let body = &line[start..];
+        let lead = if body.starts_with('[') { 1 } else { 0 };
+        if let Some((ts, used)) = tctx.parse_prefix(&body[lead..]) {
+            return Some((ts, start + lead + used));
+        }
+        // Only short leading tokens (`-`, an alert flag) may stand before the timestamp.
+        let end = body.find(' ')?;
+        if end > 8 {
+            return None;
+        }
+        start += end + 1;
+        while line[start..].starts_with(' ') {
+            start += 1;
+        }
+    }
+    None
+}
+
+/// Byte ranges of the first `n` whitespace-separated tokens; a `[...]` group (nested brackets
+/// and spaces included) is one token.
+fn header_tokens(s: &str, n: usize) -> Vec<(usize, usize)> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while out.len() < n {
+        while i < b.len() && (b[i] == b' ' || b[i] == b'\t') {
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        let st = i;
+        if b[i] == b'[' {
+            let mut depth = 0i32;
+            while i < b.len() {
+                match b[i] {
+                    b'[' => depth += 1,
+                    b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            i += 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            // `[x]:` stays one token
+            while i < b.len() && b[i] != b' ' && b[i] != b'\t' {
+                i += 1;
+            }
+        } else {
+            while i < b.len() && b[i] != b' ' && b[i] != b'\t' {
+                i += 1;
+            }
+        }
+        out.push((st, i));
+    }
+    out
+}
+
+/// An upper-case level word as a header field (`INFO`, `[WARN]`, `ERROR:`), not `E` or `log`.
+fn header_level(tok: &str) -> Option<Level> {
+    let bare = tok.trim_matches(|c| c == '[' || c == ']' || c == ':' || c == '<' || c == '>');
+    if bare.len() < 4 || !bare.bytes().all(|b| b.is_ascii_uppercase()) {
+        return None;
+    }
+    if bare == "FAILURE" {
+        return Some(Level::Error);
+    }
+    Level::parse(bare)
+}
+
+/// After the level: skip `[thread]` groups, a pid, a `logger:` and ` - ` separators.
+fn skip_after_level(rest: &str, from: usize) -> usize {
+    let toks = header_tokens(&rest[from..], 4);
+    let mut pos = from;
+    for &(s, e) in &toks {
+        let t = &rest[from + s..from + e];
+        if t == "-" || t == "|" || (t.starts_with('[') && t.ends_with(']')) || t == ":" {
+            pos = from + e;
+        } else if t.bytes().all(|b| b.is_ascii_digit()) {
+            pos = from + e;
+        } else if t.ends_with(':') && t.len() > 1 && !t[..t.len() - 1].contains(' ') {
+            return from + e;
+        } else {
+            break;
+        }
+    }
+    pos
 }
 
 /// Does the line look like the middle of a stack trace or traceback?

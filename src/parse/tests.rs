@@ -310,3 +310,27 @@ fn unknown_text_is_kept_as_message() {
     assert_eq!(e.ts, None);
     assert_eq!(&*e.dialect, "unknown");
 }
+
+#[test]
+fn generic_headers_are_stripped() {
+    let cases = [
+        ("20171223-22:15:29:606|Step_LSC|30002312|onStandStepChanged 3579", "onStandStepChanged 3579", None),
+        ("- 1117838570 2005.06.03 R02-M1-N0-C:J12-U11 2005-06-03-15.42.50.675872 R02-M1-N0-C:J12-U11 RAS KERNEL INFO instruction cache parity error corrected", "instruction cache parity error corrected", Some(Level::Info)),
+        ("2015-07-29 17:41:44,747 - INFO  [QuorumPeer[myid=1]/0:0:0:0:0:0:0:0:2181:FastLeaderElection@774] - Notification time out: 3200", "Notification time out: 3200", Some(Level::Info)),
+        ("2015-10-18 18:01:48,963 INFO [RMCommunicator Allocator] org.apache.hadoop.X: Executing with tokens:", "Executing with tokens:", Some(Level::Info)),
+        ("[10.30 16:49:06] chrome.exe *64 - proxy.cse.cuhk.edu.hk:5070 open through proxy", "proxy.cse.cuhk.edu.hk:5070 open through proxy", None),
+        ("081109 203615 148 INFO dfs.DataNode$PacketResponder: PacketResponder 1 for block blk_38865049064139660 terminating", "PacketResponder 1 for block blk_38865049064139660 terminating", Some(Level::Info)),
+    ];
+    let p = Parser::default_parser();
+    let g = p.dialect_index("generic");
+    let tctx = TimeContext {
+        year_hint: 2026,
+        ..Default::default()
+    };
+    for (line, msg, level) in cases {
+        let e = p.event(g, line.to_string(), &"x".into(), 1, None, &tctx);
+        assert_eq!(&*e.dialect, "generic", "{line}");
+        assert_eq!(e.message, msg, "{line}");
+        assert_eq!(e.level, level, "{line}");
+    }
+}

@@ -155,11 +155,13 @@ impl<'a> Cur<'a> {
 fn offset(c: &mut Cur) -> Option<Option<i64>> {
     let save = c.i;
     c.skip_spaces();
-    if c.eat(b'Z') || c.eat(b'z') {
+    let alnum_at = |c: &Cur, k: usize| c.b.get(c.i + k).is_some_and(u8::is_ascii_alphanumeric);
+    if matches!(c.peek(), Some(b'Z') | Some(b'z')) && !alnum_at(c, 1) {
+        c.i += 1;
         return Some(Some(0));
     }
     let r = c.rest();
-    if r.starts_with(b"UTC") || r.starts_with(b"GMT") {
+    if (r.starts_with(b"UTC") || r.starts_with(b"GMT")) && !alnum_at(c, 3) {
         c.i += 3;
         if matches!(c.peek(), Some(b'+') | Some(b'-')) {
             return offset(c);
@@ -167,7 +169,11 @@ fn offset(c: &mut Cur) -> Option<Option<i64>> {
         return Some(Some(0));
     }
     if let Some(sign) = c.eat_any(b"+-") {
-        let h = c.num(2)?;
+        let Some(h) = c.num(2) else {
+            // `12:00:00 - INFO`: a separator, not an offset.
+            c.i = save;
+            return Some(None);
+        };
         c.eat(b':');
         let m = c.num(2).unwrap_or(0);
         if h > 23 || m > 59 {
@@ -321,7 +327,8 @@ impl TimeContext {
             dot_time = sep == b'.';
             p.mi = c.num(2)?;
             if c.eat(sep) {
-                p.s = c.num(2)?;
+                // HealthApp writes `22:16:0:119`: seconds without their leading zero.
+                p.s = c.num_upto(2)?;
                 p.ns = if dot_time {
                     c.fraction(b".")
                 } else {
@@ -566,11 +573,11 @@ fn epoch_to_ts(int: i64, frac_ns: i64) -> Option<Timestamp> {
         return None; // 1973: too small to be a log timestamp; likely a plain number
     }
     let ns = if int < 100_000_000_000 {
-        int.checked_mul(1_000_000_000)? + frac_ns
+        int.checked_mul(1_000_000_000)?.checked_add(frac_ns)?
     } else if int < 100_000_000_000_000 {
-        int.checked_mul(1_000_000)? + frac_ns / 1_000
+        int.checked_mul(1_000_000)?.checked_add(frac_ns / 1_000)?
     } else if int < 100_000_000_000_000_000 {
-        int.checked_mul(1_000)? + frac_ns / 1_000_000
+        int.checked_mul(1_000)?.checked_add(frac_ns / 1_000_000)?
     } else {
         int
     };
@@ -615,6 +622,7 @@ mod tests {
             ("081109 203615", "2008-11-09T20:36:15.000Z"),
             ("17/06/09 20:10:40", "2017-06-09T20:10:40.000Z"),
             ("20171223-22:15:29:606", "2017-12-23T22:15:29.606Z"),
+            ("20171223-22:16:0:119", "2017-12-23T22:16:00.119Z"),
             ("2005-06-03-15.42.50.675872", "2005-06-03T15:42:50.675872Z"),
             ("10.30 16:49:06", "2026-10-30T16:49:06.000Z"),
             ("2026-11-28", "2026-11-28T00:00:00.000Z"),
@@ -687,5 +695,17 @@ mod tests {
             .parse_prefix("2026-11-28 22:00:00,060 INFO payments")
             .unwrap();
         assert_eq!(n, "2026-11-28 22:00:00,060".len());
+    }
+
+    #[test]
+    fn fuzz_epoch_fraction_overflow_no_panic() {
+        // Fuzz: integer part fits in i64 nanoseconds, adding the fraction overflowed (panic).
+        let ctx = TimeContext::default();
+        for s in ["9223372036.9", "9223372036854.9", "9223372036854775.9"] {
+            assert_eq!(ctx.parse(s), None, "input {s:?}");
+        }
+        assert_eq!(ctx.from_number(9_223_372_036.9), None);
+        // The largest representable one still parses.
+        assert_eq!(ctx.parse("9223372036.854775807"), Some(Timestamp(i64::MAX)));
     }
 }
