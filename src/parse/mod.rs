@@ -692,9 +692,12 @@ fn skip_after_level(rest: &str, from: usize) -> usize {
     let mut pos = from;
     for &(s, e) in &toks {
         let t = &rest[from + s..from + e];
-        if t == "-" || t == "|" || (t.starts_with('[') && t.ends_with(']')) || t == ":" {
-            pos = from + e;
-        } else if t.bytes().all(|b| b.is_ascii_digit()) {
+        if t == "-"
+            || t == "|"
+            || t == ":"
+            || (t.starts_with('[') && t.ends_with(']'))
+            || t.bytes().all(|b| b.is_ascii_digit())
+        {
             pos = from + e;
         } else if t.ends_with(':') && t.len() > 1 && !t[..t.len() - 1].contains(' ') {
             return from + e;

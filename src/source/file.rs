@@ -207,12 +207,11 @@ pub fn read_sources<V: Visitor>(
     let mut units = Vec::new();
     for (i, p) in prepared.iter().enumerate() {
         let Ok(p) = p else { continue };
-        if p.compression == Compression::None
-            && p.input.path.is_some()
-            && p.size > opts.chunk_size.max(1 << 20)
+        let chunk = opts.chunk_size.max(1 << 20);
+        if let (Compression::None, Some(path), true) =
+            (p.compression, &p.input.path, p.size > chunk)
         {
-            let n = p.size.div_ceil(opts.chunk_size.max(1 << 20));
-            let path = p.input.path.as_ref().expect("checked");
+            let n = p.size.div_ceil(chunk);
             let mut bounds = vec![0u64];
             for k in 1..n {
                 if let Some(b) = next_line_start(path, p.size * k / n) {
@@ -571,18 +570,18 @@ impl<V: Visitor> Cutter<'_, V> {
                     Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                     Err(e) => {
                         eof = true;
-                        let what = match compression {
-                            Compression::Gzip => "gzip stream",
-                            Compression::Zstd => "zstd stream",
-                            Compression::None => "file",
+                        let (what, check) = match compression {
+                            Compression::Gzip => ("gzip stream", "`gzip -t`"),
+                            Compression::Zstd => ("zstd stream", "`zstd -t`"),
+                            Compression::None => ("file", "the disk"),
                         };
                         out.problems.push(Problem {
                             source: self.ctx.display.to_string(),
                             line: Some(line0 + count_lines(&buf[..len]) + 1),
                             message: format!(
                                 "{what} is damaged or truncated here ({e}); the lines before \
-                                 were read, the rest is lost. Check it with `gzip -t`/`zstd -t` \
-                                 and copy it again from its origin"
+                                 were read, the rest is lost. Check it with {check} and copy \
+                                 it again from its origin"
                             ),
                             skipped: true,
                         });
@@ -643,7 +642,11 @@ impl<V: Visitor> Cutter<'_, V> {
             }
             if done {
                 // Lines past the unit's limit belong to the next chunk.
-                line0 += count_lines(&buf[..consumed.min(lim).min(len)]);
+                let upto = consumed.min(lim).min(len);
+                line0 += count_lines(&buf[..upto]);
+                if eof && upto == len && upto > 0 && buf[upto - 1] != b'\n' {
+                    line0 += 1; // a last line without its newline
+                }
                 break;
             }
             line0 += count_lines(&buf[..consumed]);
