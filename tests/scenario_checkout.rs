@@ -51,7 +51,11 @@ fn loc(v: &Value) -> (String, u64) {
 
 fn check_scenario(name: &str) {
     let Some(base) = scenarios_dir() else { return };
-    let dir = base.join(name);
+    check_dir(name, &base.join(name));
+}
+
+fn check_dir(name: &str, dir: &Path) {
+    let dir = dir.to_path_buf();
     let truth: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap();
     for target in truth["targets"].as_array().unwrap() {
@@ -131,4 +135,11 @@ fn checkout_rerun_trace_and_window() {
 #[test]
 fn checkout_regression_trace_and_window() {
     check_scenario("checkout-regression");
+}
+
+/// The bundled copy in fixtures/ is always there, even without ../shared.
+#[test]
+fn bundled_fixture_trace_and_window() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/checkout");
+    check_dir("fixtures/checkout", &dir);
 }

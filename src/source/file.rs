@@ -541,6 +541,7 @@ impl<V: Visitor> Cutter<'_, V> {
         let mut line0: u64 = 0; // lines before buf[0] within the unit
         let mut eof = false;
         let mut discarding = false; // dropping the rest of an over-long line
+        let mut hidden: u64 = 0; // bytes of that line dropped from the buffer's end
         loop {
             // Fill the buffer.
             if !eof && len < buf.len() {
@@ -597,18 +598,11 @@ impl<V: Visitor> Cutter<'_, V> {
                 Some(i) => i + 1,
                 None => 0,
             };
-            if eof {
-                end = len;
-            } else if end == 0 && len == buf.len() {
-                // No newline in a full buffer: grow, or cut an over-long line.
-                if buf.len() < max_line {
-                    let new = (buf.len() * 2).min(max_line);
-                    buf.resize(new, 0);
-                    continue;
-                }
+            if len - end >= max_line {
+                // The last line alone fills `max_line`: keep its start, drop the rest.
                 out.problems.push(Problem {
                     source: self.ctx.display.to_string(),
-                    line: Some(line0 + 1),
+                    line: Some(line0 + count_lines(&buf[..end]) + 1),
                     message: format!(
                         "line longer than {} MiB; its first {} MiB were kept and the rest \
                          dropped (raise the limit with --max-line)",
@@ -617,9 +611,15 @@ impl<V: Visitor> Cutter<'_, V> {
                     ),
                     skipped: true,
                 });
-                buf[len - 1] = b'\n';
+                let cut = end + max_line;
+                buf[cut - 1] = b'\n';
+                hidden += (len - cut) as u64;
+                len = cut;
+                end = cut;
+                // The rest of the line, in the buffer or still to come, is dropped.
+                discarding = !eof;
+            } else if eof {
                 end = len;
-                discarding = true;
             }
             let lim = limit.map_or(usize::MAX, |l| l.saturating_sub(abs) as usize);
             let (mut consumed, done) = self.process(
@@ -630,10 +630,11 @@ impl<V: Visitor> Cutter<'_, V> {
                 &mut skip_leading,
                 out,
             );
-            if !done && consumed == 0 && end > 0 && len == buf.len() {
-                // One record fills the buffer: grow, or cut it.
-                if buf.len() < MAX_RECORD.max(max_line) {
-                    let new = (buf.len() * 2).min(MAX_RECORD.max(max_line));
+            if !done && consumed == 0 && len == buf.len() {
+                // One record (or one line) fills the buffer: grow, or cut it.
+                let cap = MAX_RECORD.max(max_line);
+                if buf.len() < cap {
+                    let new = (buf.len() * 2).min(cap);
                     buf.resize(new, 0);
                     continue;
                 }
@@ -653,6 +654,10 @@ impl<V: Visitor> Cutter<'_, V> {
             buf.copy_within(consumed..len, 0);
             len -= consumed;
             abs += consumed as u64;
+            if len == 0 {
+                abs += hidden;
+                hidden = 0;
+            }
             if eof && (len == 0 || consumed == 0) {
                 break;
             }

@@ -1,0 +1,239 @@
+//! Reading: bad inputs are reported by name and the rest goes on; gzip/zstd by magic bytes;
+//! stdin; big files read in chunks give the same events as read whole.
+
+mod common;
+
+use std::io::Write;
+
+use common::*;
+
+#[test]
+fn bad_inputs_each_get_one_message_and_the_rest_goes_on() {
+    let r = casefile(&fixtures(), &["scan", "bad", "--json"]);
+    assert_eq!(r.code, 2, "skips set exit code 2: {}", r.stderr);
+    let doc = r.json();
+    let src = |name: &str| {
+        doc["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["source"] == format!("bad/{name}"))
+            .unwrap_or_else(|| panic!("{name} missing"))
+            .clone()
+    };
+    // The good file is read whole.
+    assert_eq!(src("good.log")["events"], 40);
+    // Truncated gzip: what came before the cut is kept.
+    assert!(src("truncated.log.gz")["events"].as_u64().unwrap() > 100);
+    assert!(src("truncated.log.zst")["events"].as_u64().unwrap() > 100);
+    assert_eq!(src("binary.log")["read"], false);
+    assert_eq!(src("latin1.log")["events"], 2);
+    assert_eq!(src("noeol.log")["lines"], 2);
+    assert_eq!(src("noeol.log")["events"], 2);
+    for (needle, text) in [
+        ("bad/binary.log", "binary file"),
+        (
+            "bad/truncated.log.gz:",
+            "gzip stream is damaged or truncated",
+        ),
+        (
+            "bad/truncated.log.zst:",
+            "zstd stream is damaged or truncated",
+        ),
+        ("bad/latin1.log:1", "invalid UTF-8"),
+        ("bad/empty.log", "empty file"),
+        ("bad/loopdir/up", "symlink loop"),
+    ] {
+        let line = r
+            .stderr
+            .lines()
+            .find(|l| l.contains(needle) && l.contains(text))
+            .unwrap_or_else(|| panic!("no message for {needle} ({text}) in:\n{}", r.stderr));
+        assert_eq!(
+            r.stderr.matches(needle).count(),
+            1,
+            "one message per problem: {line}"
+        );
+    }
+    assert_eq!(
+        doc["skipped"], 4,
+        "binary, truncated gz, truncated zst, loop"
+    );
+    assert!(r.stderr.contains("4 input problem(s) lost data"));
+}
+
+#[test]
+fn missing_path_is_named_and_others_still_read() {
+    let r = casefile(
+        &fixtures(),
+        &["events", "nope.log", "bad/good.log", "--json"],
+    );
+    assert_eq!(r.code, 2);
+    assert_eq!(r.json_lines().len(), 40);
+    assert!(
+        r.stderr.contains("nope.log: no such file or directory"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_100_mb_line_is_cut_with_a_warning_and_the_rest_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("huge.log");
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&p).unwrap());
+    writeln!(
+        f,
+        "ts=2026-11-28T22:00:01Z level=info msg=before job_id=J-1"
+    )
+    .unwrap();
+    write!(
+        f,
+        "ts=2026-11-28T22:00:02Z level=error msg=huge job_id=J-2 blob="
+    )
+    .unwrap();
+    let chunk = vec![b'x'; 1 << 20];
+    for _ in 0..100 {
+        f.write_all(&chunk).unwrap();
+    }
+    writeln!(f).unwrap();
+    writeln!(f, "ts=2026-11-28T22:00:03Z level=info msg=after job_id=J-3").unwrap();
+    drop(f);
+    let r = casefile(
+        dir.path(),
+        &["events", "huge.log", "--json", "--max-line", "1048576"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let evs = r.json_lines();
+    assert_eq!(
+        lines_of(&evs).iter().map(|l| l.1).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
+    assert_eq!(evs[2]["message"], "after");
+    assert!(evs[1]["raw"].as_str().unwrap().len() <= 1 << 20);
+    assert!(
+        r.stderr.contains("huge.log:2: line longer than 1 MiB"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn compression_is_recognised_by_magic_bytes_not_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read(fixtures().join("bad/good.log")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&text).unwrap();
+    std::fs::write(dir.path().join("app.log.1"), gz.finish().unwrap()).unwrap();
+    std::fs::write(
+        dir.path().join("app.log.2"),
+        zstd::encode_all(&text[..], 3).unwrap(),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("app.log"), &text).unwrap();
+    let r = casefile(dir.path(), &["scan", ".", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = r.json();
+    let comp: Vec<(String, Option<String>, u64)> = doc["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["source"].as_str().unwrap().to_string(),
+                s["compression"].as_str().map(String::from),
+                s["events"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        comp,
+        [
+            ("./app.log".into(), None, 40),
+            ("./app.log.1".into(), Some("gzip".into()), 40),
+            ("./app.log.2".into(), Some("zstd".into()), 40),
+        ]
+    );
+}
+
+#[test]
+fn stdin_plain_and_gzip() {
+    let text = std::fs::read(fixtures().join("bad/good.log")).unwrap();
+    let r = casefile_stdin(&fixtures(), &["events", "--json"], Some(text.clone()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
+    assert_eq!(evs.len(), 40);
+    assert_eq!(evs[0]["source"], "-");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&text).unwrap();
+    let r = casefile_stdin(
+        &fixtures(),
+        &["events", "-", "--json"],
+        Some(gz.finish().unwrap()),
+    );
+    assert_eq!(r.json_lines().len(), 40, "{}", r.stderr);
+}
+
+#[test]
+fn directories_are_walked_and_globs_expanded() {
+    let r = casefile(&fixtures(), &["scan", "checkout/logs/*/*.log", "--json"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.json()["sources"].as_array().unwrap().len(), 6);
+    let r = casefile(&fixtures(), &["scan", "checkout/logs/**/*.gz", "--json"]);
+    assert_eq!(r.json()["sources"].as_array().unwrap().len(), 1);
+    let r = casefile(&fixtures(), &["scan", "nomatch/*.log"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("the pattern matches no file"));
+}
+
+/// Regression: a big file is read in chunks in parallel; a chunk boundary may fall inside a
+/// stack trace. The events, their line numbers and their whole stacks must not change.
+#[test]
+fn chunked_reading_gives_the_same_events() {
+    use casefile::parse::Parser;
+    use casefile::source::{read_sources, Input, RawEvent, ReadOptions, Visitor};
+    struct Collect<'a>(&'a Parser);
+    impl Visitor for Collect<'_> {
+        type Acc = Vec<(u64, String)>;
+        fn new_acc(&self) -> Self::Acc {
+            Vec::new()
+        }
+        fn visit(&self, acc: &mut Self::Acc, ev: RawEvent<'_>) {
+            let e = ev.to_event(self.0);
+            acc.push((e.line, e.raw));
+        }
+        fn rebase(&self, acc: &mut Self::Acc, base: u64) {
+            for a in acc {
+                a.0 += base;
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("orders.log");
+    let one = std::fs::read_to_string(fixtures().join("checkout/logs/orders/orders.log")).unwrap();
+    let mut f = std::fs::File::create(&p).unwrap();
+    for _ in 0..5 {
+        f.write_all(one.as_bytes()).unwrap(); // ~3.4 MB: 4 chunks of 1 MiB
+    }
+    drop(f);
+    let parser = Parser::default_parser();
+    let inputs = [Input {
+        display: "orders.log".into(),
+        path: Some(p),
+    }];
+    let run = |chunk: u64| {
+        let opts = ReadOptions {
+            chunk_size: chunk,
+            ..ReadOptions::default()
+        };
+        let (accs, reps) = read_sources(&inputs, &parser, &opts, &Collect(&parser));
+        let evs: Vec<(u64, String)> = accs.into_iter().flat_map(|(_, a)| a).collect();
+        (evs, reps[0].lines)
+    };
+    let (whole, lines_whole) = run(1 << 40);
+    let (chunked, lines_chunked) = run(1 << 20);
+    assert_eq!(lines_whole, lines_chunked);
+    assert_eq!(lines_whole, one.lines().count() as u64 * 5);
+    assert_eq!(whole.len(), chunked.len());
+    assert_eq!(whole, chunked);
+}

@@ -1,0 +1,69 @@
+//! Helpers shared by the CLI tests: run the real binary, parse JSON Lines.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixtures() -> PathBuf {
+    root().join("fixtures")
+}
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json_lines(&self) -> Vec<Value> {
+        self.stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e})"))
+    }
+}
+
+pub fn casefile(dir: &Path, args: &[&str]) -> Run {
+    casefile_stdin(dir, args, None)
+}
+
+pub fn casefile_stdin(dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> Run {
+    let mut cmd = Command::cargo_bin("casefile").unwrap();
+    cmd.current_dir(dir).args(args).env("NO_COLOR", "1");
+    cmd.env_remove("XDG_CONFIG_HOME").env("HOME", dir);
+    match stdin {
+        Some(b) => {
+            cmd.write_stdin(b);
+        }
+        None => {
+            cmd.write_stdin(Vec::<u8>::new());
+        }
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn lines_of(events: &[Value]) -> Vec<(String, u64)> {
+    events
+        .iter()
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
