@@ -1,0 +1,285 @@
+//! `casefile events` filters and order; `casefile cluster` output, assignments and determinism;
+//! `casefile scan` inventory.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn events_are_merged_in_time_order_and_filtered() {
+    let r = casefile(
+        &fixtures(),
+        &[
+            "events",
+            "checkout/logs",
+            "--json",
+            "--level",
+            "error",
+            "--service",
+            "payments",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
+    assert_eq!(evs.len(), 139);
+    assert!(evs
+        .iter()
+        .all(|e| e["level"] == "error" && e["service"] == "payments"));
+    let ts: Vec<&str> = evs.iter().map(|e| e["ts"].as_str().unwrap()).collect();
+    let mut sorted = ts.clone();
+    sorted.sort();
+    assert_eq!(ts, sorted);
+    let r = casefile(
+        &fixtures(),
+        &[
+            "events",
+            "checkout/logs",
+            "--json",
+            "--grep",
+            "CardDeclined",
+        ],
+    );
+    assert_eq!(
+        r.json_lines().len(),
+        139,
+        "--grep sees the whole raw text, stack included"
+    );
+}
+
+#[test]
+fn events_range_is_half_open_and_bad_times_teach_the_fix() {
+    let r = casefile(
+        &fixtures(),
+        &[
+            "events",
+            "checkout/logs/db",
+            "--json",
+            "--since",
+            "2026-11-28T22:00:01Z",
+            "--until",
+            "2026-11-28T22:00:02Z",
+        ],
+    );
+    let evs = r.json_lines();
+    assert!(!evs.is_empty());
+    assert!(evs
+        .iter()
+        .all(|e| e["ts"].as_str().unwrap().starts_with("2026-11-28T22:00:01")));
+    let r = casefile(
+        &fixtures(),
+        &["events", "checkout/logs", "--since", "yesterday"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--since 'yesterday' is not a time; use RFC 3339"),
+        "{}",
+        r.stderr
+    );
+    let r = casefile(&fixtures(), &["events", "checkout/logs", "--level", "loud"]);
+    assert!(r
+        .stderr
+        .contains("use one of trace, debug, info, warn, error, fatal"));
+    let r = casefile(
+        &fixtures(),
+        &[
+            "events",
+            "checkout/logs",
+            "--since",
+            "-1m",
+            "--until",
+            "-2m",
+        ],
+    );
+    assert!(r.stderr.contains("is not before --until"), "{}", r.stderr);
+}
+
+#[test]
+fn scan_inventories_every_source() {
+    let r = casefile(&fixtures(), &["scan", "checkout/logs", "--json"]);
+    assert_eq!(r.code, 0);
+    let doc = r.json();
+    let dialects: Vec<(&str, &str)> = doc["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["source"].as_str().unwrap(),
+                s["dialect"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dialects,
+        [
+            ("checkout/logs/db/postgresql.log", "syslog-3164"),
+            ("checkout/logs/edge/access.log", "access"),
+            ("checkout/logs/edge/access.log.1.gz", "access"),
+            ("checkout/logs/gateway/gateway.jsonl", "json"),
+            ("checkout/logs/k8s/notifier-7d9f8b-x2x.log", "cri"),
+            ("checkout/logs/orders/orders.log", "spring"),
+            ("checkout/logs/payments/payments.log", "python"),
+            ("checkout/logs/worker/worker-0.log", "logfmt"),
+        ]
+    );
+    assert_eq!(doc["total"]["events"], 12890);
+    let human = casefile(&fixtures(), &["scan", "checkout/logs"]);
+    assert!(human.stdout.contains("access+gzip"));
+}
+
+#[test]
+fn cluster_groups_stacks_by_exception_and_frames() {
+    let r = casefile(
+        &fixtures(),
+        &["cluster", "checkout/logs", "--level", "error", "--json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = r.json();
+    let sigs = doc["signatures"].as_array().unwrap();
+    let java = sigs
+        .iter()
+        .find(|s| {
+            s["template"]
+                .as_str()
+                .unwrap()
+                .starts_with("java.lang.IllegalStateException at ")
+        })
+        .expect("java stack signature");
+    assert_eq!(
+        java["count"], 139,
+        "one signature whatever the order number in the message"
+    );
+    assert_eq!(java["services"]["orders"], 139);
+    assert_eq!(java["examples"][0], "checkout/logs/orders/orders.log:35");
+    assert_eq!(java["id"].as_str().unwrap().len(), 16);
+    let py = sigs
+        .iter()
+        .find(|s| {
+            s["template"] == "payments.errors.CardDeclined at gateway.py:capture < api.py:charge"
+        })
+        .expect("python traceback signature");
+    assert_eq!(py["count"], 139);
+    // Counts add up.
+    let total: u64 = sigs.iter().map(|s| s["count"].as_u64().unwrap()).sum();
+    assert_eq!(total, doc["events"].as_u64().unwrap());
+}
+
+#[test]
+fn cluster_is_deterministic_across_file_order_and_threads() {
+    let a = casefile(
+        &fixtures(),
+        &[
+            "cluster",
+            "checkout/logs/orders",
+            "checkout/logs/worker",
+            "checkout/logs/edge",
+            "--json",
+            "-j",
+            "1",
+        ],
+    );
+    let b = casefile(
+        &fixtures(),
+        &[
+            "cluster",
+            "checkout/logs/edge",
+            "checkout/logs/worker",
+            "checkout/logs/orders",
+            "--json",
+            "-j",
+            "2",
+        ],
+    );
+    let strip = |s: &str| {
+        let mut v: serde_json::Value = serde_json::from_str(s).unwrap();
+        // Example locations name the inputs; their set is the same, their order follows the
+        // command line. Everything else must be identical.
+        for s in v["signatures"].as_array_mut().unwrap() {
+            let mut ex: Vec<String> = s["examples"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e.as_str().unwrap().to_string())
+                .collect();
+            ex.sort();
+            s["examples"] = serde_json::json!(ex.len());
+        }
+        v
+    };
+    assert_eq!(strip(&a.stdout), strip(&b.stdout));
+    let c = casefile(
+        &fixtures(),
+        &[
+            "cluster",
+            "checkout/logs/orders",
+            "checkout/logs/worker",
+            "checkout/logs/edge",
+            "--json",
+            "-j",
+            "2",
+        ],
+    );
+    assert_eq!(
+        a.stdout, c.stdout,
+        "same order, other thread count: identical bytes"
+    );
+}
+
+#[test]
+fn assignments_csv_has_one_row_per_event() {
+    let d = tempfile::tempdir().unwrap();
+    let input = d.path().join("in.txt");
+    std::fs::write(&input, "PacketResponder 1 for block blk_1 terminating\n\nPacketResponder 0 for block blk_2 terminating\nReceived block blk_3 of size 67108864 from /10.251.42.84\n").unwrap();
+    let out = d.path().join("a.csv");
+    let r = casefile(
+        d.path(),
+        &[
+            "cluster",
+            "--plain",
+            "in.txt",
+            "--assignments",
+            out.to_str().unwrap(),
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let csv = std::fs::read_to_string(&out).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(rows[0], "line,signature");
+    assert_eq!(
+        rows.len(),
+        5,
+        "header + one row per line, the empty line included"
+    );
+    let sig = |i: usize| rows[i].split(',').nth(1).unwrap();
+    assert_eq!(rows[1].split(',').next().unwrap(), "1");
+    assert_eq!(rows[4].split(',').next().unwrap(), "4");
+    assert_eq!(sig(1), sig(3), "same template, same signature");
+    assert_ne!(sig(1), sig(4));
+    let doc = r.json();
+    let t: Vec<&str> = doc["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["template"].as_str().unwrap())
+        .collect();
+    assert!(
+        t.contains(&"PacketResponder <NUM> for block blk_<NUM> terminating"),
+        "{t:?}"
+    );
+}
+
+#[test]
+fn plain_mode_rejects_time_filters_with_a_reason() {
+    let r = casefile(
+        &fixtures(),
+        &["cluster", "--plain", "bad/good.log", "--level", "error"],
+    );
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("drop --plain to parse the logs' headers"),
+        "{}",
+        r.stderr
+    );
+}

@@ -1,0 +1,214 @@
+//! `casefile trace`: whole-token ids, transitive following, population keys not followed,
+//! `--follow`/`--no-follow`, depth, `--window`, exit codes, the JSON contract.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn write(dir: &Path, name: &str, text: &str) {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+/// gateway: request -> trace; orders: trace -> job; worker: job. A stranger shares user_id.
+fn services() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "logs/gateway/gateway.jsonl",
+        concat!(
+            r#"{"@timestamp":"2026-11-28T22:00:00.000Z","log.level":"info","message":"routing","http.request.id":"req-1","trace.id":"tr-1","user.id":"u-7"}"#,
+            "\n",
+            r#"{"@timestamp":"2026-11-28T22:00:00.100Z","log.level":"info","message":"routing","http.request.id":"req-2","trace.id":"tr-2","user.id":"u-7"}"#,
+            "\n",
+        ),
+    );
+    write(d.path(), "logs/orders/orders.log", concat!(
+        "2026-11-28 22:00:00.010  INFO [orders,tr-1,s1] 1 --- [main] c.a.Orders : enqueued job_id=J-12 user_id=u-7\n",
+        "2026-11-28 22:00:00.110  INFO [orders,tr-2,s2] 1 --- [main] c.a.Orders : enqueued job_id=J-123 user_id=u-7\n",
+        "2026-11-28 22:00:00.300 ERROR [orders,tr-1,s1] 1 --- [main] c.a.Orders : failed\n",
+        "java.lang.IllegalStateException: boom\n",
+        "\tat c.a.Orders.place(Orders.java:1)\n",
+    ));
+    write(
+        d.path(),
+        "logs/worker/worker-0.log",
+        concat!(
+            "ts=2026-11-28T22:00:00.500Z level=info msg=\"job started\" job_id=J-12\n",
+            "ts=2026-11-28T22:00:00.600Z level=info msg=\"job started\" job_id=J-123\n",
+            "ts=2026-11-28T22:00:00.700Z level=info msg=\"unrelated\" job_id=xJ-12\n",
+            "ts=2026-11-28T22:00:00.800Z level=info msg=\"heartbeat\"\n",
+        ),
+    );
+    d
+}
+
+#[test]
+fn follows_request_to_trace_to_job_and_no_further() {
+    let d = services();
+    let r = casefile(d.path(), &["trace", "req-1", "logs", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
+    assert_eq!(
+        lines_of(&evs),
+        [
+            ("logs/gateway/gateway.jsonl".into(), 1),
+            ("logs/orders/orders.log".into(), 1),
+            ("logs/orders/orders.log".into(), 3),
+            ("logs/worker/worker-0.log".into(), 1),
+        ]
+    );
+    // via: how each event was reached
+    assert_eq!(evs[0]["via"]["id"], "req-1");
+    assert_eq!(evs[0]["via"]["hop"], 0);
+    assert_eq!(evs[1]["via"]["id"], "tr-1");
+    assert_eq!(evs[1]["via"]["hop"], 1);
+    assert_eq!(evs[3]["via"]["id"], "J-12");
+    assert_eq!(evs[3]["via"]["hop"], 2);
+    // the stack travels with its event
+    assert!(evs[2]["raw"]
+        .as_str()
+        .unwrap()
+        .ends_with("at c.a.Orders.place(Orders.java:1)"));
+    // the summary names what was followed and where it came from
+    assert!(
+        r.stderr
+            .contains("id tr-1 (trace.id, hop 1, first in logs/gateway/gateway.jsonl:1)"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("id J-12 (job_id, hop 2"), "{}", r.stderr);
+    // contract: keys in order
+    let keys: Vec<&String> = evs[0].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        ["ts", "source", "line", "service", "level", "message", "ids", "raw", "via"]
+    );
+}
+
+#[test]
+fn ids_match_only_as_whole_tokens() {
+    let d = services();
+    let r = casefile(
+        d.path(),
+        &["trace", "J-12", "logs", "--json", "--max-depth", "0"],
+    );
+    let got = lines_of(&r.json_lines());
+    assert_eq!(
+        got,
+        [
+            ("logs/orders/orders.log".into(), 1),
+            ("logs/worker/worker-0.log".into(), 1)
+        ],
+        "J-12 must not match J-123 nor xJ-12"
+    );
+}
+
+#[test]
+fn population_keys_are_not_followed_unless_asked() {
+    let d = services();
+    let r = casefile(d.path(), &["trace", "req-1", "logs", "--json"]);
+    assert!(
+        !r.stdout.contains("req-2"),
+        "user.id u-7 must not drag in req-2"
+    );
+    let r = casefile(
+        d.path(),
+        &["trace", "req-1", "logs", "--json", "--follow", "user_id"],
+    );
+    assert!(r.stdout.contains("req-2"), "--follow user_id follows it");
+    let r = casefile(
+        d.path(),
+        &["trace", "req-1", "logs", "--json", "--no-follow", "job_id"],
+    );
+    assert!(
+        !r.stdout.contains("job started"),
+        "--no-follow job_id stops at orders"
+    );
+}
+
+#[test]
+fn depth_limit_is_reported() {
+    let d = services();
+    let r = casefile(
+        d.path(),
+        &["trace", "req-1", "logs", "--json", "--max-depth", "1"],
+    );
+    assert_eq!(r.json_lines().len(), 3);
+    assert!(
+        r.stderr.contains("beyond --max-depth not followed"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn window_adds_context_of_the_services_involved() {
+    let d = services();
+    let r = casefile(
+        d.path(),
+        &["trace", "req-1", "logs", "--json", "--window", "150ms"],
+    );
+    let evs = r.json_lines();
+    let ctx: Vec<(String, u64)> = lines_of(
+        &evs.iter()
+            .filter(|e| e["context"] == true)
+            .cloned()
+            .collect::<Vec<_>>(),
+    );
+    // span 22:00:00.000 .. 22:00:00.500; +-150ms; gateway req-2 (0.100), orders J-123 (0.110),
+    // worker J-123 (0.600); not the heartbeat at 0.800.
+    assert_eq!(
+        ctx,
+        [
+            ("logs/gateway/gateway.jsonl".into(), 2),
+            ("logs/orders/orders.log".into(), 2),
+            ("logs/worker/worker-0.log".into(), 2),
+        ]
+    );
+    assert!(evs
+        .iter()
+        .filter(|e| e["context"] != true)
+        .all(|e| e.get("context").is_none()));
+}
+
+#[test]
+fn nothing_found_exits_1() {
+    let d = services();
+    let r = casefile(d.path(), &["trace", "no-such-id", "logs"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.is_empty());
+}
+
+#[test]
+fn bad_arguments_teach_the_fix() {
+    let d = services();
+    let r = casefile(d.path(), &["trace", "req-1", "logs", "--window", "5"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--window '5' is not a duration; use e.g. 30s"),
+        "{}",
+        r.stderr
+    );
+    let r = casefile(d.path(), &["trace", "a b", "logs"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("is empty or has spaces"), "{}", r.stderr);
+}
+
+#[test]
+fn human_timeline_is_sanitised() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "x.log",
+        "ts=2026-11-28T22:00:00Z level=error msg=\"evil \x1b[2J\x1b]0;pwned\x07\" request_id=r-1\n",
+    );
+    let r = casefile(d.path(), &["trace", "r-1", "x.log"]);
+    assert_eq!(r.code, 0);
+    assert!(!r.stdout.contains('\x1b'), "no escape reaches the terminal");
+    assert!(r.stdout.contains("\\x1b[2J"), "{}", r.stdout);
+}
