@@ -4,9 +4,6 @@
 //! `http.request.id`, `requestId` and `request_id` are the same family.
 
 use std::collections::BTreeSet;
-use std::sync::OnceLock;
-
-use regex::Regex;
 
 /// `x-Request.ID` -> `xrequestid`.
 pub fn normalize_key(k: &str) -> String {
@@ -203,29 +200,121 @@ pub fn traceparent_trace_id(v: &str) -> Option<&str> {
     }
 }
 
-fn kv_regex() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(
-            r#"(?x)
-            "(?P<qk>[A-Za-z_@][\w.\-]*)"\s*:\s*"(?P<qv>[^"]{1,256})"
-            | (?:^|[^\w.\-])(?P<k>[A-Za-z_@][\w.\-]*)=(?:"(?P<dv>[^"]{0,256})"|(?P<v>[^\s,;\]\)\}"']{1,256}))
-            "#,
-        )
-        .expect("static regex")
-    })
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-' || b == b'@'
 }
 
-/// `key=value`, `key="value"`, `"key": "value"` and `[key=value]` pairs written in free text.
+fn is_key_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_' || b == b'@'
+}
+
+/// `key=value`, `key="value"`, `"key": "value"` and `[key=value]` pairs written in free text,
+/// in the order they appear. A key is `[A-Za-z_@][A-Za-z0-9_.@-]*` not glued to a longer word;
+/// an unquoted value ends at whitespace, `,;])}` or a quote; values are at most 256 bytes.
+/// `=` inside a value (`url=http://h/p?q=1`) does not start another pair.
 pub fn text_pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
-    kv_regex().captures_iter(text).filter_map(|c| {
-        if let (Some(k), Some(v)) = (c.name("qk"), c.name("qv")) {
-            return Some((k.as_str(), v.as_str()));
+    let b = text.as_bytes();
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'=' => {
+                // Key: the run of key bytes before '='.
+                let mut ks = i;
+                while ks > 0 && is_key_byte(b[ks - 1]) {
+                    ks -= 1;
+                }
+                // Leading '.'/'-' are not part of a key.
+                while ks < i && (b[ks] == b'.' || b[ks] == b'-') {
+                    ks += 1;
+                }
+                if ks < i && !is_key_start(b[ks]) {
+                    i += 1; // glued to a number: `9k=1`
+                    continue;
+                }
+                let glued = ks > 0 && (b[ks - 1] == b'"' || b[ks - 1] == b'\'');
+                if ks == i || glued {
+                    i += 1;
+                    continue;
+                }
+                let key = &text[ks..i];
+                let vs = i + 1;
+                if b.get(vs) == Some(&b'"') {
+                    let start = vs + 1;
+                    match memchr::memchr(b'"', &b[start.min(b.len())..]) {
+                        Some(n) if n <= 256 => {
+                            out.push((key, &text[start..start + n]));
+                            i = start + n + 1;
+                        }
+                        _ => i = vs + 1,
+                    }
+                } else {
+                    let mut ve = vs;
+                    while ve < b.len()
+                        && ve - vs < 256
+                        && !matches!(
+                            b[ve],
+                            b' ' | b'\t'
+                                | b'\n'
+                                | b'\r'
+                                | b','
+                                | b';'
+                                | b']'
+                                | b')'
+                                | b'}'
+                                | b'"'
+                                | b'\''
+                        )
+                    {
+                        ve += 1;
+                    }
+                    if ve > vs && text.is_char_boundary(ve) {
+                        out.push((key, &text[vs..ve]));
+                    }
+                    i = ve.max(vs);
+                }
+            }
+            b'"' => {
+                // `"key": "value"`
+                let ks = i + 1;
+                let mut ke = ks;
+                while ke < b.len() && is_key_byte(b[ke]) {
+                    ke += 1;
+                }
+                if ke > ks && is_key_start(b[ks]) && b.get(ke) == Some(&b'"') {
+                    let mut j = ke + 1;
+                    while j < b.len() && b[j] == b' ' {
+                        j += 1;
+                    }
+                    if b.get(j) == Some(&b':') {
+                        j += 1;
+                        while j < b.len() && b[j] == b' ' {
+                            j += 1;
+                        }
+                        if b.get(j) == Some(&b'"') {
+                            let start = j + 1;
+                            if let Some(n) = memchr::memchr(b'"', &b[start.min(b.len())..]) {
+                                if (1..=256).contains(&n) {
+                                    out.push((&text[ks..ke], &text[start..start + n]));
+                                    i = start + n + 1;
+                                    continue;
+                                }
+                            }
+                        }
+                    }
+                }
+                i += 1;
+            }
+            _ => {
+                // Jump to the next interesting byte.
+                match memchr::memchr2(b'=', b'"', &b[i + 1..]) {
+                    Some(n) => i += n + 1,
+                    None => break,
+                }
+            }
         }
-        let k = c.name("k")?;
-        let v = c.name("dv").or_else(|| c.name("v"))?;
-        Some((k.as_str(), v.as_str()))
-    })
+    }
+    out.into_iter()
 }
 
 #[cfg(test)]
@@ -277,6 +366,16 @@ mod tests {
         assert!(got.contains(&("order_id", "42")));
         assert!(got.contains(&("note", "x y")));
         assert!(got.contains(&("request_id", "r-1")));
+    }
+
+    #[test]
+    fn pairs_edge_cases() {
+        let got: Vec<_> = text_pairs("a=1 b= c=\"\" x.y-z=9 =5 -k=v 9k=1 tail=").collect();
+        assert_eq!(got, [("a", "1"), ("c", ""), ("x.y-z", "9"), ("k", "v")]);
+        let got: Vec<_> = text_pairs("url=http://h/p?q=1&r=2 next=ok").collect();
+        assert_eq!(got, [("url", "http://h/p?q=1&r=2"), ("next", "ok")]);
+        let got: Vec<_> = text_pairs("é=1 ü=\"x").collect();
+        assert!(got.is_empty(), "{got:?}");
     }
 
     #[test]

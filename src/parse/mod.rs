@@ -8,7 +8,7 @@ pub mod timestamp;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use regex::Regex;
+use regex::bytes::{Regex, RegexBuilder};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -80,7 +80,7 @@ impl Dialect {
                     )
                 })?;
                 Kind::Regex(
-                    Regex::new(re).map_err(|e| format!("dialect '{}': regex: {e}", spec.name))?,
+                    compile(re).map_err(|e| format!("dialect '{}': regex: {e}", spec.name))?,
                 )
             }
             other => {
@@ -92,7 +92,7 @@ impl Dialect {
         };
         let start = match &spec.start {
             Some(s) => {
-                Some(Regex::new(s).map_err(|e| format!("dialect '{}': start: {e}", spec.name))?)
+                Some(compile(s).map_err(|e| format!("dialect '{}': start: {e}", spec.name))?)
             }
             None => None,
         };
@@ -192,15 +192,7 @@ impl Parser {
         }
         match d.map(|i| &self.dialects[i]) {
             Some(d) if d.multiline => match (&d.start, &d.kind) {
-                (Some(re), _) => {
-                    let head = &line[..line.len().min(96)];
-                    match std::str::from_utf8(head) {
-                        Ok(s) => re.is_match(s),
-                        Err(e) => {
-                            re.is_match(std::str::from_utf8(&head[..e.valid_up_to()]).unwrap_or(""))
-                        }
-                    }
-                }
+                (Some(re), _) => re.is_match(&line[..line.len().min(96)]),
                 (None, Kind::Generic) => {
                     let head = &line[..line.len().min(96)];
                     let s = String::from_utf8_lossy(head);
@@ -210,9 +202,7 @@ impl Parser {
                     };
                     generic_timestamp(&s, &tctx).is_some()
                 }
-                (None, Kind::Regex(re)) => re.is_match(&String::from_utf8_lossy(
-                    line.strip_suffix(b"\r").unwrap_or(line),
-                )),
+                (None, Kind::Regex(re)) => re.is_match(line.strip_suffix(b"\r").unwrap_or(line)),
                 _ => true,
             },
             _ => !looks_like_continuation_bytes(line),
@@ -320,13 +310,15 @@ impl Parser {
         line: &str,
         tctx: &TimeContext,
     ) -> Option<Record> {
-        let caps = re.captures(line)?;
+        let caps = re.captures(line.as_bytes())?;
         let mut rec = Record::default();
         let mut status: Option<u16> = None;
         let mut extra: Vec<(String, Value)> = Vec::new();
         for name in re.capture_names().flatten() {
             let Some(m) = caps.name(name) else { continue };
-            let v = m.as_str();
+            let Some(v) = line.get(m.range()) else {
+                continue;
+            };
             match name {
                 "ts" => {
                     rec.ts = tctx.parse(v);
@@ -401,7 +393,7 @@ impl Parser {
         }
         if rec.message.is_empty() {
             if let Some(t) = &d.message_template {
-                rec.message = fill_template(t, &caps);
+                rec.message = fill_template(t, &caps, line);
             }
         }
         for (k, v) in &extra {
@@ -756,7 +748,17 @@ fn level_from_message(m: &str) -> Option<Level> {
     Level::parse(bare)
 }
 
-fn fill_template(t: &str, caps: &regex::Captures) -> String {
+/// Dialect patterns are matched on bytes without Unicode classes (`\d`, `\w`, `\s` are
+/// ASCII): smaller automata, faster to build and to run; a pattern that needs Unicode still
+/// compiles with it.
+fn compile(re: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(re)
+        .unicode(false)
+        .build()
+        .or_else(|_| Regex::new(re))
+}
+
+fn fill_template(t: &str, caps: &regex::bytes::Captures, line: &str) -> String {
     let mut out = String::new();
     let mut rest = t;
     while let Some(i) = rest.find('{') {
@@ -764,7 +766,11 @@ fn fill_template(t: &str, caps: &regex::Captures) -> String {
         match rest[i..].find('}') {
             Some(j) => {
                 let name = &rest[i + 1..i + j];
-                out.push_str(caps.name(name).map_or("", |m| m.as_str()));
+                out.push_str(
+                    caps.name(name)
+                        .and_then(|m| line.get(m.range()))
+                        .unwrap_or(""),
+                );
                 rest = &rest[i + j + 1..];
             }
             None => {
