@@ -177,15 +177,23 @@ impl ScanAcc {
 
 struct ScanVisitor<'a> {
     parser: &'a Parser,
+    /// Error and fatal events, for the top error signatures.
+    errors: Collector,
 }
 
+/// How many error signatures `scan` shows.
+const SCAN_TOP_SIGNATURES: usize = 5;
+
 impl Visitor for ScanVisitor<'_> {
-    type Acc = ScanAcc;
-    fn new_acc(&self) -> ScanAcc {
-        ScanAcc::default()
+    type Acc = (ScanAcc, SigAcc);
+    fn new_acc(&self) -> Self::Acc {
+        (ScanAcc::default(), SigAcc::default())
     }
-    fn visit(&self, acc: &mut ScanAcc, ev: RawEvent<'_>) {
+    fn visit(&self, (acc, sig): &mut Self::Acc, ev: RawEvent<'_>) {
         let e = ev.to_event(self.parser);
+        if e.level.is_some_and(|l| l >= Level::Error) {
+            self.errors.add(sig, &e, &cluster_text(&e));
+        }
         acc.events += 1;
         match e.level {
             Some(l) => acc.levels[l as usize] += 1,
@@ -206,7 +214,9 @@ impl Visitor for ScanVisitor<'_> {
             *acc.services.entry(s).or_default() += 1;
         }
     }
-    fn rebase(&self, _: &mut ScanAcc, _: u64) {}
+    fn rebase(&self, (_, sig): &mut Self::Acc, base: u64) {
+        sig.rebase(base);
+    }
 }
 
 fn scan(
@@ -219,12 +229,19 @@ fn scan(
 ) -> io::Result<bool> {
     let v = ScanVisitor {
         parser: &cfg.parser,
+        errors: Collector::new(false),
     };
     let (accs, reports) = read_sources(inputs, &cfg.parser, &cfg.read, &v);
     let mut per: Vec<ScanAcc> = vec![ScanAcc::default(); reports.len()];
-    for (i, a) in &accs {
-        per[*i].merge(a);
+    let mut sig_accs = Vec::with_capacity(accs.len());
+    for (i, (a, s)) in accs {
+        per[i].merge(&a);
+        sig_accs.push((i, s));
     }
+    let names: Vec<String> = reports.iter().map(|r| r.source.clone()).collect();
+    let mut errors = v.errors.finish(sig_accs, &names);
+    let error_signature_count = errors.signatures.len();
+    errors.signatures.truncate(SCAN_TOP_SIGNATURES);
     collect_problems(&reports, problems);
     let mut total = ScanAcc::default();
     for a in &per {
@@ -262,6 +279,8 @@ fn scan(
                 "last": total.last.map(|t| t.to_rfc3339()),
                 "levels": levels_json(&total),
             },
+            "top_error_signatures": errors.signatures,
+            "error_signatures": error_signature_count,
             "problems": problems,
             "skipped": problems.iter().filter(|p| p.skipped).count(),
         });
@@ -313,6 +332,27 @@ fn scan(
             range_text(&total),
             levels_text(&total, style)
         )?;
+        if !errors.signatures.is_empty() {
+            writeln!(
+                out,
+                "\n{}",
+                style.bold(&format!(
+                    "top error signatures ({} of {}; all: casefile cluster --level error)",
+                    errors.signatures.len(),
+                    error_signature_count
+                ))
+            )?;
+            for s in &errors.signatures {
+                writeln!(
+                    out,
+                    "{:>7}  {}  {}  {}",
+                    s.count,
+                    s.id,
+                    sanitize(&s.services.keys().cloned().collect::<Vec<_>>().join(",")),
+                    style.level(Some(Level::Error), &sanitize(&s.template))
+                )?;
+            }
+        }
         let skipped: Vec<&Problem> = problems.iter().filter(|p| p.skipped).collect();
         if !skipped.is_empty() {
             writeln!(out, "\n{} skipped or damaged input(s):", skipped.len())?;
@@ -432,6 +472,7 @@ fn events(
                 via: None,
                 context: false,
                 input: i,
+                signature: None,
             })
         })
         .collect();

@@ -6,8 +6,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use crate::cluster::{Miner, MinerConfig};
 use crate::model::{Event, Timestamp};
 use crate::parse::Parser;
+use crate::signatures::cluster_text;
 use crate::source::{read_sources, Input, Prefilter, RawEvent, ReadOptions, SourceReport, Visitor};
 
 /// What to look for.
@@ -35,6 +37,8 @@ pub struct TracedEvent {
     pub context: bool,
     /// Index of the input, for a stable order.
     pub input: usize,
+    /// The signature id of the event among the events found (see `signatures`).
+    pub signature: Option<String>,
 }
 
 /// An id that joined the search.
@@ -198,6 +202,7 @@ pub fn trace(inputs: &[Input], parser: &Parser, opts: &ReadOptions, q: &TraceQue
                     event: e,
                     context: false,
                     input: idx,
+                    signature: None,
                 },
             );
         }
@@ -234,6 +239,7 @@ pub fn trace(inputs: &[Input], parser: &Parser, opts: &ReadOptions, q: &TraceQue
                     via: None,
                     context: true,
                     input: idx,
+                    signature: None,
                 });
             }
         }
@@ -241,6 +247,7 @@ pub fn trace(inputs: &[Input], parser: &Parser, opts: &ReadOptions, q: &TraceQue
 
     let mut events: Vec<TracedEvent> = found.into_values().collect();
     sort_timeline(&mut events);
+    assign_signatures(&mut events);
     let mut followed: Vec<FollowedId> = known.into_values().collect();
     followed.sort_by(|a, b| a.hop.cmp(&b.hop).then_with(|| a.id.cmp(&b.id)));
     TraceResult {
@@ -276,4 +283,20 @@ pub fn sort_timeline(events: &mut [TracedEvent]) {
     order.sort_by_key(|&i| (keys[i], events[i].input, events[i].event.line));
     let sorted: Vec<TracedEvent> = order.iter().map(|&i| events[i].clone()).collect();
     events.clone_from_slice(&sorted);
+}
+
+/// Give each event the signature id of its template among the events found.
+pub fn assign_signatures(events: &mut [TracedEvent]) {
+    let mut miner = Miner::new(MinerConfig::default());
+    let ids: Vec<_> = events
+        .iter()
+        .map(|t| miner.add(&cluster_text(&t.event)))
+        .collect();
+    miner.finish();
+    for (t, id) in events.iter_mut().zip(ids) {
+        t.signature = miner
+            .clusters()
+            .get(miner.cluster_of(id))
+            .map(|c| c.id.clone());
+    }
 }

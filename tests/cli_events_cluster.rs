@@ -124,6 +124,12 @@ fn scan_inventories_every_source() {
         ]
     );
     assert_eq!(doc["total"]["events"], 12890);
+    let top = doc["top_error_signatures"].as_array().unwrap();
+    assert_eq!(
+        top[0]["template"],
+        "job failed: warehouse api returned <NUM>"
+    );
+    assert_eq!(top[0]["count"], 281);
     let human = casefile(&fixtures(), &["scan", "checkout/logs"]);
     assert!(human.stdout.contains("access+gzip"));
 }

@@ -10,7 +10,8 @@
 //!  "ids": {"req_id": "ee23490f28307d7b", ...}, ids by the key as written (correlation and population)
 //!  "raw": "...",                              every physical line of the event, joined by \n
 //!  "via": {"id": "...", "hop": 1},            trace only: the id that brought the event in, and its hop
-//!  "context": true}                           trace only, and only for events added by --window
+//!  "context": true,                           trace only, and only for events added by --window
+//!  "signature": "d360dd14ceb7c20d"}           trace only: the event's signature id among the events found
 //! ```
 //!
 //! Other tools and casefile's own tests rely on this; add keys only at the end.
@@ -56,6 +57,9 @@ pub fn traced_line(t: &TracedEvent) -> String {
     }
     if t.context {
         m.insert("context".into(), Value::Bool(true));
+    }
+    if let Some(s) = &t.signature {
+        m.insert("signature".into(), json!(s));
     }
     Value::Object(m).to_string()
 }
