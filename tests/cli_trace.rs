@@ -85,8 +85,20 @@ fn follows_request_to_trace_to_job_and_no_further() {
     let keys: Vec<&String> = evs[0].as_object().unwrap().keys().collect();
     assert_eq!(
         keys,
-        ["ts", "source", "line", "service", "level", "message", "ids", "raw", "via"]
+        [
+            "ts",
+            "source",
+            "line",
+            "service",
+            "level",
+            "message",
+            "ids",
+            "raw",
+            "via",
+            "signature"
+        ]
     );
+    assert_eq!(evs[0]["signature"].as_str().unwrap().len(), 16);
 }
 
 #[test]
