@@ -141,21 +141,81 @@ pub fn render_into(key: &str, out: &mut String) {
     out.push_str(&key[last..]);
 }
 
-#[inline]
+// Byte classes, one table lookup per byte on the hot path.
+const C_WS: u8 = 1;
+const C_WORD: u8 = 2;
+const C_HEX: u8 = 4;
+const C_DIGIT: u8 = 8;
+/// Control bytes (< 0x20 or 0x7f) that `push_literal` must replace.
+const C_CTRL: u8 = 16;
+/// `/` or `\`: a chunk without either can be neither a URL nor a path.
+const C_SLASH: u8 = 32;
+const C_EQ: u8 = 64;
+
+const fn class_of(b: u8) -> u8 {
+    let mut c = 0;
+    if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c) {
+        c |= C_WS;
+    }
+    if b.is_ascii_alphanumeric() || b >= 0x80 {
+        c |= C_WORD;
+    }
+    if b.is_ascii_hexdigit() {
+        c |= C_HEX;
+    }
+    if b.is_ascii_digit() {
+        c |= C_DIGIT;
+    }
+    if b < 0x20 || b == 0x7f {
+        c |= C_CTRL;
+    }
+    if b == b'/' || b == b'\\' {
+        c |= C_SLASH;
+    }
+    if b == b'=' {
+        c |= C_EQ;
+    }
+    c
+}
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = class_of(i as u8);
+        i += 1;
+    }
+    t
+};
+
+#[inline(always)]
+fn class(b: u8) -> u8 {
+    CLASS[b as usize]
+}
+
+#[inline(always)]
 fn is_ws(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+    class(b) & C_WS != 0
 }
 
 /// Bytes >= 0x80 (non-ASCII) count as letters for boundary purposes.
-#[inline]
+#[inline(always)]
 fn is_wordish(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b >= 0x80
+    class(b) & C_WORD != 0
 }
 
-#[inline]
+#[inline(always)]
 fn is_hex(b: u8) -> bool {
-    b.is_ascii_hexdigit()
+    class(b) & C_HEX != 0
 }
+
+#[inline(always)]
+fn is_digit(b: u8) -> bool {
+    class(b) & C_DIGIT != 0
+}
+
+/// Length of `8-4-4-4-12`.
+const UUID_LEN: usize = 36;
 
 const UNITS: &[&str] = &[
     "b", "kb", "mb", "gb", "tb", "kib", "mib", "gib", "tib", "byte", "bytes", "ms", "us", "ns",
@@ -172,6 +232,10 @@ pub fn mask_into(msg: &str, out: &mut Masked) {
     let n = b.len();
     let mut i = 0;
     let mut first = true;
+    // Pending literal text `msg[ps..pe]` not yet copied into the key: runs of plain chunks
+    // separated by single spaces are copied with one `push_str` (a space of the message is
+    // the same byte as `SEP_SPACE`).
+    let (mut ps, mut pe) = (0usize, 0usize);
     while i < n {
         while i < n && is_ws(b[i]) {
             i += 1;
@@ -180,25 +244,55 @@ pub fn mask_into(msg: &str, out: &mut Masked) {
             break;
         }
         let start = i;
-        while i < n && !is_ws(b[i]) {
+        // Scan the chunk once, collecting the classes of its bytes.
+        let mut flags = 0u8;
+        while i < n {
+            let c = class(b[i]);
+            if c & C_WS != 0 {
+                break;
+            }
+            flags |= c;
             i += 1;
         }
-        // Unit absorption: a chunk that is a unit word right after a chunk ending in <NUM>.
-        if !first && out.key.as_bytes().last() == Some(&HoleKind::Num.marker()) {
+        // Unit absorption: a chunk that is a unit word right after a chunk ending in <NUM>
+        // (pending literal text never ends in a marker).
+        if !first && ps == pe && out.key.as_bytes().last() == Some(&HoleKind::Num.marker()) {
             if let Some(unit_end) = unit_len(&b[start..i]) {
                 if let Some(h) = out.holes.last_mut() {
                     h.2 = start + unit_end;
                 }
-                push_literal(&mut out.key, &msg[start + unit_end..i]);
+                push_literal(&mut out.key, &msg[start + unit_end..i], flags);
                 continue;
             }
         }
+        if flags & (C_DIGIT | C_SLASH | C_EQ | C_CTRL) == 0 && i - start < UUID_LEN {
+            // Fast path: without digits, `/`, `\\` or `=`, the only possible hole is a
+            // (36-byte) UUID of hex letters, so a shorter chunk is one literal.
+            if first {
+                first = false;
+                (ps, pe) = (start, i);
+            } else if ps < pe && pe + 1 == start && b[pe] == SEP_SPACE {
+                pe = i;
+            } else {
+                out.key.push_str(&msg[ps..pe]);
+                if b[start - 1] == SEP_SPACE {
+                    (ps, pe) = (start - 1, i);
+                } else {
+                    out.key.push(SEP_SPACE as char);
+                    (ps, pe) = (start, i);
+                }
+            }
+            continue;
+        }
+        out.key.push_str(&msg[ps..pe]);
+        (ps, pe) = (0, 0);
         if !first {
             out.key.push(SEP_SPACE as char);
         }
         first = false;
-        mask_chunk(msg, start, i, out);
+        mask_chunk(msg, start, i, flags, out);
     }
+    out.key.push_str(&msg[ps..pe]);
 }
 
 /// If `chunk` is a unit word optionally followed by closing punctuation, the length of the
@@ -216,19 +310,61 @@ fn unit_len(chunk: &[u8]) -> Option<usize> {
     if end == 0 || end > 7 {
         return None;
     }
-    let w = &chunk[..end];
-    if UNITS.iter().any(|u| u.as_bytes().eq_ignore_ascii_case(w)) {
+    let mut w = [0u8; 7];
+    for (d, c) in w.iter_mut().zip(&chunk[..end]) {
+        *d = c.to_ascii_lowercase();
+    }
+    if is_unit(&w[..end]) {
         Some(end)
     } else {
         None
     }
 }
 
+/// Is the lowercase word `w` one of [`UNITS`]? (A `match` compiles to a few length and byte
+/// comparisons instead of a scan of the list.)
+fn is_unit(w: &[u8]) -> bool {
+    let hit = matches!(
+        w,
+        b"b" | b"kb"
+            | b"mb"
+            | b"gb"
+            | b"tb"
+            | b"kib"
+            | b"mib"
+            | b"gib"
+            | b"tib"
+            | b"byte"
+            | b"bytes"
+            | b"ms"
+            | b"us"
+            | b"ns"
+            | b"s"
+            | b"sec"
+            | b"secs"
+            | b"second"
+            | b"seconds"
+            | b"min"
+            | b"mins"
+            | b"minute"
+            | b"minutes"
+            | b"h"
+            | b"hr"
+            | b"hrs"
+            | b"hour"
+            | b"hours"
+            | b"%"
+    );
+    debug_assert_eq!(hit, UNITS.iter().any(|u| u.as_bytes() == w));
+    hit
+}
+
 /// Push literal text, replacing control bytes (which could be mistaken for markers or
-/// separators) with `?`.
+/// separators) with `?`. `flags` are the byte classes of the enclosing chunk: without
+/// [`C_CTRL`] there is nothing to replace.
 #[inline]
-fn push_literal(key: &mut String, s: &str) {
-    if s.bytes().any(|c| c < 0x20 || c == 0x7f) {
+fn push_literal(key: &mut String, s: &str, flags: u8) {
+    if flags & C_CTRL != 0 && s.bytes().any(|c| c < 0x20 || c == 0x7f) {
         for ch in s.chars() {
             if (ch as u32) < 0x20 || ch as u32 == 0x7f {
                 key.push('?');
@@ -259,32 +395,37 @@ fn push_hole(out: &mut Masked, kind: HoleKind, s: usize, e: usize) {
     out.holes.push((kind, s, e));
 }
 
-/// Mask one whitespace-free chunk `msg[s..e]`.
-fn mask_chunk(msg: &str, s: usize, e: usize, out: &mut Masked) {
+/// Mask one whitespace-free chunk `msg[s..e]`; `flags` are the classes of its bytes.
+fn mask_chunk(msg: &str, s: usize, e: usize, flags: u8, out: &mut Masked) {
     let b = msg.as_bytes();
-    // Whole-chunk classes first: URL, PATH (they may contain `=` and digits).
-    let (cs, ce) = strip(b, s, e);
-    if cs < ce {
-        let core = &b[cs..ce];
-        if let Some(kind) = whole_kind(core) {
-            push_literal(&mut out.key, &msg[s..cs]);
-            push_hole(out, kind, cs, ce);
-            push_literal(&mut out.key, &msg[ce..e]);
-            return;
+    // Whole-chunk classes first: URL, PATH (they may contain `=` and digits). Both need a `/`
+    // or `\\`.
+    if flags & C_SLASH != 0 {
+        let (cs, ce) = strip(b, s, e);
+        if cs < ce {
+            let core = &b[cs..ce];
+            if let Some(kind) = whole_kind(core) {
+                push_literal(&mut out.key, &msg[s..cs], flags);
+                push_hole(out, kind, cs, ce);
+                push_literal(&mut out.key, &msg[ce..e], flags);
+                return;
+            }
         }
     }
     // Split after each `=` (only when something follows it).
     let mut seg = s;
-    let mut j = s;
-    while j < e {
-        if b[j] == b'=' && j + 1 < e && b[j + 1] != b'=' && j > seg {
-            mask_segment(msg, seg, j + 1, out);
-            out.key.push(SEP_JOIN as char);
-            seg = j + 1;
+    if flags & C_EQ != 0 {
+        let mut j = s;
+        while j < e {
+            if b[j] == b'=' && j + 1 < e && b[j + 1] != b'=' && j > seg {
+                mask_segment(msg, seg, j + 1, flags, out);
+                out.key.push(SEP_JOIN as char);
+                seg = j + 1;
+            }
+            j += 1;
         }
-        j += 1;
     }
-    mask_segment(msg, seg, e, out);
+    mask_segment(msg, seg, e, flags, out);
 }
 
 fn strip(b: &[u8], mut s: usize, mut e: usize) -> (usize, usize) {
@@ -301,7 +442,7 @@ fn whole_kind(core: &[u8]) -> Option<HoleKind> {
     if core.len() < 2 {
         return None;
     }
-    if memchr::memmem::find(core, b"://").is_some() {
+    if core.windows(3).any(|w| w == b"://") {
         return Some(HoleKind::Url);
     }
     if is_path(core) {
@@ -338,19 +479,18 @@ fn looks_like_slash_ip(c: &[u8]) -> bool {
 }
 
 /// Mask a segment (no whitespace, no inner `=` split) by scanning atoms.
-fn mask_segment(msg: &str, s: usize, e: usize, out: &mut Masked) {
+fn mask_segment(msg: &str, s: usize, e: usize, flags: u8, out: &mut Masked) {
     let b = &msg.as_bytes()[..e];
     let mut i = s;
     let mut lit = s; // start of pending literal text
     while i < e {
         let c = b[i];
+        let cc = class(c);
         let at_boundary = i == s || !is_wordish(b[i - 1]);
         if at_boundary
-            && (c.is_ascii_digit()
-                || ((c == b'-' || c == b'+') && i + 1 < e && b[i + 1].is_ascii_digit())
-                || is_hex(c))
+            && (cc & C_HEX != 0 || ((c == b'-' || c == b'+') && i + 1 < e && is_digit(b[i + 1])))
         {
-            if !c.is_ascii_digit() && c != b'-' && c != b'+' {
+            if cc & C_HEX != 0 && cc & C_DIGIT == 0 {
                 // Starts with a hex letter: only UUID, IPv6 or a long hex run can match.
                 let mut j = i;
                 while j < e && is_hex(b[j]) {
@@ -364,7 +504,7 @@ fn mask_segment(msg: &str, s: usize, e: usize, out: &mut Masked) {
                 }
             }
             if let Some((kind, end)) = match_atom(b, i, e) {
-                push_literal(&mut out.key, &msg[lit..i]);
+                push_literal(&mut out.key, &msg[lit..i], flags);
                 push_hole(out, kind, i, end);
                 i = end;
                 lit = i;
@@ -372,7 +512,8 @@ fn mask_segment(msg: &str, s: usize, e: usize, out: &mut Masked) {
             }
         }
         // Skip to the end of this word (or one punctuation byte).
-        if is_wordish(c) {
+        if cc & C_WORD != 0 {
+            i += 1;
             while i < e && is_wordish(b[i]) {
                 i += 1;
             }
@@ -380,7 +521,7 @@ fn mask_segment(msg: &str, s: usize, e: usize, out: &mut Masked) {
             i += 1;
         }
     }
-    push_literal(&mut out.key, &msg[lit..e]);
+    push_literal(&mut out.key, &msg[lit..e], flags);
 }
 
 /// Try to match a hole atom at `i` (a word boundary) within `b[..e]`; the match must end at a
@@ -388,19 +529,33 @@ fn mask_segment(msg: &str, s: usize, e: usize, out: &mut Masked) {
 fn match_atom(b: &[u8], i: usize, e: usize) -> Option<(HoleKind, usize)> {
     let b = &b[..e];
     let ends_ok = |end: usize| end == e || !is_wordish(b[end]);
-    if let Some(end) = match_uuid(b, i) {
-        if ends_ok(end) {
-            return Some((HoleKind::Uuid, end));
+    // Lengths of the hex and decimal runs at `i` decide which matchers can succeed at all:
+    // a UUID needs >= 8 hex digits, an IPv4 address 1..=3 leading digits, an IPv6 address a
+    // first group of 1..=4 hex digits followed by `:`.
+    let mut hx = i;
+    while hx < e && is_hex(b[hx]) {
+        hx += 1;
+    }
+    let hx = hx - i;
+    if hx >= 8 {
+        if let Some(end) = match_uuid(b, i) {
+            if ends_ok(end) {
+                return Some((HoleKind::Uuid, end));
+            }
         }
     }
-    if let Some(end) = match_ip(b, i) {
-        if ends_ok(end) {
-            return Some((HoleKind::Ip, end));
+    if (1..=3).contains(&digits_at(&b[..e.min(i + 4)], i)) {
+        if let Some(end) = match_ip(b, i) {
+            if ends_ok(end) {
+                return Some((HoleKind::Ip, end));
+            }
         }
     }
-    if let Some(end) = match_ipv6(b, i) {
-        if ends_ok(end) {
-            return Some((HoleKind::Ip, end));
+    if (1..=4).contains(&hx) && i + hx < e && b[i + hx] == b':' {
+        if let Some(end) = match_ipv6(b, i) {
+            if ends_ok(end) {
+                return Some((HoleKind::Ip, end));
+            }
         }
     }
     // 0x-prefixed hex.
@@ -420,25 +575,20 @@ fn match_atom(b: &[u8], i: usize, e: usize) -> Option<(HoleKind, usize)> {
         }
     }
     // Long mixed hex run (hashes, ids).
-    let mut end = i;
-    let (mut digits, mut letters) = (0usize, 0usize);
-    while end < e && is_hex(b[end]) {
-        if b[end].is_ascii_digit() {
-            digits += 1;
-        } else {
-            letters += 1;
+    let end = i + hx;
+    if hx >= 8 && ends_ok(end) {
+        let digits = b[i..end].iter().filter(|&&c| is_digit(c)).count();
+        if digits > 0 && digits < hx {
+            return Some((HoleKind::Hex, end));
         }
-        end += 1;
-    }
-    if end - i >= 8 && digits > 0 && letters > 0 && ends_ok(end) {
-        return Some((HoleKind::Hex, end));
     }
     None
 }
 
+#[inline]
 fn digits_at(b: &[u8], mut i: usize) -> usize {
     let s = i;
-    while i < b.len() && b[i].is_ascii_digit() {
+    while i < b.len() && is_digit(b[i]) {
         i += 1;
     }
     i - s
@@ -538,10 +688,13 @@ fn match_ipv6(b: &[u8], i: usize) -> Option<usize> {
         j -= 1;
         colons -= 1;
     }
+    if colons < 2 || !(double || colons >= 7) || j - i < 3 {
+        return None;
+    }
     let seg = &b[i..j];
     let has_letter = seg.iter().any(|c| c.is_ascii_alphabetic());
     let has_digit = seg.iter().any(|c| c.is_ascii_digit());
-    if colons >= 2 && (double || colons >= 7) && (double || has_letter) && has_digit && j - i >= 3 {
+    if (double || has_letter) && has_digit {
         Some(j)
     } else {
         None

@@ -44,7 +44,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 pub struct MinerConfig {
     /// Maximum number of distinct masked entries kept; later new keys go to the catch-all.
     pub max_entries: usize,
-    /// Number of top values kept per hole (per entry and per cluster).
+    /// Number of top values kept per hole (per entry and per cluster). Each distinct entry
+    /// reserves this many slots (about 72 bytes each) per hole up front.
     pub hole_top_k: usize,
     /// Messages longer than this (bytes) are truncated (at a char boundary) before masking.
     pub max_message_bytes: usize,
@@ -127,38 +128,105 @@ impl Hasher for FxHasher {
 
 type FxBuild = BuildHasherDefault<FxHasher>;
 
-/// Space-Saving top-k counter (Metwally et al., 2005) with reused string buffers.
-#[derive(Clone, Debug, Default)]
-struct TopK {
-    items: Vec<(String, u64)>,
+/// Values of at most this many bytes are stored inside their [`Slot`].
+const INLINE: usize = 24;
+
+/// One slot of a hole's Space-Saving top-k counter (Metwally et al., 2005). The `k` slots
+/// of a hole are contiguous in [`Miner::slots`]; used slots form a prefix and have
+/// `count >= 1`. A value is stored inline when short, else in the parallel [`Miner::vals`]
+/// (whose buffers are reused). Comparisons look at `pre`/`len` first and at the value bytes
+/// only when those cannot decide.
+#[derive(Clone, Copy, Debug, Default)]
+struct Slot {
+    count: u64,
+    /// [`prefix_key`] of the value.
+    pre: u64,
+    len: u32,
+    buf: [u8; INLINE],
 }
 
-impl TopK {
-    fn add(&mut self, v: &str, n: u64, cap: usize) {
-        if let Some(it) = self.items.iter_mut().find(|(s, _)| s == v) {
-            it.1 += n;
+impl Slot {
+    #[inline]
+    fn value<'a>(&'a self, long: &'a str) -> &'a [u8] {
+        if self.len as usize <= INLINE {
+            &self.buf[..self.len as usize]
+        } else {
+            long.as_bytes()
+        }
+    }
+}
+
+/// First 8 bytes of a value, big-endian, zero-padded: when two values' keys differ they
+/// order like the values (byte-wise), and values of at most 8 bytes with equal keys and
+/// lengths are equal.
+#[inline]
+fn prefix_key(v: &[u8]) -> u64 {
+    if let Some(w) = v.first_chunk::<8>() {
+        return u64::from_be_bytes(*w);
+    }
+    let mut w = [0u8; 8];
+    for (d, &c) in w.iter_mut().zip(v) {
+        *d = c;
+    }
+    u64::from_be_bytes(w)
+}
+
+/// Count `n` occurrences of `v` in one hole's top-k counter (`slots` and `vals` of equal
+/// length k >= 1).
+#[inline]
+fn topk_add(slots: &mut [Slot], vals: &mut [String], v: &str, n: u64) {
+    let vb = v.as_bytes();
+    let pre = prefix_key(vb);
+    let len = vb.len() as u32;
+    let mut used = slots.len();
+    for (j, sl) in slots.iter_mut().enumerate() {
+        if sl.count == 0 {
+            used = j;
+            break;
+        }
+        if sl.pre == pre && sl.len == len && (vb.len() <= 8 || sl.value(&vals[j]) == vb) {
+            sl.count += n;
             return;
         }
-        if self.items.len() < cap {
-            self.items.push((v.to_string(), n));
-            return;
+    }
+    let j = if used < slots.len() {
+        used
+    } else {
+        // Full: replace the minimum by (count, value), the first of equals.
+        let mut m = 0;
+        for j in 1..slots.len() {
+            let (a, b) = (&slots[j], &slots[m]);
+            let less = match a.count.cmp(&b.count) {
+                std::cmp::Ordering::Equal if a.pre != b.pre => a.pre < b.pre,
+                std::cmp::Ordering::Equal => a.value(&vals[j]) < b.value(&vals[m]),
+                o => o.is_lt(),
+            };
+            if less {
+                m = j;
+            }
         }
-        if let Some(min) = self
-            .items
-            .iter_mut()
-            .min_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)))
-        {
-            min.0.clear();
-            min.0.push_str(v);
-            min.1 += n;
-        }
+        m
+    };
+    let sl = &mut slots[j];
+    sl.count += n;
+    sl.pre = pre;
+    sl.len = len;
+    if vb.len() <= INLINE {
+        sl.buf[..vb.len()].copy_from_slice(vb);
+    } else {
+        vals[j].clear();
+        vals[j].push_str(v);
     }
 }
 
 struct Entry {
     key: Box<str>,
     count: u64,
-    holes: Vec<TopK>,
+    /// First slot of this entry's holes in [`Miner::slots`]; hole `h` owns
+    /// `base + h * k .. base + (h + 1) * k`.
+    base: usize,
+    /// Number of holes whose values are tracked (0 when hole values are off).
+    nholes: usize,
 }
 
 /// The template miner. See the module docs for the algorithm.
@@ -166,6 +234,11 @@ pub struct Miner {
     cfg: MinerConfig,
     map: HashMap<Box<str>, u32, FxBuild>,
     entries: Vec<Entry>,
+    /// Slots of the top-k counters of every entry's holes (`k = hole_top_k.max(1)` per hole).
+    slots: Vec<Slot>,
+    /// Values of `slots`, in parallel.
+    vals: Vec<String>,
+    k: usize,
     scratch: Masked,
     evictions: u64,
     catch_all_count: u64,
@@ -187,9 +260,12 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 impl Miner {
     pub fn new(cfg: MinerConfig) -> Self {
         Miner {
+            k: cfg.hole_top_k.max(1),
             cfg,
             map: HashMap::default(),
             entries: Vec::new(),
+            slots: Vec::new(),
+            vals: Vec::new(),
             scratch: Masked::new(),
             evictions: 0,
             catch_all_count: 0,
@@ -216,31 +292,53 @@ impl Miner {
                 let i = self.entries.len() as u32;
                 let key: Box<str> = self.scratch.key.as_str().into();
                 self.map.insert(key.clone(), i);
+                let nholes = if self.cfg.track_hole_values {
+                    self.scratch.holes.len()
+                } else {
+                    0
+                };
+                let base = self.slots.len();
+                let end = base + nholes * self.k;
+                self.slots.resize(end, Slot::default());
+                self.vals.resize(end, String::new());
                 self.entries.push(Entry {
                     key,
                     count: 0,
-                    holes: vec![
-                        TopK::default();
-                        if self.cfg.track_hole_values {
-                            self.scratch.holes.len()
-                        } else {
-                            0
-                        }
-                    ],
+                    base,
+                    nholes,
                 });
                 i
             }
         };
         let e = &mut self.entries[idx as usize];
         e.count += 1;
-        if self.cfg.track_hole_values {
-            for (tk, &(_, s, en)) in e.holes.iter_mut().zip(self.scratch.holes.iter()) {
+        if e.nholes > 0 {
+            let (k, base) = (self.k, e.base);
+            let max_value = self.cfg.max_value_bytes;
+            for (h, &(_, s, en)) in self.scratch.holes.iter().take(e.nholes).enumerate() {
                 let v = &msg[s..en];
-                let v = &v[..floor_char_boundary(v, self.cfg.max_value_bytes)];
-                tk.add(v, 1, self.cfg.hole_top_k.max(1));
+                let v = &v[..floor_char_boundary(v, max_value)];
+                let r = base + h * k..base + (h + 1) * k;
+                topk_add(&mut self.slots[r.clone()], &mut self.vals[r], v, 1);
             }
         }
         MessageId(idx)
+    }
+
+    /// Top values of hole `h` of entry `e` (slot order), or `None` if not tracked.
+    fn hole_items(&self, e: &Entry, h: usize) -> Option<Vec<(String, u64)>> {
+        if h >= e.nholes {
+            return None;
+        }
+        let r = e.base + h * self.k..e.base + (h + 1) * self.k;
+        Some(
+            self.slots[r.clone()]
+                .iter()
+                .zip(&self.vals[r])
+                .take_while(|(sl, _)| sl.count > 0)
+                .map(|(sl, v)| (String::from_utf8_lossy(sl.value(v)).into_owned(), sl.count))
+                .collect(),
+        )
     }
 
     /// Number of messages that arrived as a new distinct entry after the cap was reached (they
@@ -303,7 +401,13 @@ impl Miner {
                 let entry = &self.entries[e as usize];
                 b.members.push(e);
                 b.count += entry.count;
-                let vals = hole_values_of(&pieces, &toks[e as usize], g.tmpl_of(mi), entry);
+                let vals = hole_values_of(
+                    &pieces,
+                    &toks[e as usize],
+                    g.tmpl_of(mi),
+                    entry.count,
+                    |h| self.hole_items(entry, h),
+                );
                 if b.holes.len() < vals.len() {
                     b.holes.resize_with(vals.len(), HashMap::new);
                 }
@@ -561,7 +665,8 @@ fn hole_values_of(
     pieces: &[Piece],
     tokens: &[&str],
     tmpl: &[Option<u32>],
-    entry: &Entry,
+    count: u64,
+    hole_items: impl Fn(usize) -> Option<Vec<(String, u64)>>,
 ) -> Vec<Vec<(String, u64)>> {
     // Index of the first typed hole of each token.
     let mut first_hole = Vec::with_capacity(tokens.len());
@@ -595,19 +700,16 @@ fn hole_values_of(
             Piece::Const(p) => {
                 let cnt = tokens[p].bytes().filter(|&b| is_marker(b)).count();
                 for h in first_hole[p]..first_hole[p] + cnt {
-                    out.push(match entry.holes.get(h) {
-                        Some(tk) => tk.items.clone(),
-                        None => Vec::new(),
-                    });
+                    out.push(hole_items(h).unwrap_or_default());
                 }
             }
             Piece::Var(p) => {
-                out.push(vec![(mask::render(tok_body(tokens[p])), entry.count)]);
+                out.push(vec![(mask::render(tok_body(tokens[p])), count)]);
             }
             Piece::Run => {
                 let v = runs.get(run_i).cloned().unwrap_or_default();
                 run_i += 1;
-                out.push(vec![(v, entry.count)]);
+                out.push(vec![(v, count)]);
             }
         }
     }

@@ -322,12 +322,12 @@ impl TimeContext {
         };
         let dot_time; // BGL: 15.42.50
         if c.eat_any(b"T t-_").is_some() || (compact && c.eat(b'-')) {
-            p.h = c.num(2)?;
+            // HealthApp writes `20171224-0:0:0:215`: fields without their leading zeros.
+            p.h = c.num_upto(2)?;
             let sep = c.eat_any(b":.")?;
             dot_time = sep == b'.';
-            p.mi = c.num(2)?;
+            p.mi = c.num_upto(2)?;
             if c.eat(sep) {
-                // HealthApp writes `22:16:0:119`: seconds without their leading zero.
                 p.s = c.num_upto(2)?;
                 p.ns = if dot_time {
                     c.fraction(b".")
@@ -623,6 +623,7 @@ mod tests {
             ("17/06/09 20:10:40", "2017-06-09T20:10:40.000Z"),
             ("20171223-22:15:29:606", "2017-12-23T22:15:29.606Z"),
             ("20171223-22:16:0:119", "2017-12-23T22:16:00.119Z"),
+            ("20171224-0:0:0:215", "2017-12-24T00:00:00.215Z"),
             ("2005-06-03-15.42.50.675872", "2005-06-03T15:42:50.675872Z"),
             ("10.30 16:49:06", "2026-10-30T16:49:06.000Z"),
             ("2026-11-28", "2026-11-28T00:00:00.000Z"),
