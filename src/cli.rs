@@ -40,6 +40,23 @@ pub enum Command {
         #[command(flatten)]
         cluster: ClusterArgs,
     },
+    /// The evidence bundle for a Jira defect: the events `trace` finds, redacted and checksummed
+    /// (manifest, timeline, signatures, excerpts, summaries, HTML report, SHA256SUMS).
+    Bundle {
+        /// The id to start from (request, trace, job id...).
+        id: String,
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        trace: TraceArgs,
+        #[command(flatten)]
+        bundle: BundleArgs,
+    },
+    /// Check a bundle's checksums and manifest. Exit 0 intact, 1 damaged, 2 unreadable.
+    Verify {
+        /// A bundle directory, .tar.gz or .zip.
+        bundle: String,
+    },
     /// Every event of one request across services, following its ids transitively.
     Trace {
         /// The id to start from (request, trace, job id...). Matched as a whole token.
@@ -129,4 +146,23 @@ pub struct ClusterArgs {
     /// line where the event starts in its input.
     #[arg(long, value_name = "FILE")]
     pub assignments: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BundleArgs {
+    /// Output: `NAME.tar.gz`, `NAME.zip`, or a new directory.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: String,
+    /// Write secrets and personal data as they are (marks the manifest and the file name).
+    #[arg(long)]
+    pub no_redact: bool,
+    /// Also redact what this pattern matches, as `<NAME:xxxx>` (repeatable): NAME=REGEX.
+    #[arg(long = "redact", value_name = "NAME=REGEX")]
+    pub redact: Vec<String>,
+    /// Also redact IP addresses.
+    #[arg(long)]
+    pub redact_ips: bool,
+    /// Keep at most N events (the summary says when the cap cut anything).
+    #[arg(long, value_name = "N")]
+    pub max_events: Option<usize>,
 }

@@ -8,13 +8,13 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::config::{ClusterConfig, CommandConfig, Config, EventFilter, TraceConfig};
+use crate::config::{BundleConfig, ClusterConfig, CommandConfig, Config, EventFilter, TraceConfig};
 use crate::correlate::{self, sort_timeline, TraceQuery, TracedEvent};
 use crate::model::{Event, Level, Timestamp};
 use crate::parse::Parser;
 use crate::report::json::traced_line;
 use crate::report::terminal::{pad, sanitize, timeline_row, Style};
-use crate::signatures::{cluster_text, sparkline, Collector, SigAcc, SignatureReport};
+use crate::signatures::{cluster_text, sparkline, Collector, EventFacts, SigAcc, SignatureReport};
 use crate::source::{expand_inputs, read_sources, Input, Problem, RawEvent, SourceReport, Visitor};
 
 /// Exit codes, as grep's.
@@ -39,6 +39,11 @@ pub fn run(mut cfg: Config) -> i32 {
         CommandConfig::Events(f) => events(&cfg, f, &inputs, &mut problems, &mut out, &style),
         CommandConfig::Trace(t) => trace(&cfg, t, &inputs, &mut problems, &mut out, &style),
         CommandConfig::Cluster(c) => cluster(&cfg, c, &inputs, &mut problems, &mut out, &style),
+        CommandConfig::Bundle(b) => bundle(&cfg, b, &inputs, &mut problems, &mut out),
+        CommandConfig::Verify(p) => {
+            progress.finish();
+            return verify(p);
+        }
     };
     progress.finish();
     let found = match result.and_then(|f| out.flush().map(|_| f)) {
@@ -616,19 +621,20 @@ impl Visitor for ClusterVisitor<'_> {
                     return;
                 }
             }
-            let text = String::from_utf8_lossy(ev.bytes);
-            let e = Event {
-                ts: None,
-                source: ev.source.display.clone(),
-                line: ev.line,
-                service: ev.source.path_service.clone(),
-                level: None,
-                message: text.to_string(),
-                ids: Default::default(),
-                raw: String::new(),
-                dialect: "plain".into(),
+            let text = match std::str::from_utf8(ev.bytes) {
+                Ok(t) => std::borrow::Cow::Borrowed(t),
+                Err(_) => String::from_utf8_lossy(ev.bytes),
             };
-            self.collector.add(acc, &e, &text);
+            self.collector.add_parts(
+                acc,
+                &text,
+                EventFacts {
+                    ts: None,
+                    service: ev.source.path_service.as_deref(),
+                    level: None,
+                    line: ev.line,
+                },
+            );
             return;
         }
         if let Some(e) = filtered_event(self.filter, self.parser, &ev) {
@@ -737,4 +743,94 @@ fn print_signatures(rep: &SignatureReport, out: &mut dyn Write, style: &Style) -
         }
     )?;
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// bundle, verify
+
+fn bundle(
+    cfg: &Config,
+    b: &BundleConfig,
+    inputs: &[Input],
+    problems: &mut Vec<Problem>,
+    out: &mut dyn Write,
+) -> io::Result<bool> {
+    let q = TraceQuery {
+        seeds: b.trace.ids.clone(),
+        max_depth: b.trace.max_depth,
+        window_ns: b.trace.window_ns,
+    };
+    let res = correlate::trace(inputs, &cfg.parser, &cfg.read, &q);
+    collect_problems(&res.reports, problems);
+    let req = crate::bundle::BundleRequest {
+        ids: &b.trace.ids,
+        window: b.window.as_deref(),
+        max_depth: b.trace.max_depth,
+        max_events: b.max_events,
+        argv: &cfg.argv,
+        redactor: b.redactor.as_ref(),
+        custom_redactions: b.custom_names.clone(),
+        source_date_epoch: b.source_date_epoch,
+    };
+    let files = crate::bundle::build(&req, &res, inputs, crate::bundle::render_html);
+    crate::bundle::write(&b.out, &files, b.source_date_epoch.unwrap_or(0)).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("cannot write the bundle {}: {e}", b.out.display()),
+        )
+    })?;
+    let matched = res.events.iter().filter(|e| !e.context).count();
+    writeln!(
+        out,
+        "{}: {} file(s), {} event(s){}; check it with: casefile verify {}",
+        b.out.display(),
+        files.len(),
+        matched,
+        if b.redactor.is_none() {
+            ", UNREDACTED"
+        } else {
+            ", redacted"
+        },
+        b.out.display()
+    )?;
+    if let Some(r) = &b.redactor {
+        let counts = r.counts();
+        if !counts.is_empty() {
+            let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            eprintln!("casefile: bundle: redacted {}", parts.join(", "));
+        }
+    }
+    trace_summary(&res);
+    Ok(matched > 0)
+}
+
+fn verify(path: &std::path::Path) -> i32 {
+    let files = match crate::bundle::read(path) {
+        Ok(f) if !f.is_empty() => f,
+        Ok(_) => {
+            eprintln!(
+                "casefile: error: {}: no files in it; is it a bundle made by `casefile bundle`?",
+                path.display()
+            );
+            return EXIT_TROUBLE;
+        }
+        Err(e) => {
+            eprintln!(
+                "casefile: error: cannot read the bundle {}: {e}; give the directory, .tar.gz or \
+                 .zip that `casefile bundle -o` wrote",
+                path.display()
+            );
+            return EXIT_TROUBLE;
+        }
+    };
+    let bad = crate::bundle::verify(&files);
+    if bad.is_empty() {
+        println!("{}: OK ({} files)", path.display(), files.len());
+        EXIT_FOUND
+    } else {
+        for b in &bad {
+            println!("{}: DAMAGED: {}", path.display(), sanitize(b));
+        }
+        EXIT_NOTHING
+    }
 }

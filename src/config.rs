@@ -24,7 +24,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::cli::{Cli, ClusterArgs, Command, Common, Filter, TraceArgs};
+use crate::cli::{BundleArgs, Cli, ClusterArgs, Command, Common, Filter, TraceArgs};
 use crate::model::{Level, Timestamp};
 use crate::parse::fields::{normalize_key, IdKeys};
 use crate::parse::{DialectSpec, Parser, TimeContext};
@@ -86,6 +86,8 @@ pub enum CommandConfig {
     Scan,
     Events(EventFilter),
     Cluster(ClusterConfig),
+    Bundle(Box<BundleConfig>),
+    Verify(PathBuf),
     Trace(TraceConfig),
 }
 
@@ -103,6 +105,16 @@ pub struct ClusterConfig {
     pub top: Option<usize>,
     pub plain: bool,
     pub assignments: Option<PathBuf>,
+}
+
+pub struct BundleConfig {
+    pub trace: TraceConfig,
+    pub window: Option<String>,
+    pub out: PathBuf,
+    pub redactor: Option<crate::redact::Redactor>,
+    pub custom_names: Vec<String>,
+    pub max_events: Option<usize>,
+    pub source_date_epoch: Option<i64>,
 }
 
 pub struct TraceConfig {
@@ -127,6 +139,29 @@ impl Config {
                 let f = event_filter(&filter, &common)?;
                 let c = cluster_config(f, &cluster)?;
                 (common, CommandConfig::Cluster(c), None)
+            }
+            Command::Bundle {
+                id,
+                common,
+                trace,
+                bundle,
+            } => {
+                let t = trace_config(&id, &trace)?;
+                let b = bundle_config(t, &bundle, &trace)?;
+                (common, CommandConfig::Bundle(Box::new(b)), Some(trace))
+            }
+            Command::Verify { bundle } => {
+                let common = Common {
+                    paths: Vec::new(),
+                    json: false,
+                    tz: None,
+                    year: None,
+                    config: None,
+                    threads: None,
+                    max_line: 16 << 20,
+                    no_progress: true,
+                };
+                (common, CommandConfig::Verify(PathBuf::from(bundle)), None)
             }
             Command::Trace { id, common, trace } => {
                 let t = trace_config(&id, &trace)?;
@@ -370,6 +405,61 @@ fn cluster_config(filter: EventFilter, c: &ClusterArgs) -> Result<ClusterConfig,
         top: c.top,
         plain: c.plain,
         assignments: c.assignments.as_ref().map(PathBuf::from),
+    })
+}
+
+fn bundle_config(
+    trace: TraceConfig,
+    b: &BundleArgs,
+    t: &TraceArgs,
+) -> Result<BundleConfig, ConfigError> {
+    let mut custom = Vec::new();
+    for r in &b.redact {
+        custom.push(crate::redact::parse_custom(r).map_err(ConfigError)?);
+    }
+    if b.no_redact && !custom.is_empty() {
+        return Err(ConfigError(
+            "--no-redact and --redact contradict each other; drop one".into(),
+        ));
+    }
+    let custom_names = custom.iter().map(|(n, _)| n.clone()).collect();
+    let redactor = if b.no_redact {
+        None
+    } else {
+        Some(
+            crate::redact::Redactor::new(&crate::redact::RedactionConfig {
+                ips: b.redact_ips,
+                custom,
+            })
+            .map_err(ConfigError)?,
+        )
+    };
+    if b.max_events == Some(0) {
+        return Err(ConfigError(
+            "--max-events 0 would make an empty bundle; leave it out to keep every event".into(),
+        ));
+    }
+    let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.is_empty() => Some(v.trim().parse::<i64>().map_err(|_| {
+            ConfigError(format!(
+                "SOURCE_DATE_EPOCH='{v}' is not a number of seconds since 1970; unset it or \
+                 set it to e.g. $(git log -1 --format=%ct)"
+            ))
+        })?),
+        _ => None,
+    };
+    let mut out = PathBuf::from(&b.output);
+    if b.no_redact {
+        out = crate::bundle::unredacted_name(&out);
+    }
+    Ok(BundleConfig {
+        trace,
+        window: t.window.clone(),
+        out,
+        redactor,
+        custom_names,
+        max_events: b.max_events,
+        source_date_epoch,
     })
 }
 

@@ -4,6 +4,7 @@
 //! [`correlate`] (ids followed across services) -> [`report`] (terminal, JSON Lines).
 //! [`config`] is the only module that knows the command line.
 
+pub mod bundle;
 pub mod cli;
 pub mod cluster;
 pub mod commands;
@@ -11,6 +12,7 @@ pub mod config;
 pub mod correlate;
 pub mod model;
 pub mod parse;
+pub mod redact;
 pub mod report;
 pub mod signatures;
 pub mod source;

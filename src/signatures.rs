@@ -140,10 +140,36 @@ impl Histogram {
     }
 }
 
+/// What is kept about each clustered event besides its text.
+pub struct EventFacts<'a> {
+    pub ts: Option<Timestamp>,
+    pub service: Option<&'a str>,
+    pub level: Option<Level>,
+    pub line: u64,
+}
+
+/// Entry ids are small dense integers: hash them with one multiplication.
+#[derive(Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ b as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
 /// One unit's share: statistics per entry, and (when asked) each event's entry.
 #[derive(Default)]
 pub struct SigAcc {
-    stats: HashMap<u32, EntryStats>,
+    stats: HashMap<u32, EntryStats, std::hash::BuildHasherDefault<IdHasher>>,
     assignments: Vec<(u64, u32)>,
 }
 
@@ -211,26 +237,45 @@ impl Collector {
 
     /// Add one event under the text it is clustered by.
     pub fn add(&self, acc: &mut SigAcc, e: &Event, text: &str) {
+        self.add_parts(
+            acc,
+            text,
+            EventFacts {
+                ts: e.ts,
+                service: e.service.as_deref(),
+                level: e.level,
+                line: e.line,
+            },
+        );
+    }
+
+    /// Add one message with the facts kept about it (no `Event` needed: `cluster --plain`).
+    pub fn add_parts(&self, acc: &mut SigAcc, text: &str, f: EventFacts<'_>) {
         let id = {
             let mut m = self.miner.lock().unwrap_or_else(|p| p.into_inner());
             m.add(text)
         };
         let s = acc.stats.entry(id.0).or_default();
         s.count += 1;
-        if let Some(t) = e.ts {
-            s.first = Some(s.first.map_or(t, |f| f.min(t)));
-            s.last = Some(s.last.map_or(t, |f| f.max(t)));
+        if let Some(t) = f.ts {
+            s.first = Some(s.first.map_or(t, |x| x.min(t)));
+            s.last = Some(s.last.map_or(t, |x| x.max(t)));
             s.times.add(t.0.div_euclid(1_000_000_000), 1);
         }
-        if let Some(svc) = &e.service {
-            *s.services.entry(svc.clone()).or_default() += 1;
+        if let Some(svc) = f.service {
+            match s.services.get_mut(svc) {
+                Some(n) => *n += 1,
+                None => {
+                    s.services.insert(svc.to_string(), 1);
+                }
+            }
         }
-        s.levels[e.level.map_or(6, |l| l as usize)] += 1;
+        s.levels[f.level.map_or(6, |l| l as usize)] += 1;
         if s.examples.len() < 3 {
-            s.examples.push(e.line);
+            s.examples.push(f.line);
         }
         if self.keep_assignments {
-            acc.assignments.push((e.line, id.0));
+            acc.assignments.push((f.line, id.0));
         }
     }
 

@@ -1,0 +1,438 @@
+//! `casefile bundle` / `verify` acceptance: every event `trace` finds is in the bundle,
+//! `sha256sum -c SHA256SUMS` and `casefile verify` pass, no planted secret appears in any file or
+//! on the terminal, two runs under the same SOURCE_DATE_EPOCH give identical bytes, the manifest
+//! validates against its JSON Schema, and the HTML loads nothing external.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use common::*;
+use serde_json::Value;
+
+fn run(dir: &Path, args: &[&str], epoch: &str) -> Run {
+    let out = Command::cargo_bin("casefile")
+        .unwrap()
+        .current_dir(dir)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .env("NO_COLOR", "1")
+        .write_stdin(Vec::<u8>::new())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Every file of a bundle (directory or archive), by path.
+fn read_bundle(p: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let s = p.to_string_lossy();
+    if s.ends_with(".tar.gz") {
+        let mut a = tar::Archive::new(flate2::read::GzDecoder::new(
+            std::fs::File::open(p).unwrap(),
+        ));
+        for e in a.entries().unwrap() {
+            let mut e = e.unwrap();
+            if e.header().entry_type().is_file() {
+                let name = e.path().unwrap().to_string_lossy().into_owned();
+                let mut b = Vec::new();
+                e.read_to_end(&mut b).unwrap();
+                files.insert(name, b);
+            }
+        }
+    } else if s.ends_with(".zip") {
+        let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+        for i in 0..z.len() {
+            let mut e = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            e.read_to_end(&mut b).unwrap();
+            files.insert(e.name().to_string(), b);
+        }
+    } else {
+        for e in walkdir::WalkDir::new(p) {
+            let e = e.unwrap();
+            if e.file_type().is_file() {
+                let rel = e
+                    .path()
+                    .strip_prefix(p)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                files.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    files
+}
+
+fn scenario_dirs() -> Vec<PathBuf> {
+    let mut v = vec![fixtures().join("checkout")];
+    let shared = root().join("../shared/scenarios");
+    for s in ["checkout-rerun", "checkout-regression"] {
+        if shared.join(s).join("truth.json").exists() {
+            v.push(shared.join(s));
+        } else {
+            eprintln!("SKIP: {} absent", shared.join(s).display());
+        }
+    }
+    v
+}
+
+fn validate_manifest(manifest: &[u8]) {
+    let schema = root().join("src/bundle/manifest.schema.json");
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(tmp.path(), manifest).unwrap();
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import json,sys,jsonschema; s=json.load(open(sys.argv[1])); d=json.load(open(sys.argv[2])); \
+             jsonschema.Draft202012Validator.check_schema(s); jsonschema.Draft202012Validator(s).validate(d); print('valid')",
+        ])
+        .arg(&schema)
+        .arg(tmp.path())
+        .output()
+        .expect("python3 with jsonschema (.ci/run installs it)");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("valid"),
+        "manifest does not validate: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn bundles_of_every_target_are_complete_redacted_checksummed_and_reproducible() {
+    for dir in scenario_dirs() {
+        let truth: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap())
+                .unwrap();
+        let secrets: Vec<String> = truth["secrets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect();
+        assert!(!secrets.is_empty());
+        let tmp = tempfile::tempdir().unwrap();
+        for (k, target) in truth["targets"].as_array().unwrap().iter().enumerate() {
+            let id = target["id"].as_str().unwrap();
+            let traced = run(&dir, &["trace", id, "logs", "--json"], "1700000000");
+            let want: BTreeSet<(String, u64)> =
+                lines_of(&traced.json_lines()).into_iter().collect();
+            let ext = ["tar.gz", "zip", "d"][k % 3];
+            let out = tmp.path().join(format!("b{k}.{ext}"));
+            let o = out.to_str().unwrap();
+            let r = run(&dir, &["bundle", id, "logs", "-o", o], "1700000000");
+            assert_eq!(r.code, 0, "{}: bundle {id}: {}", dir.display(), r.stderr);
+            // Deterministic: a second run with the same command gives the same bytes.
+            let first = read_bundle(&out);
+            let first_archive = std::fs::read(&out).ok();
+            if out.is_dir() {
+                std::fs::remove_dir_all(&out).unwrap();
+            } else {
+                std::fs::remove_file(&out).unwrap();
+            }
+            let r2 = run(&dir, &["bundle", id, "logs", "-o", o], "1700000000");
+            assert_eq!(r2.code, 0);
+            assert!(
+                read_bundle(&out) == first,
+                "{id}: bundle contents differ between runs"
+            );
+            if ext != "d" {
+                assert!(
+                    std::fs::read(&out).ok() == first_archive,
+                    "{id}: {ext} bytes differ between runs"
+                );
+            }
+            let files = read_bundle(&out);
+            for name in [
+                "manifest.json",
+                "timeline.jsonl",
+                "signatures.json",
+                "summary.md",
+                "summary.jira.txt",
+                "report.html",
+                "SHA256SUMS",
+            ] {
+                assert!(
+                    files.contains_key(name),
+                    "{name} missing from {}",
+                    out.display()
+                );
+            }
+            assert!(files.keys().any(|k| k.starts_with("excerpts/")));
+            // Every event trace finds is in the timeline.
+            let tl: BTreeSet<(String, u64)> = String::from_utf8_lossy(&files["timeline.jsonl"])
+                .lines()
+                .map(|l| {
+                    let v: Value = serde_json::from_str(l).unwrap();
+                    (
+                        v["source"].as_str().unwrap().to_string(),
+                        v["line"].as_u64().unwrap(),
+                    )
+                })
+                .collect();
+            assert_eq!(tl, want, "{id}: bundle timeline != trace");
+            // No secret anywhere: files, stdout, stderr.
+            for (name, bytes) in &files {
+                let text = String::from_utf8_lossy(bytes);
+                for s in &secrets {
+                    assert!(!text.contains(s.as_str()), "{id}: secret {s} in {name}");
+                }
+            }
+            for s in &secrets {
+                assert!(
+                    !r.stdout.contains(s.as_str()) && !r.stderr.contains(s.as_str()),
+                    "secret on the terminal"
+                );
+            }
+            // sha256sum -c and verify.
+            let check = tmp.path().join(format!("check{k}"));
+            for (name, bytes) in &files {
+                let p = check.join(name);
+                std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+                std::fs::write(p, bytes).unwrap();
+            }
+            let s = std::process::Command::new("sha256sum")
+                .args(["-c", "--quiet", "SHA256SUMS"])
+                .current_dir(&check)
+                .status()
+                .unwrap();
+            assert!(s.success(), "sha256sum -c failed for {id}");
+            let v = run(&dir, &["verify", o], "1700000000");
+            assert_eq!(v.code, 0, "{}", v.stdout);
+            validate_manifest(&files["manifest.json"]);
+            // The HTML loads nothing from anywhere.
+            let html = String::from_utf8_lossy(&files["report.html"]);
+            for bad in [
+                "src=\"http",
+                "href=\"http",
+                "src='http",
+                "@import",
+                "url(http",
+            ] {
+                assert!(!html.contains(bad), "report.html references {bad}");
+            }
+            let m: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+            assert_eq!(m["redaction"]["enabled"], true);
+            assert_eq!(m["created"], "2023-11-14T22:13:20.000Z");
+        }
+    }
+}
+
+#[test]
+fn verify_finds_damage_and_says_what() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("b");
+    let r = run(
+        &fixtures().join("checkout"),
+        &[
+            "bundle",
+            "ee23490f28307d7b",
+            "logs",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        "0",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(run(tmp.path(), &["verify", "b"], "0").code, 0);
+    std::fs::write(out.join("summary.md"), "edited").unwrap();
+    let v = run(tmp.path(), &["verify", "b"], "0");
+    assert_eq!(v.code, 1);
+    assert!(
+        v.stdout.contains("summary.md: checksum mismatch"),
+        "{}",
+        v.stdout
+    );
+    std::fs::write(out.join("extra.txt"), "x").unwrap();
+    let v = run(tmp.path(), &["verify", "b"], "0");
+    assert!(
+        v.stdout.contains("extra.txt: not covered by SHA256SUMS"),
+        "{}",
+        v.stdout
+    );
+    let v = run(tmp.path(), &["verify", "nope.tar.gz"], "0");
+    assert_eq!(v.code, 2);
+    assert!(v.stderr.contains("cannot read the bundle"), "{}", v.stderr);
+}
+
+#[test]
+fn unredacted_is_explicit_and_caps_are_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("case.tar.gz");
+    let dir = fixtures().join("checkout");
+    let r = run(
+        &dir,
+        &[
+            "bundle",
+            "ee23490f28307d7b",
+            "logs",
+            "-o",
+            out.to_str().unwrap(),
+            "--no-redact",
+        ],
+        "0",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let real = tmp.path().join("case.unredacted.tar.gz");
+    assert!(real.exists(), "the file name says unredacted");
+    let files = read_bundle(&real);
+    let m: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    assert_eq!(m["redaction"]["enabled"], false);
+    assert!(String::from_utf8_lossy(&files["summary.md"]).contains("UNREDACTED"));
+
+    let out = tmp.path().join("cut");
+    let r = run(
+        &dir,
+        &[
+            "bundle",
+            "ee23490f28307d7b",
+            "logs",
+            "-o",
+            out.to_str().unwrap(),
+            "--max-events",
+            "2",
+        ],
+        "0",
+    );
+    assert_eq!(r.code, 0);
+    let files = read_bundle(&out);
+    assert_eq!(
+        String::from_utf8_lossy(&files["timeline.jsonl"])
+            .lines()
+            .count(),
+        2
+    );
+    assert!(String::from_utf8_lossy(&files["summary.md"]).contains("only the first 2 of 6 events"));
+    let m: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    assert_eq!(m["query"]["truncated"], true);
+}
+
+#[test]
+fn summary_names_failure_reproduction_and_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("s");
+    let dir = fixtures().join("checkout");
+    let r = run(
+        &dir,
+        &[
+            "bundle",
+            "ee23490f28307d7b",
+            "logs",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        "0",
+    );
+    assert_eq!(r.code, 0);
+    let files = read_bundle(&out);
+    let md = String::from_utf8_lossy(&files["summary.md"]);
+    assert!(
+        md.contains("**What failed:** edge reported `POST /api/v1/orders 502`"),
+        "{md}"
+    );
+    assert!(
+        md.contains("payments.errors.CardDeclined: card declined (code 51)"),
+        "first error stack"
+    );
+    assert!(
+        md.contains("curl -X POST 'http://$HOST/api/v1/orders'"),
+        "{md}"
+    );
+    assert!(
+        md.contains("casefile bundle ee23490f28307d7b logs -o"),
+        "{md}"
+    );
+    let jira = String::from_utf8_lossy(&files["summary.jira.txt"]);
+    assert!(jira.starts_with("h1. Evidence: request ee23490f28307d7b"));
+    assert!(jira.contains("{noformat}"));
+    let excerpt = String::from_utf8_lossy(&files["excerpts/logs__payments__payments.log.txt"]);
+    assert!(excerpt.contains("   1607 > "), "{excerpt}");
+    assert!(
+        excerpt.contains("   1604   "),
+        "context lines before the event"
+    );
+}
+
+/// The bundle's own report.html, in headless Chromium: the script runs, every service has a
+/// lane, and nothing is printed to the console (skipped where Chromium is absent; CI installs it).
+#[test]
+fn report_html_renders_every_lane_in_chromium() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() {
+        eprintln!("SKIP: chromium not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("b");
+    let r = run(
+        &fixtures().join("checkout"),
+        &[
+            "bundle",
+            "ee23490f28307d7b",
+            "logs",
+            "-o",
+            out.to_str().unwrap(),
+            "--window",
+            "100ms",
+        ],
+        "0",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let m: Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let services: Vec<String> = m["counts"]["by_service"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert!(services.len() >= 4);
+    let url = format!("file://{}", out.join("report.html").display());
+    let o = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--virtual-time-budget=2000",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            tmp.path().join("profile").display()
+        ))
+        .arg("--dump-dom")
+        .arg(&url)
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&o.stdout);
+    let log = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        dom.contains("data-ready=\"1\""),
+        "the page's script did not finish"
+    );
+    for s in &services {
+        assert!(
+            dom.contains(&format!("data-lane=\"{s}\"")),
+            "no lane for {s}"
+        );
+    }
+    let console: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught"))
+        .collect();
+    assert!(console.is_empty(), "console output: {console:?}");
+}

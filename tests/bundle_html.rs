@@ -1,0 +1,642 @@
+//! The HTML timeline page (`report::html`): no external references, log text stays inert,
+//! deterministic output, 0/1/5,000 events; and, where `/usr/bin/chromium` exists, a real headless
+//! Chromium renders it (one lane per service, the script ran, selecting an event shows its raw
+//! stack) without a single console message (page errors and CSP violations are both logged as
+//! `CONSOLE` lines). CI installs Chromium with
+//! `apt-get install -y --no-install-recommends chromium`; without it that test prints
+//! "SKIP: chromium not installed".
+
+use std::fs::{self, File};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use casefile::report::html::{render, HtmlEvent, HtmlReport};
+
+const T0: i64 = 1_795_990_201_000_000_000; // 2026-11-28T22:10:01Z
+
+fn ev(
+    ms: Option<i64>,
+    service: &str,
+    level: Option<&str>,
+    message: &str,
+    raw: &str,
+    line: u64,
+) -> HtmlEvent {
+    HtmlEvent {
+        ts: ms.map(|ms| {
+            let t = T0 + ms * 1_000_000;
+            let s = (t / 1_000_000_000) % 60;
+            let m = (t / 60_000_000_000) % 60;
+            format!("2026-11-28T22:{m:02}:{s:02}.{:03}Z", ms % 1000)
+        }),
+        ts_nanos: ms.map(|ms| T0 + ms * 1_000_000),
+        service: service.to_string(),
+        level: level.map(str::to_string),
+        source: format!("logs/{service}/{service}.log"),
+        line: Some(line),
+        message: message.to_string(),
+        raw: raw.to_string(),
+        context: false,
+        signature: None,
+    }
+}
+
+const STACK: &str =
+    "2026-11-28 22:10:01.480 ERROR [payments] charge failed for order 8812: card declined\n\
+com.shop.payments.ChargeException: card declined (code=51)\n\
+\tat com.shop.payments.Charge.run(Charge.java:88)\n\
+\tat com.shop.payments.Worker.handle(Worker.java:41)\n\
+\tat java.base/java.lang.Thread.run(Thread.java:1583)";
+
+/// Four services; event 5 is the error with a multi-line stack.
+fn sample() -> Vec<HtmlEvent> {
+    let mut v = vec![
+        ev(
+            Some(0),
+            "edge",
+            Some("info"),
+            "POST /checkout req_id=ee23490f",
+            "edge POST /checkout req_id=ee23490f",
+            597,
+        ),
+        ev(
+            Some(12),
+            "api",
+            Some("info"),
+            "checkout started order=8812",
+            "api checkout started order=8812",
+            1204,
+        ),
+        ev(
+            Some(40),
+            "api",
+            Some("debug"),
+            "calling payments",
+            "api calling payments",
+            1205,
+        ),
+        ev(
+            Some(55),
+            "db",
+            Some("info"),
+            "BEGIN tx 77",
+            "db BEGIN tx 77",
+            33,
+        ),
+        ev(
+            Some(310),
+            "payments",
+            Some("warn"),
+            "retrying charge (1/3)",
+            "payments retrying charge (1/3)",
+            90,
+        ),
+        ev(
+            Some(480),
+            "payments",
+            Some("error"),
+            "charge failed for order 8812: card declined",
+            STACK,
+            91,
+        ),
+        ev(
+            None,
+            "payments",
+            Some("info"),
+            "no timestamp on this line",
+            "no timestamp on this line",
+            96,
+        ),
+        ev(
+            Some(500),
+            "db",
+            Some("info"),
+            "ROLLBACK tx 77",
+            "db ROLLBACK tx 77",
+            34,
+        ),
+        ev(
+            Some(530),
+            "api",
+            Some("error"),
+            "checkout failed: payment error",
+            "api checkout failed: payment error",
+            1210,
+        ),
+        ev(
+            Some(545),
+            "edge",
+            Some("info"),
+            "502 /checkout 545ms",
+            "edge 502 /checkout 545ms",
+            598,
+        ),
+    ];
+    v[5].signature = Some("d360dd14ceb7c20d".into());
+    let mut c = ev(
+        Some(20),
+        "db",
+        Some("info"),
+        "vacuum (unrelated)",
+        "db vacuum (unrelated)",
+        30,
+    );
+    c.context = true;
+    v.push(c);
+    v
+}
+
+const SERVICES: [&str; 4] = ["edge", "api", "db", "payments"];
+const ERROR_IDX: usize = 5;
+const STACK_FRAME: &str = "at com.shop.payments.Worker.handle(Worker.java:41)";
+
+fn hostile() -> Vec<HtmlEvent> {
+    let mut a = ev(
+        Some(0),
+        "\"><svg onload=alert(1)>",
+        Some("error"),
+        "</script><script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        1,
+    );
+    a.source = "</textarea><iframe src=https://evil.example/>".into();
+    a.signature = Some("' onmouseover='alert(1)".into());
+    let b = ev(
+        Some(5),
+        "web",
+        Some("<b>warn</b>"),
+        "see https://evil.example/x.js and //cdn.evil.example/y.css \u{2028} \u{2029} \u{0}\u{1b}[31m",
+        "<style>@import url(https://evil.example/a.css)</style><a href=\"https://evil.example\">x</a>",
+        2,
+    );
+    vec![a, b]
+}
+
+fn page(events: &[HtmlEvent], notes: &[String]) -> String {
+    render(&HtmlReport {
+        title: "casefile trace ee23490f",
+        subtitle: "req_id=ee23490f · 2026-11-28T22:10:01.000Z → 22:10:01.545Z",
+        events,
+        notes,
+    })
+}
+
+/// A start tag as the browser would see it: name and attributes (lower-case names).
+struct Tag {
+    name: String,
+    attrs: Vec<(String, String)>,
+}
+
+/// Minimal HTML tokenizer, enough for this template: every `<` in event text is escaped, so
+/// any tag found here is markup that the browser would build.
+/// Returns the start tags and the text of each `<style>` and `<script>`.
+fn scan(html: &str) -> (Vec<Tag>, Vec<String>, Vec<String>) {
+    let b = html.as_bytes();
+    let (mut tags, mut styles, mut scripts) = (Vec::new(), Vec::new(), Vec::new());
+    let mut i = 0;
+    while let Some(off) = html[i..].find('<') {
+        i += off;
+        let rest = &html[i..];
+        if rest.starts_with("<!--") {
+            i += rest.find("-->").expect("unterminated comment") + 3;
+            continue;
+        }
+        if rest.starts_with("<!") || rest.starts_with("</") {
+            i += rest.find('>').expect("unterminated tag") + 1;
+            continue;
+        }
+        // Start tag: name, then attributes until '>' (values may be quoted).
+        let mut j = i + 1;
+        while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' && b[j] != b'/' {
+            j += 1;
+        }
+        let name = html[i + 1..j].to_ascii_lowercase();
+        assert!(!name.is_empty(), "bare '<' in markup at byte {i}");
+        let mut attrs = Vec::new();
+        loop {
+            while j < b.len() && (b[j].is_ascii_whitespace() || b[j] == b'/') {
+                j += 1;
+            }
+            assert!(j < b.len(), "unterminated <{name}");
+            if b[j] == b'>' {
+                j += 1;
+                break;
+            }
+            let k0 = j;
+            while j < b.len() && !b[j].is_ascii_whitespace() && !matches!(b[j], b'=' | b'>' | b'/')
+            {
+                j += 1;
+            }
+            let key = html[k0..j].to_ascii_lowercase();
+            let mut val = String::new();
+            if j < b.len() && b[j] == b'=' {
+                j += 1;
+                if b[j] == b'"' || b[j] == b'\'' {
+                    let q = b[j] as char;
+                    let end = html[j + 1..].find(q).expect("unterminated attribute") + j + 1;
+                    val = html[j + 1..end].to_string();
+                    j = end + 1;
+                } else {
+                    let v0 = j;
+                    while j < b.len() && !b[j].is_ascii_whitespace() && b[j] != b'>' {
+                        j += 1;
+                    }
+                    val = html[v0..j].to_string();
+                }
+            }
+            attrs.push((key, val));
+        }
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            let end = html[j..]
+                .to_ascii_lowercase()
+                .find(&close)
+                .expect("unterminated raw text element")
+                + j;
+            let body = html[j..end].to_string();
+            if name == "script" {
+                scripts.push(body);
+            } else {
+                styles.push(body);
+            }
+            j = end;
+        }
+        tags.push(Tag { name, attrs });
+        i = j;
+    }
+    (tags, styles, scripts)
+}
+
+const TEMPLATE_TAGS: &[&str] = &[
+    "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "b", "em", "i",
+    "ul", "li", "main", "section", "div", "span", "code", "pre", "details", "summary", "svg", "g",
+    "rect", "line", "text", "circle", "script",
+];
+
+fn assert_self_contained(html: &str) {
+    let csp = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+               style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">";
+    let at = html.find(csp).expect("CSP meta");
+    assert!(at < html.find("<style>").unwrap() && at < html.find("<script>").unwrap());
+
+    let (tags, styles, scripts) = scan(html);
+    for t in &tags {
+        assert!(
+            TEMPLATE_TAGS.contains(&t.name.as_str()),
+            "unexpected element <{}>",
+            t.name
+        );
+        for (k, v) in &t.attrs {
+            assert!(
+                !k.starts_with("on"),
+                "event handler attribute {k}={v:?} on <{}>",
+                t.name
+            );
+            assert!(
+                !matches!(
+                    k.as_str(),
+                    "src"
+                        | "href"
+                        | "xlink:href"
+                        | "srcset"
+                        | "action"
+                        | "formaction"
+                        | "poster"
+                        | "background"
+                        | "ping"
+                        | "data"
+                        | "manifest"
+                        | "style"
+                ),
+                "URL-bearing attribute {k}={v:?} on <{}>",
+                t.name
+            );
+            let lv = v.to_ascii_lowercase();
+            assert!(
+                !lv.contains("javascript:") && !lv.contains("url("),
+                "{k}={v:?}"
+            );
+        }
+    }
+    assert_eq!(tags.iter().filter(|t| t.name == "script").count(), 1);
+    assert_eq!(tags.iter().filter(|t| t.name == "style").count(), 1);
+    for css in &styles {
+        let l = css.to_ascii_lowercase();
+        assert!(
+            !l.contains("@import") && !l.contains("@font-face"),
+            "CSS loads something"
+        );
+        for (p, _) in l.match_indices("url(") {
+            assert!(
+                l[p + 4..]
+                    .trim_start_matches(['"', '\''])
+                    .starts_with("data:"),
+                "CSS url() not data:"
+            );
+        }
+        assert!(!l.contains("http:") && !l.contains("https:") && !l.contains("//"));
+    }
+    for js in &scripts {
+        for bad in [
+            "http:",
+            "https:",
+            "//",
+            "fetch(",
+            "XMLHttpRequest",
+            "import(",
+            "innerHTML",
+            "outerHTML",
+            "insertAdjacentHTML",
+            "document.write",
+            "eval(",
+            "new Function",
+            "src",
+        ] {
+            assert!(!js.contains(bad), "script contains {bad:?}");
+        }
+    }
+}
+
+#[test]
+fn page_is_self_contained() {
+    let notes = vec!["2 files could not be read".to_string()];
+    let html = page(&sample(), &notes);
+    assert_self_contained(&html);
+    // The template itself names no URL at all: with plain event data there is none anywhere.
+    let l = html.to_ascii_lowercase();
+    for bad in [
+        "http://", "https://", "//cdn", "url(", "@import", "src=", "href=",
+    ] {
+        assert!(!l.contains(bad), "{bad:?} in the page");
+    }
+    for s in SERVICES {
+        assert_eq!(
+            html.matches(&format!("<g class=\"lane\" data-lane=\"{s}\">"))
+                .count(),
+            1,
+            "{s}"
+        );
+    }
+    assert_eq!(html.matches("<circle class=\"mark").count(), sample().len());
+    assert!(html.contains(&format!(
+        "<circle class=\"mark l-error\" data-idx=\"{ERROR_IDX}\""
+    )));
+    assert!(html.contains("<circle class=\"mark l-info ctx\" data-idx=\"10\""));
+    assert!(html.contains("2 files could not be read"));
+    assert!(html.contains("logs/payments/payments.log:91"));
+}
+
+#[test]
+fn log_text_is_inert() {
+    let mut events = sample();
+    events.extend(hostile());
+    let html = page(&events, &["<b>note</b>".to_string()]);
+    assert_self_contained(&html);
+    for raw in [
+        "</script><script>alert(1)</script>",
+        "<script>alert",
+        "<img src=x onerror=alert(1)>",
+        "<img",
+        "</textarea>",
+        "<iframe",
+        "<svg onload",
+        "\"><svg",
+        "' onmouseover='",
+        "<style>@import",
+        "<a href",
+        "<b>warn</b>",
+        "<b>note</b>",
+        "\u{2028}",
+        "\u{0}",
+        "\u{1b}",
+    ] {
+        assert!(!html.contains(raw), "unescaped {raw:?} in the page");
+    }
+    assert!(html.contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(html.contains("data-lane=\"&quot;&gt;&lt;svg onload=alert(1)&gt;\""));
+}
+
+#[test]
+fn deterministic() {
+    let mut events = sample();
+    events.extend(hostile());
+    let notes = vec!["n".to_string()];
+    let a = page(&events, &notes);
+    let b = page(&events.clone(), &notes.clone());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn zero_and_one_event() {
+    let html = page(&[], &[]);
+    assert!(html.contains(">no events</p>"));
+    assert!(!html.contains("data-lane"));
+    assert_self_contained(&html);
+
+    let one = &sample()[..1];
+    let html = page(one, &[]);
+    assert_self_contained(&html);
+    assert_eq!(html.matches("data-lane=").count(), 1);
+    assert_eq!(html.matches("<circle class=\"mark").count(), 1);
+    assert!(html.contains("data-idx=\"0\""));
+    assert!(!html.contains("no events"));
+}
+
+#[test]
+fn five_thousand_events() {
+    let services = ["edge", "api", "auth", "db", "cache", "payments"];
+    let levels = ["info", "debug", "info", "warn", "info", "error"];
+    let events: Vec<HtmlEvent> = (0..5000)
+        .map(|k| {
+            let ms = if k % 97 == 0 {
+                None
+            } else {
+                Some(k as i64 * 7)
+            };
+            ev(
+                ms,
+                services[k % 6],
+                Some(levels[(k / 6) % 6]),
+                &format!("event {k} req_id=ee23490f"),
+                &format!("2026-11-28 line {k} of the raw text req_id=ee23490f"),
+                k as u64 + 1,
+            )
+        })
+        .collect();
+    let started = Instant::now();
+    let html = page(&events, &[]);
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "render took {:?}",
+        started.elapsed()
+    );
+    assert!(
+        html.len() < 3_500_000,
+        "{} bytes for 5,000 events",
+        html.len()
+    );
+    assert_eq!(html.matches("<circle class=\"mark").count(), 5000);
+    assert_eq!(html.matches("<details class=\"ev").count(), 5000);
+    assert_eq!(html.matches("data-lane=").count(), 6);
+    assert_self_contained(&html);
+}
+
+// ---- headless Chromium ----
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("casefile-html-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&d);
+    fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// Runs Chromium headless on `url` with a fresh profile; returns (stdout, stderr).
+fn chromium(dir: &Path, run: &str, extra: &[&str], url: &str) -> (String, String) {
+    let profile = dir.join(format!("profile-{run}"));
+    let (out, err) = (
+        dir.join(format!("{run}.out")),
+        dir.join(format!("{run}.err")),
+    );
+    let mut args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    args.push(format!("--user-data-dir={}", profile.display()));
+    args.push("--virtual-time-budget=2000".into());
+    args.extend(extra.iter().map(|s| s.to_string()));
+    args.push("--dump-dom".into());
+    args.push(url.to_string());
+    let mut child = Command::new(CHROMIUM)
+        .args(&args)
+        .stdin(Stdio::null())
+        .stdout(File::create(&out).unwrap())
+        .stderr(File::create(&err).unwrap())
+        .spawn()
+        .expect("start chromium");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("chromium did not finish in 120 s: {args:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let (o, e) = (
+        fs::read_to_string(&out).unwrap(),
+        fs::read_to_string(&err).unwrap(),
+    );
+    assert!(status.success(), "chromium {args:?} failed: {status}\n{e}");
+    (o, e)
+}
+
+/// Console output of the page in Chromium's stderr log (`--enable-logging=stderr --v=0`):
+/// console.* calls, uncaught exceptions and CSP violations all appear as
+/// `[...:INFO:CONSOLE:N] "message", source: file:///... (line)`.
+fn console_lines(stderr: &str) -> Vec<&str> {
+    stderr
+        .lines()
+        .filter(|l| l.contains("CONSOLE") || l.contains("Uncaught"))
+        .collect()
+}
+
+fn file_url(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+#[test]
+fn chromium_renders_without_console_errors() {
+    if !Path::new(CHROMIUM).exists() {
+        println!("SKIP: chromium not installed");
+        return;
+    }
+    let dir = scratch("chromium");
+    let report = dir.join("report.html");
+    fs::write(&report, page(&sample(), &["a note".to_string()])).unwrap();
+    let url = format!("{}#ev={ERROR_IDX}", file_url(&report));
+
+    // (a) It renders: the DOM after the script ran has a lane per service, every mark, the
+    // script's "ready" flag, and the selected error (from #ev=N) shows its raw stack.
+    let (dom, _) = chromium(&dir, "dom", &[], &url);
+    assert!(
+        dom.contains("data-ready=\"1\""),
+        "script did not finish:\n{dom}"
+    );
+    for s in SERVICES {
+        assert!(
+            dom.contains(&format!("data-lane=\"{s}\"")),
+            "no lane for {s}"
+        );
+    }
+    assert_eq!(dom.matches("<circle class=\"mark").count(), sample().len());
+    let panel_at = dom.find("id=\"sel\"").expect("detail panel");
+    let panel_end = dom[panel_at..].find("</section>").unwrap() + panel_at;
+    let panel = &dom[panel_at..panel_end];
+    assert!(
+        panel.contains(&format!("data-selected=\"{ERROR_IDX}\"")),
+        "{panel}"
+    );
+    assert!(
+        panel.contains(STACK_FRAME),
+        "stack not in the panel: {panel}"
+    );
+    assert!(panel.contains("logs/payments/payments.log:91"), "{panel}");
+
+    // (b) + (c) No console message at all from the page: no script error, no console.*, and
+    // no CSP violation (any attempt to load something would be blocked and logged).
+    let (_, log) = chromium(&dir, "log", &["--enable-logging=stderr", "--v=0"], &url);
+    let lines = console_lines(&log);
+    assert!(
+        lines.is_empty(),
+        "console output from the page:\n{}",
+        lines.join("\n")
+    );
+
+    // Canary: the same detector does see a page's console error, uncaught exception and a
+    // blocked load, so the assertion above is not vacuous with this Chromium's log format.
+    let canary = dir.join("canary.html");
+    fs::write(
+        &canary,
+        "<!DOCTYPE html><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         script-src 'unsafe-inline'\"><p>canary</p><img src=\"data:,x\">\
+         <script>console.error('casefile-canary'); missingFunction();</script>",
+    )
+    .unwrap();
+    let (_, log) = chromium(
+        &dir,
+        "canary",
+        &["--enable-logging=stderr", "--v=0"],
+        &file_url(&canary),
+    );
+    let lines = console_lines(&log);
+    assert!(
+        lines.iter().any(|l| l.contains("casefile-canary")),
+        "canary console.error not seen:\n{log}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("Uncaught")),
+        "canary exception not seen:\n{log}"
+    );
+    assert!(
+        lines.iter().any(|l| l.contains("Content Security Policy")),
+        "canary CSP block not seen:\n{log}"
+    );
+
+    let _ = fs::remove_dir_all(&dir);
+}
