@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 
+use crate::cluster::mask::Masked;
 use crate::cluster::{MessageId, Miner, MinerConfig};
 use crate::model::{Event, Level, Timestamp};
 
@@ -169,6 +170,7 @@ impl std::hash::Hasher for IdHasher {
 /// One unit's share: statistics per entry, and (when asked) each event's entry.
 #[derive(Default)]
 pub struct SigAcc {
+    scratch: Masked,
     stats: HashMap<u32, EntryStats, std::hash::BuildHasherDefault<IdHasher>>,
     assignments: Vec<(u64, u32)>,
 }
@@ -188,6 +190,7 @@ impl SigAcc {
 
 /// Collects signatures from events seen in parallel.
 pub struct Collector {
+    cfg: MinerConfig,
     miner: Mutex<Miner>,
     keep_assignments: bool,
 }
@@ -230,6 +233,7 @@ pub struct SignatureReport {
 impl Collector {
     pub fn new(keep_assignments: bool) -> Collector {
         Collector {
+            cfg: MinerConfig::default(),
             miner: Mutex::new(Miner::new(MinerConfig::default())),
             keep_assignments,
         }
@@ -251,9 +255,11 @@ impl Collector {
 
     /// Add one message with the facts kept about it (no `Event` needed: `cluster --plain`).
     pub fn add_parts(&self, acc: &mut SigAcc, text: &str, f: EventFacts<'_>) {
+        // Mask outside the lock (the costly half), so threads only queue for the lookup.
+        let msg = Miner::prepare(&self.cfg, text, &mut acc.scratch);
         let id = {
             let mut m = self.miner.lock().unwrap_or_else(|p| p.into_inner());
-            m.add(text)
+            m.add_masked(msg, &acc.scratch)
         };
         let s = acc.stats.entry(id.0).or_default();
         s.count += 1;

@@ -277,9 +277,26 @@ impl Miner {
 
     /// Add one message; returns a handle that, after [`Miner::finish`], maps to its cluster.
     pub fn add(&mut self, message: &str) -> MessageId {
-        let msg = &message[..floor_char_boundary(message, self.cfg.max_message_bytes)];
-        mask::mask_into(msg, &mut self.scratch);
-        let idx = match self.map.get(self.scratch.key.as_str()) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let msg = Self::prepare(&self.cfg, message, &mut scratch);
+        let id = self.add_masked(msg, &scratch);
+        self.scratch = scratch;
+        id
+    }
+
+    /// The masking half of [`Miner::add`], which needs no `&mut Miner`: callers that share one
+    /// miner between threads mask in parallel and hold the lock only for
+    /// [`Miner::add_masked`]. Returns the message as it will be stored (cut to
+    /// `max_message_bytes`).
+    pub fn prepare<'m>(cfg: &MinerConfig, message: &'m str, out: &mut Masked) -> &'m str {
+        let msg = &message[..floor_char_boundary(message, cfg.max_message_bytes)];
+        mask::mask_into(msg, out);
+        msg
+    }
+
+    /// Add a message masked by [`Miner::prepare`] (with this miner's configuration).
+    pub fn add_masked(&mut self, msg: &str, masked: &Masked) -> MessageId {
+        let idx = match self.map.get(masked.key.as_str()) {
             Some(&i) => i,
             None => {
                 if self.entries.len() >= self.cfg.max_entries
@@ -290,10 +307,10 @@ impl Miner {
                     return MessageId(CATCH_ALL);
                 }
                 let i = self.entries.len() as u32;
-                let key: Box<str> = self.scratch.key.as_str().into();
+                let key: Box<str> = masked.key.as_str().into();
                 self.map.insert(key.clone(), i);
                 let nholes = if self.cfg.track_hole_values {
-                    self.scratch.holes.len()
+                    masked.holes.len()
                 } else {
                     0
                 };
@@ -315,7 +332,7 @@ impl Miner {
         if e.nholes > 0 {
             let (k, base) = (self.k, e.base);
             let max_value = self.cfg.max_value_bytes;
-            for (h, &(_, s, en)) in self.scratch.holes.iter().take(e.nholes).enumerate() {
+            for (h, &(_, s, en)) in masked.holes.iter().take(e.nholes).enumerate() {
                 let v = &msg[s..en];
                 let v = &v[..floor_char_boundary(v, max_value)];
                 let r = base + h * k..base + (h + 1) * k;
