@@ -118,7 +118,7 @@ impl Visitor for V<'_> {
     fn visit(&self, acc: &mut SigAcc, ev: RawEvent<'_>) {
         let e = ev.to_event(self.parser);
         let text = if self.plain {
-            String::from_utf8_lossy(ev.bytes).into_owned()
+            ev.text().into_owned()
         } else {
             cluster_text(&e)
         };

@@ -621,10 +621,7 @@ impl Visitor for ClusterVisitor<'_> {
                     return;
                 }
             }
-            let text = match std::str::from_utf8(ev.bytes) {
-                Ok(t) => std::borrow::Cow::Borrowed(t),
-                Err(_) => String::from_utf8_lossy(ev.bytes),
-            };
+            let text = ev.text();
             self.collector.add_parts(
                 acc,
                 &text,

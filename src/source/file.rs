@@ -789,7 +789,8 @@ impl<V: Visitor> Cutter<'_, V> {
         if rec.is_empty() && !self.plain {
             return;
         }
-        if !self.invalid_utf8_reported && std::str::from_utf8(rec).is_err() {
+        let utf8 = std::str::from_utf8(rec).ok();
+        if utf8.is_none() && !self.invalid_utf8_reported {
             self.invalid_utf8_reported = true;
             out.problems.push(Problem {
                 source: self.ctx.display.to_string(),
@@ -804,6 +805,7 @@ impl<V: Visitor> Cutter<'_, V> {
             &mut out.acc,
             RawEvent {
                 bytes: rec,
+                utf8,
                 line,
                 source: self.ctx,
             },

@@ -245,6 +245,8 @@ pub fn service_from_path(display: &str) -> Option<String> {
 /// One record as read: its bytes, where it starts, and what is known of its source.
 pub struct RawEvent<'a> {
     pub bytes: &'a [u8],
+    /// `bytes` as text when they are valid UTF-8 (checked once, by the reader).
+    pub utf8: Option<&'a str>,
     /// 1-based line within the unit being read; the driver adds the unit's base afterwards
     /// through [`Visitor::rebase`].
     pub line: u64,
@@ -261,12 +263,21 @@ pub struct SourceCtx {
 
 impl RawEvent<'_> {
     /// The record as an [`Event`] (invalid UTF-8 replaced by U+FFFD).
+    /// The record as text, invalid UTF-8 replaced by U+FFFD.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self.utf8 {
+            Some(s) => std::borrow::Cow::Borrowed(s),
+            None => String::from_utf8_lossy(self.bytes),
+        }
+    }
+
     pub fn to_event(&self, parser: &Parser) -> Event {
-        let raw = match std::str::from_utf8(self.bytes) {
-            Ok(s) => s.to_string(),
-            Err(_) => String::from_utf8_lossy(self.bytes).into_owned(),
+        let text = self.text();
+        let raw = if text.contains('\r') {
+            text.replace("\r\n", "\n")
+        } else {
+            text.into_owned()
         };
-        let raw = raw.replace("\r\n", "\n");
         parser.event(
             self.source.dialect,
             raw,
