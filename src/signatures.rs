@@ -98,6 +98,9 @@ struct EntryStats {
     first: Option<Timestamp>,
     last: Option<Timestamp>,
     services: BTreeMap<String, u64>,
+    /// Events of the unit's usual service (see [`SigAcc::unit_service`]), counted without a
+    /// map lookup.
+    unit_service_count: u64,
     levels: [u64; 7],
     /// Up to three earliest locations: (line, unit-relative until rebased).
     examples: Vec<u64>,
@@ -171,6 +174,8 @@ impl std::hash::Hasher for IdHasher {
 #[derive(Default)]
 pub struct SigAcc {
     scratch: Masked,
+    /// The service of the unit's first event: most events of a file share it.
+    unit_service: Option<String>,
     stats: HashMap<u32, EntryStats, std::hash::BuildHasherDefault<IdHasher>>,
     assignments: Vec<(u64, u32)>,
 }
@@ -268,7 +273,12 @@ impl Collector {
             s.last = Some(s.last.map_or(t, |x| x.max(t)));
             s.times.add(t.0.div_euclid(1_000_000_000), 1);
         }
-        if let Some(svc) = f.service {
+        if acc.unit_service.is_none() {
+            acc.unit_service = f.service.map(str::to_string);
+        }
+        if f.service.is_some() && f.service == acc.unit_service.as_deref() {
+            s.unit_service_count += 1;
+        } else if let Some(svc) = f.service {
             match s.services.get_mut(svc) {
                 Some(n) => *n += 1,
                 None => {
@@ -316,6 +326,9 @@ impl Collector {
                     (Some(a), Some(b)) => Some(a.max(b)),
                     (a, b) => a.or(b),
                 };
+                if let (Some(svc), true) = (&acc.unit_service, s.unit_service_count > 0) {
+                    *m.services.entry(svc.clone()).or_default() += s.unit_service_count;
+                }
                 for (k, v) in &s.services {
                     *m.services.entry(k.clone()).or_default() += v;
                 }
