@@ -720,19 +720,28 @@ fn looks_like_continuation_bytes(l: &[u8]) -> bool {
     }
 }
 
-/// `java.lang.IllegalStateException: ...`, `com.acme.FooError`.
+/// The exception line of a stack trace or traceback: `java.lang.IllegalStateException: ...`,
+/// `com.acme.FooError`, Python's closing `ValueError: bad value` / `KeyError`.
 fn java_exception_line(l: &[u8]) -> bool {
     let end = l
         .iter()
         .position(|&b| b == b':' || b == b' ')
         .unwrap_or(l.len());
     let tok = &l[..end];
-    tok.contains(&b'.')
-        && tok.first().is_some_and(u8::is_ascii_lowercase)
-        && (tok.ends_with(b"Exception") || tok.ends_with(b"Error") || tok.ends_with(b"Throwable"))
+    let named = tok.ends_with(b"Exception")
+        || tok.ends_with(b"Error")
+        || tok.ends_with(b"Throwable")
+        || tok.ends_with(b"Warning");
+    let word = !tok.is_empty()
         && tok
             .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'$')
+            .all(|&b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'$');
+    if !named || !word {
+        return false;
+    }
+    // Qualified (`java.lang.X`), or a bare class name followed by `:` or nothing (Python).
+    (tok.contains(&b'.') && tok.first().is_some_and(u8::is_ascii_lowercase))
+        || (tok.first().is_some_and(u8::is_ascii_uppercase) && (end == l.len() || l[end] == b':'))
 }
 
 /// A level word at the start of a message: postgres `ERROR:  ...`, `[WARN] ...`.

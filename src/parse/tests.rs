@@ -267,6 +267,10 @@ fn continuation_lines() {
     // Single-line dialects still join stack-trace shapes.
     assert!(!p.is_event_start(json, b"\tat a.b.C.d(C.java:1)"));
     assert!(!p.is_event_start(json, b"Caused by: x"));
+    // Python's closing exception line, even inside a JSON-lines file.
+    assert!(!p.is_event_start(json, b"ValueError: bad operationId=op-5"));
+    assert!(!p.is_event_start(json, b"KeyError"));
+    assert!(p.is_event_start(json, b"Errors: 3 found"));
     assert!(p.is_event_start(json, b"{\"msg\":\"x\"}"));
 }
 
