@@ -13,6 +13,10 @@
 //! no_follow = ["job_id"]       # never follow these
 //! population = ["tenant_slug"] # record these as ids, never follow
 //!
+//! [redaction]                  # for bundles, added to --redact / --redact-ips
+//! custom = ["ticket=TCK-[0-9]{6}"]
+//! ips = false
+//!
 //! [[dialect]]                  # same keys as src/parse/dialects.toml
 //! name = "myapp"
 //! kind = "regex"
@@ -49,6 +53,19 @@ struct FileConfig {
     correlation: CorrelationConfig,
     #[serde(default)]
     time: TimeConfig,
+    #[serde(default)]
+    redaction: RedactionFileConfig,
+}
+
+/// `[redaction]` in the config file: custom patterns and IPs, added to the flags.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RedactionFileConfig {
+    /// `NAME=REGEX`, as `--redact` takes.
+    #[serde(default)]
+    custom: Vec<String>,
+    #[serde(default)]
+    ips: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -125,6 +142,14 @@ pub struct TraceConfig {
 
 impl Config {
     pub fn from_cli(cli: Cli, argv: Vec<String>) -> Result<Config, ConfigError> {
+        let file = load_file(match &cli.command {
+            Command::Scan { common }
+            | Command::Events { common, .. }
+            | Command::Cluster { common, .. }
+            | Command::Bundle { common, .. }
+            | Command::Trace { common, .. } => common.config.as_deref(),
+            Command::Verify { .. } => None,
+        })?;
         let (common, command, follow) = match cli.command {
             Command::Scan { common } => (common, CommandConfig::Scan, None),
             Command::Events { common, filter } => {
@@ -147,7 +172,7 @@ impl Config {
                 bundle,
             } => {
                 let t = trace_config(&id, &trace)?;
-                let b = bundle_config(t, &bundle, &trace)?;
+                let b = bundle_config(t, &bundle, &trace, &file.redaction)?;
                 (common, CommandConfig::Bundle(Box::new(b)), Some(trace))
             }
             Command::Verify { bundle } => {
@@ -168,7 +193,6 @@ impl Config {
                 (common, CommandConfig::Trace(t), Some(trace))
             }
         };
-        let file = load_file(common.config.as_deref())?;
         let tz_name = common.tz.clone().or(file.time.tz.clone());
         let tz = match tz_name {
             Some(name) => Some(parse_tz(&name)?),
@@ -412,12 +436,20 @@ fn bundle_config(
     trace: TraceConfig,
     b: &BundleArgs,
     t: &TraceArgs,
+    file: &RedactionFileConfig,
 ) -> Result<BundleConfig, ConfigError> {
     let mut custom = Vec::new();
+    for r in &file.custom {
+        custom.push(
+            crate::redact::parse_custom(r).map_err(|e| {
+                ConfigError(format!("in the config file's [redaction] custom: {e}"))
+            })?,
+        );
+    }
     for r in &b.redact {
         custom.push(crate::redact::parse_custom(r).map_err(ConfigError)?);
     }
-    if b.no_redact && !custom.is_empty() {
+    if b.no_redact && !b.redact.is_empty() {
         return Err(ConfigError(
             "--no-redact and --redact contradict each other; drop one".into(),
         ));
@@ -428,7 +460,7 @@ fn bundle_config(
     } else {
         Some(
             crate::redact::Redactor::new(&crate::redact::RedactionConfig {
-                ips: b.redact_ips,
+                ips: b.redact_ips || file.ips,
                 custom,
             })
             .map_err(ConfigError)?,

@@ -436,3 +436,61 @@ fn report_html_renders_every_lane_in_chromium() {
         .collect();
     assert!(console.is_empty(), "console output: {console:?}");
 }
+
+#[test]
+fn custom_redactions_from_flag_and_config_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("casefile.toml");
+    std::fs::write(
+        &cfg,
+        "[redaction]\ncustom = [\"orderno=order_id=([0-9]+)\"]\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("r");
+    let dir = fixtures().join("checkout");
+    let r = run(
+        &dir,
+        &[
+            "bundle",
+            "ee23490f28307d7b",
+            "logs",
+            "-o",
+            out.to_str().unwrap(),
+            "--config",
+            cfg.to_str().unwrap(),
+            "--redact",
+            "ua=acme-mobile/[0-9.]+",
+        ],
+        "0",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let files = read_bundle(&out);
+    let tl = String::from_utf8_lossy(&files["timeline.jsonl"]);
+    assert!(
+        !tl.contains("order_id=177741"),
+        "config-file pattern applied"
+    );
+    assert!(tl.contains("order_id=<custom:orderno:"), "{tl}");
+    assert!(!tl.contains("acme-mobile/"), "flag pattern applied");
+    let m: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    assert!(
+        m["redaction"]["counts"]["custom:orderno"].as_u64().unwrap() > 0,
+        "{}",
+        m["redaction"]
+    );
+    let r = run(
+        &dir,
+        &[
+            "bundle",
+            "x",
+            "logs",
+            "-o",
+            "/tmp/never",
+            "--redact",
+            "noequals",
+        ],
+        "0",
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("NAME=REGEX"), "{}", r.stderr);
+}
