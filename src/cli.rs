@@ -57,6 +57,23 @@ pub enum Command {
         /// A bundle directory, .tar.gz or .zip.
         bundle: String,
     },
+    /// The signatures of known-good logs as stable, sorted JSON (`-o baseline.json`).
+    /// `casefile baseline merge A.json B.json -o C.json` unites baselines.
+    Baseline {
+        #[command(flatten)]
+        common: Common,
+        /// Where to write the baseline.
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: String,
+    },
+    /// Fail when the logs show a kind of error the baseline has not seen.
+    /// Exit 0 nothing new, 1 something new (or a rate increase), 2 an error.
+    Check {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        check: CheckArgs,
+    },
     /// Every event of one request across services, following its ids transitively.
     Trace {
         /// The id to start from (request, trace, job id...). Matched as a whole token.
@@ -94,6 +111,10 @@ pub struct Common {
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Known issues (signature or pattern -> title, runbook, Jira key), named wherever they
+    /// match. Default: ./known-issues.toml when present.
+    #[arg(long, value_name = "FILE")]
+    pub known_issues: Option<String>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -165,4 +186,27 @@ pub struct BundleArgs {
     /// Keep at most N events (the summary says when the cap cut anything).
     #[arg(long, value_name = "N")]
     pub max_events: Option<usize>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CheckArgs {
+    /// The baseline made by `casefile baseline` from known-good logs.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: String,
+    /// What fails: new-error (default), new-warn or new-any (a new signature at that level or
+    /// above).
+    #[arg(long, value_name = "WHAT", default_value = "new-error")]
+    pub fail_on: String,
+    /// Also fail when a known signature's share of events grows more than X times (e.g. 3).
+    #[arg(long, value_name = "X")]
+    pub max_rate_increase: Option<f64>,
+    /// Write JUnit XML (one test case per new signature).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<String>,
+    /// Write SARIF 2.1.0 (one result per new signature, with file and line).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<String>,
+    /// `github`: print GitHub workflow commands (`::error file=...,line=...::...`).
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
 }

@@ -8,7 +8,10 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use crate::config::{BundleConfig, ClusterConfig, CommandConfig, Config, EventFilter, TraceConfig};
+use crate::config::{
+    BaselineConfig, BundleConfig, CheckConfig, ClusterConfig, CommandConfig, Config, EventFilter,
+    TraceConfig,
+};
 use crate::correlate::{self, sort_timeline, TraceQuery, TracedEvent};
 use crate::model::{Event, Level, Timestamp};
 use crate::parse::Parser;
@@ -40,6 +43,8 @@ pub fn run(mut cfg: Config) -> i32 {
         CommandConfig::Trace(t) => trace(&cfg, t, &inputs, &mut problems, &mut out, &style),
         CommandConfig::Cluster(c) => cluster(&cfg, c, &inputs, &mut problems, &mut out, &style),
         CommandConfig::Bundle(b) => bundle(&cfg, b, &inputs, &mut problems, &mut out),
+        CommandConfig::Baseline(b) => baseline(&cfg, b, &inputs, &mut problems, &mut out),
+        CommandConfig::Check(c) => check(&cfg, c, &inputs, &mut problems, &mut out, &style),
         CommandConfig::Verify(p) => {
             progress.finish();
             return verify(p);
@@ -478,6 +483,7 @@ fn events(
                 context: false,
                 input: i,
                 signature: None,
+                known_issue: None,
             })
         })
         .collect();
@@ -527,7 +533,8 @@ fn trace(
         max_depth: t.max_depth,
         window_ns: t.window_ns,
     };
-    let res = correlate::trace(inputs, &cfg.parser, &cfg.read, &q);
+    let mut res = correlate::trace(inputs, &cfg.parser, &cfg.read, &q);
+    correlate::assign_known_issues(&mut res.events, &cfg.known_issues);
     collect_problems(&res.reports, problems);
     print_timeline(cfg, &res.events, out, style)?;
     trace_summary(&res);
@@ -597,6 +604,15 @@ fn trace_summary(res: &correlate::TraceResult) {
             res.not_followed.len()
         );
     }
+    let mut known: BTreeMap<String, usize> = BTreeMap::new();
+    for e in &res.events {
+        if let Some(k) = &e.known_issue {
+            *known.entry(k.to_string()).or_default() += 1;
+        }
+    }
+    for (k, n) in known {
+        let _ = writeln!(err, "  known issue {} ({n} event(s))", sanitize(&k));
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -653,6 +669,11 @@ fn cluster(
     style: &Style,
 ) -> io::Result<bool> {
     let collector = Collector::new(c.assignments.is_some());
+    let collector = if cfg.known_issues.is_empty() {
+        collector
+    } else {
+        collector.with_samples()
+    };
     let v = ClusterVisitor {
         parser: &cfg.parser,
         filter: &c.filter,
@@ -663,6 +684,11 @@ fn cluster(
     collect_problems(&reports, problems);
     let names: Vec<String> = reports.iter().map(|r| r.source.clone()).collect();
     let mut rep = collector.finish(accs, &names);
+    for s in &mut rep.signatures {
+        s.known_issue =
+            cfg.known_issues
+                .find(&s.id, &s.template, s.sample.as_deref().unwrap_or(""));
+    }
     if let Some(path) = &c.assignments {
         let mut w = io::BufWriter::new(std::fs::File::create(path).map_err(|e| {
             io::Error::new(
@@ -724,6 +750,9 @@ fn print_signatures(rep: &SignatureReport, out: &mut dyn Write, style: &Style) -
                 sanitize(&s.examples.join(" "))
             ))
         )?;
+        if let Some(k) = &s.known_issue {
+            writeln!(out, "{:>7}  known issue: {}", "", sanitize(&k.to_string()))?;
+        }
     }
     writeln!(
         out,
@@ -757,7 +786,8 @@ fn bundle(
         max_depth: b.trace.max_depth,
         window_ns: b.trace.window_ns,
     };
-    let res = correlate::trace(inputs, &cfg.parser, &cfg.read, &q);
+    let mut res = correlate::trace(inputs, &cfg.parser, &cfg.read, &q);
+    correlate::assign_known_issues(&mut res.events, &cfg.known_issues);
     collect_problems(&res.reports, problems);
     let req = crate::bundle::BundleRequest {
         ids: &b.trace.ids,
@@ -830,4 +860,205 @@ fn verify(path: &std::path::Path) -> i32 {
         }
         EXIT_NOTHING
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// baseline, check
+
+/// Signatures of every event, clustered by their secret-free text (see `baseline`).
+struct StableVisitor<'a> {
+    parser: &'a Parser,
+    redactor: &'a crate::redact::Redactor,
+    collector: &'a Collector,
+}
+
+impl Visitor for StableVisitor<'_> {
+    type Acc = SigAcc;
+    fn new_acc(&self) -> SigAcc {
+        SigAcc::default()
+    }
+    fn visit(&self, acc: &mut SigAcc, ev: RawEvent<'_>) {
+        let e = ev.to_event(self.parser);
+        let text = crate::baseline::stable_text(&e, self.redactor);
+        self.collector.add(acc, &e, &text);
+    }
+    fn rebase(&self, acc: &mut SigAcc, base: u64) {
+        acc.rebase(base);
+    }
+}
+
+fn stable_signatures(
+    cfg: &Config,
+    inputs: &[Input],
+    problems: &mut Vec<Problem>,
+) -> io::Result<SignatureReport> {
+    let redactor = crate::redact::Redactor::new(&Default::default()).map_err(io::Error::other)?;
+    let collector = Collector::new(false).with_samples();
+    let v = StableVisitor {
+        parser: &cfg.parser,
+        redactor: &redactor,
+        collector: &collector,
+    };
+    let (accs, reports) = read_sources(inputs, &cfg.parser, &cfg.read, &v);
+    collect_problems(&reports, problems);
+    let names: Vec<String> = reports.iter().map(|r| r.source.clone()).collect();
+    Ok(collector.finish(accs, &names))
+}
+
+fn write_file(path: &std::path::Path, what: &str, text: &str) -> io::Result<()> {
+    std::fs::write(path, text).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!("cannot write {what} {}: {e}", path.display()),
+        )
+    })
+}
+
+fn baseline(
+    cfg: &Config,
+    b: &BaselineConfig,
+    inputs: &[Input],
+    problems: &mut Vec<Problem>,
+    out: &mut dyn Write,
+) -> io::Result<bool> {
+    use crate::baseline::Baseline;
+    let (base, target) = match b {
+        BaselineConfig::Learn { out: target } => {
+            let rep = stable_signatures(cfg, inputs, problems)?;
+            (Baseline::from_report(&rep), target)
+        }
+        BaselineConfig::Merge { files, out: target } => {
+            let mut acc: Option<Baseline> = None;
+            for f in files {
+                let name = f.display().to_string();
+                let text = std::fs::read_to_string(f)
+                    .map_err(|e| io::Error::new(e.kind(), format!("cannot read {name}: {e}")))?;
+                let one = Baseline::parse(&text, &name).map_err(io::Error::other)?;
+                acc = Some(match acc {
+                    None => one,
+                    Some(a) => a.merge(one),
+                });
+            }
+            (acc.expect("two or more files"), target)
+        }
+    };
+    write_file(target, "the baseline", &base.to_json())?;
+    writeln!(
+        out,
+        "{}: {} signature(s) from {} event(s)",
+        target.display(),
+        base.signatures.len(),
+        base.events
+    )?;
+    Ok(!base.signatures.is_empty())
+}
+
+fn check(
+    cfg: &Config,
+    c: &CheckConfig,
+    inputs: &[Input],
+    problems: &mut Vec<Problem>,
+    out: &mut dyn Write,
+    style: &Style,
+) -> io::Result<bool> {
+    let rep = stable_signatures(cfg, inputs, problems)?;
+    let res = crate::baseline::check(
+        &rep,
+        &c.baseline,
+        c.fail_on,
+        c.max_rate_increase,
+        &cfg.known_issues,
+    );
+    let findings: Vec<crate::report::ci::Finding> = res
+        .new
+        .iter()
+        .map(|n| {
+            let (source, line) = n
+                .examples
+                .first()
+                .and_then(|e| e.rsplit_once(':'))
+                .map(|(s, l)| (s.to_string(), l.parse().unwrap_or(0)))
+                .unwrap_or_default();
+            crate::report::ci::Finding {
+                signature: n.signature.clone(),
+                template: n.template.clone(),
+                level: n.level.clone(),
+                count: n.count,
+                source,
+                line,
+                example: n.example_text.clone(),
+                known_issue: n
+                    .known_issue
+                    .as_ref()
+                    .map(|k| crate::report::ci::KnownIssue {
+                        title: k.title.clone(),
+                        url: k.runbook.clone(),
+                        jira: k.jira.clone(),
+                    }),
+            }
+        })
+        .collect();
+    if let Some(p) = &c.junit {
+        write_file(
+            p,
+            "--junit",
+            &crate::report::ci::junit(&findings, res.known, "casefile check"),
+        )?;
+    }
+    if let Some(p) = &c.sarif {
+        write_file(
+            p,
+            "--sarif",
+            &crate::report::ci::sarif(&findings, env!("CARGO_PKG_VERSION")),
+        )?;
+    }
+    if cfg.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&res)?)?;
+    } else if c.github {
+        write!(out, "{}", crate::report::ci::github(&findings))?;
+    } else {
+        for n in &res.new {
+            writeln!(
+                out,
+                "{} {} {} x{}  first at {}",
+                style.level(Level::parse(&n.level), "NEW"),
+                pad(&n.level, 5),
+                n.signature,
+                n.count,
+                sanitize(n.examples.first().map_or("-", String::as_str))
+            )?;
+            writeln!(out, "    {}", sanitize(&n.template))?;
+            let ex = n.example_text.split('\n').next().unwrap_or("");
+            writeln!(out, "    {}", style.dim(&format!("e.g. {}", sanitize(ex))))?;
+            if let Some(k) = &n.known_issue {
+                writeln!(out, "    known issue: {}", sanitize(&k.to_string()))?;
+            }
+        }
+        for r in &res.rate_increases {
+            writeln!(
+                out,
+                "RATE  {} x{:.1} ({} vs {} in the baseline)  {}",
+                r.signature,
+                r.ratio,
+                r.count,
+                r.baseline_count,
+                sanitize(&r.template)
+            )?;
+        }
+        writeln!(
+            out,
+            "{} new signature(s){}, {} known, {} rate increase(s); {}",
+            res.new.len(),
+            if res.new_below_level > 0 {
+                format!(" (+{} below --fail-on)", res.new_below_level)
+            } else {
+                String::new()
+            },
+            res.known,
+            res.rate_increases.len(),
+            if res.failed() { "FAIL" } else { "ok" }
+        )?;
+    }
+    // "Found something" is what fails the check: exit 1 then, 0 when clean.
+    Ok(!res.failed())
 }

@@ -24,11 +24,12 @@
 //! ```
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::cli::{BundleArgs, Cli, ClusterArgs, Command, Common, Filter, TraceArgs};
+use crate::cli::{BundleArgs, CheckArgs, Cli, ClusterArgs, Command, Common, Filter, TraceArgs};
+use crate::known_issues::KnownIssues;
 use crate::model::{Level, Timestamp};
 use crate::parse::fields::{normalize_key, IdKeys};
 use crate::parse::{DialectSpec, Parser, TimeContext};
@@ -95,6 +96,7 @@ pub struct Config {
     pub threads: Option<usize>,
     pub progress: bool,
     pub stdout_tty: bool,
+    pub known_issues: KnownIssues,
     /// The command line as run, for the record.
     pub argv: Vec<String>,
 }
@@ -104,6 +106,8 @@ pub enum CommandConfig {
     Events(EventFilter),
     Cluster(ClusterConfig),
     Bundle(Box<BundleConfig>),
+    Baseline(BaselineConfig),
+    Check(Box<CheckConfig>),
     Verify(PathBuf),
     Trace(TraceConfig),
 }
@@ -122,6 +126,20 @@ pub struct ClusterConfig {
     pub top: Option<usize>,
     pub plain: bool,
     pub assignments: Option<PathBuf>,
+}
+
+pub enum BaselineConfig {
+    Learn { out: PathBuf },
+    Merge { files: Vec<PathBuf>, out: PathBuf },
+}
+
+pub struct CheckConfig {
+    pub baseline: crate::baseline::Baseline,
+    pub fail_on: crate::baseline::FailOn,
+    pub max_rate_increase: Option<f64>,
+    pub junit: Option<PathBuf>,
+    pub sarif: Option<PathBuf>,
+    pub github: bool,
 }
 
 pub struct BundleConfig {
@@ -147,6 +165,8 @@ impl Config {
             | Command::Events { common, .. }
             | Command::Cluster { common, .. }
             | Command::Bundle { common, .. }
+            | Command::Baseline { common, .. }
+            | Command::Check { common, .. }
             | Command::Trace { common, .. } => common.config.as_deref(),
             Command::Verify { .. } => None,
         })?;
@@ -175,6 +195,34 @@ impl Config {
                 let b = bundle_config(t, &bundle, &trace, &file.redaction)?;
                 (common, CommandConfig::Bundle(Box::new(b)), Some(trace))
             }
+            Command::Baseline { common, output } => {
+                let merge = common.paths.first().is_some_and(|p| p == "merge");
+                let mut common = common;
+                let c = if merge {
+                    let files: Vec<PathBuf> =
+                        common.paths.drain(..).skip(1).map(PathBuf::from).collect();
+                    if files.len() < 2 {
+                        return Err(ConfigError(
+                            "baseline merge needs two or more baselines: casefile baseline merge \
+                             A.json B.json -o C.json"
+                                .into(),
+                        ));
+                    }
+                    BaselineConfig::Merge {
+                        files,
+                        out: PathBuf::from(&output),
+                    }
+                } else {
+                    BaselineConfig::Learn {
+                        out: PathBuf::from(&output),
+                    }
+                };
+                (common, CommandConfig::Baseline(c), None)
+            }
+            Command::Check { common, check } => {
+                let c = check_config(&check)?;
+                (common, CommandConfig::Check(Box::new(c)), None)
+            }
             Command::Verify { bundle } => {
                 let common = Common {
                     paths: Vec::new(),
@@ -185,6 +233,7 @@ impl Config {
                     threads: None,
                     max_line: 16 << 20,
                     no_progress: true,
+                    known_issues: None,
                 };
                 (common, CommandConfig::Verify(PathBuf::from(bundle)), None)
             }
@@ -232,6 +281,7 @@ impl Config {
             common.paths.clone()
         };
         let plain = matches!(&command, CommandConfig::Cluster(c) if c.plain);
+        let known_issues = load_known_issues(common.known_issues.as_deref())?;
         Ok(Config {
             command,
             paths,
@@ -247,6 +297,7 @@ impl Config {
             threads: common.threads,
             progress: !common.no_progress && std::io::stderr().is_terminal(),
             stdout_tty: std::io::stdout().is_terminal(),
+            known_issues,
             argv,
         })
     }
@@ -429,6 +480,67 @@ fn cluster_config(filter: EventFilter, c: &ClusterArgs) -> Result<ClusterConfig,
         top: c.top,
         plain: c.plain,
         assignments: c.assignments.as_ref().map(PathBuf::from),
+    })
+}
+
+fn load_known_issues(flag: Option<&str>) -> Result<KnownIssues, ConfigError> {
+    let path = flag.map(str::to_string).or_else(|| {
+        Path::new("known-issues.toml")
+            .exists()
+            .then(|| "known-issues.toml".into())
+    });
+    match path {
+        None => Ok(KnownIssues::default()),
+        Some(p) => {
+            let text = std::fs::read_to_string(&p).map_err(|e| {
+                ConfigError(format!(
+                    "cannot read --known-issues {p}: {e}; check the path"
+                ))
+            })?;
+            KnownIssues::parse(&text, &p).map_err(ConfigError)
+        }
+    }
+}
+
+fn check_config(c: &CheckArgs) -> Result<CheckConfig, ConfigError> {
+    let text = std::fs::read_to_string(&c.baseline).map_err(|e| {
+        ConfigError(format!(
+            "cannot read --baseline {}: {e}; make one from known-good logs with `casefile \
+             baseline LOGS -o {}`",
+            c.baseline, c.baseline
+        ))
+    })?;
+    let baseline = crate::baseline::Baseline::parse(&text, &c.baseline).map_err(ConfigError)?;
+    let fail_on = crate::baseline::FailOn::parse(&c.fail_on).ok_or_else(|| {
+        ConfigError(format!(
+            "--fail-on '{}' is not one of new-error, new-warn, new-any",
+            c.fail_on
+        ))
+    })?;
+    if let Some(x) = c.max_rate_increase {
+        if !(x.is_finite() && x > 0.0) {
+            return Err(ConfigError(format!(
+                "--max-rate-increase {x} must be a positive number of times (e.g. 3)"
+            )));
+        }
+    }
+    let github = match c.format.as_deref() {
+        None => false,
+        Some("github") => true,
+        Some(f) => {
+            return Err(ConfigError(format!(
+                "--format '{f}' is not known; the one format is github (JUnit and SARIF have \
+                 --junit FILE and --sarif FILE)"
+            )))
+        }
+    };
+    Ok(CheckConfig {
+        baseline,
+        fail_on,
+        max_rate_increase: c.max_rate_increase,
+        junit: c.junit.as_ref().map(PathBuf::from),
+        sarif: c.sarif.as_ref().map(PathBuf::from),
+        github,
     })
 }
 

@@ -39,6 +39,8 @@ pub struct TracedEvent {
     pub input: usize,
     /// The signature id of the event among the events found (see `signatures`).
     pub signature: Option<String>,
+    /// The known issue this event matches, if any (`known-issues.toml`).
+    pub known_issue: Option<crate::known_issues::KnownIssueRef>,
 }
 
 /// An id that joined the search.
@@ -203,6 +205,7 @@ pub fn trace(inputs: &[Input], parser: &Parser, opts: &ReadOptions, q: &TraceQue
                     context: false,
                     input: idx,
                     signature: None,
+                    known_issue: None,
                 },
             );
         }
@@ -240,6 +243,7 @@ pub fn trace(inputs: &[Input], parser: &Parser, opts: &ReadOptions, q: &TraceQue
                     context: true,
                     input: idx,
                     signature: None,
+                    known_issue: None,
                 });
             }
         }
@@ -298,5 +302,19 @@ pub fn assign_signatures(events: &mut [TracedEvent]) {
             .clusters()
             .get(miner.cluster_of(id))
             .map(|c| c.id.clone());
+    }
+}
+
+/// Name the known issue of each event (by signature id, message or raw text).
+pub fn assign_known_issues(events: &mut [TracedEvent], known: &crate::known_issues::KnownIssues) {
+    if known.is_empty() {
+        return;
+    }
+    for t in events {
+        t.known_issue = known.find(
+            t.signature.as_deref().unwrap_or(""),
+            &t.event.message,
+            &t.event.raw,
+        );
     }
 }

@@ -4,12 +4,14 @@
 //! [`correlate`] (ids followed across services) -> [`report`] (terminal, JSON Lines).
 //! [`config`] is the only module that knows the command line.
 
+pub mod baseline;
 pub mod bundle;
 pub mod cli;
 pub mod cluster;
 pub mod commands;
 pub mod config;
 pub mod correlate;
+pub mod known_issues;
 pub mod model;
 pub mod parse;
 pub mod redact;

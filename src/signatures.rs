@@ -105,6 +105,8 @@ struct EntryStats {
     /// Up to three earliest locations: (line, unit-relative until rebased).
     examples: Vec<u64>,
     times: Histogram,
+    /// The first event's clustered text and line, when samples are kept.
+    sample: Option<(u64, String)>,
 }
 
 /// Event counts over time, by buckets of 2^k seconds; coarsened (k+1) when it holds more than
@@ -186,6 +188,9 @@ impl SigAcc {
             for l in &mut s.examples {
                 *l += base;
             }
+            if let Some((l, _)) = &mut s.sample {
+                *l += base;
+            }
         }
         for (l, _) in &mut self.assignments {
             *l += base;
@@ -196,6 +201,7 @@ impl SigAcc {
 /// Collects signatures from events seen in parallel.
 pub struct Collector {
     cfg: MinerConfig,
+    keep_samples: bool,
     miner: Mutex<Miner>,
     keep_assignments: bool,
 }
@@ -218,6 +224,12 @@ pub struct Signature {
     pub histogram: Vec<u64>,
     #[serde(skip)]
     pub first_ts: Option<Timestamp>,
+    /// The clustered text of the first event (with [`Collector::with_samples`]).
+    #[serde(skip)]
+    pub sample: Option<String>,
+    /// The known issue this signature matches (`known-issues.toml`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known_issue: Option<crate::known_issues::KnownIssueRef>,
 }
 
 pub const SPARK_BUCKETS: usize = 24;
@@ -239,9 +251,16 @@ impl Collector {
     pub fn new(keep_assignments: bool) -> Collector {
         Collector {
             cfg: MinerConfig::default(),
+            keep_samples: false,
             miner: Mutex::new(Miner::new(MinerConfig::default())),
             keep_assignments,
         }
+    }
+
+    /// Also keep each signature's first clustered text ([`Signature::sample`]).
+    pub fn with_samples(mut self) -> Collector {
+        self.keep_samples = true;
+        self
     }
 
     /// Add one event under the text it is clustered by.
@@ -290,6 +309,9 @@ impl Collector {
         if s.examples.len() < 3 {
             s.examples.push(f.line);
         }
+        if self.keep_samples && s.sample.is_none() {
+            s.sample = Some((f.line, text.to_string()));
+        }
         if self.keep_assignments {
             acc.assignments.push((f.line, id.0));
         }
@@ -304,6 +326,7 @@ impl Collector {
         let n = clusters.len();
         let mut merged: Vec<EntryStats> = vec![EntryStats::default(); n];
         let mut examples: Vec<BTreeSet<(usize, u64)>> = vec![BTreeSet::new(); n];
+        let mut samples: Vec<Option<(usize, u64, String)>> = vec![None; n];
         let mut assignments = Vec::new();
         let mut events = 0;
         for (input, acc) in accs {
@@ -339,6 +362,14 @@ impl Collector {
                 for &l in &s.examples {
                     examples[c].insert((input, l));
                 }
+                if let Some((l, t)) = &s.sample {
+                    if samples[c]
+                        .as_ref()
+                        .is_none_or(|(i, sl, _)| (input, *l) < (*i, *sl))
+                    {
+                        samples[c] = Some((input, *l, t.clone()));
+                    }
+                }
                 while examples[c].len() > 3 {
                     examples[c].pop_last();
                 }
@@ -354,8 +385,9 @@ impl Collector {
             .iter()
             .zip(merged)
             .zip(examples)
-            .filter(|((_, m), _)| m.count > 0)
-            .map(|((c, m), ex)| {
+            .zip(samples)
+            .filter(|(((_, m), _), _)| m.count > 0)
+            .map(|(((c, m), ex), sample)| {
                 let mut levels = BTreeMap::new();
                 for l in Level::ALL {
                     if m.levels[l as usize] > 0 {
@@ -380,6 +412,8 @@ impl Collector {
                     holes: c.hole_values.clone(),
                     histogram: spark_counts(&m.times, m.first, m.last),
                     first_ts: m.first,
+                    sample: sample.map(|(_, _, t)| t),
+                    known_issue: None,
                 }
             })
             .collect();

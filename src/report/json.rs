@@ -11,7 +11,8 @@
 //!  "raw": "...",                              every physical line of the event, joined by \n
 //!  "via": {"id": "...", "hop": 1},            trace only: the id that brought the event in, and its hop
 //!  "context": true,                           trace only, and only for events added by --window
-//!  "signature": "d360dd14ceb7c20d"}           trace only: the event's signature id among the events found
+//!  "signature": "d360dd14ceb7c20d",          trace only: the event's signature id among the events found
+//!  "known_issue": {"title", "runbook", "jira"}} trace only, when the event matches known-issues.toml
 //! ```
 //!
 //! Other tools and casefile's own tests rely on this; add keys only at the end.
@@ -60,6 +61,9 @@ pub fn traced_line(t: &TracedEvent) -> String {
     }
     if let Some(s) = &t.signature {
         m.insert("signature".into(), json!(s));
+    }
+    if let Some(k) = &t.known_issue {
+        m.insert("known_issue".into(), json!(k));
     }
     Value::Object(m).to_string()
 }
