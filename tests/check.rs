@@ -302,3 +302,64 @@ fn ci_outputs_are_written() {
             > 0
     );
 }
+
+/// The same known-issues file names the issue in cluster, trace and the bundle's summary.
+#[test]
+fn known_issues_in_cluster_trace_and_bundle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ki = tmp.path().join("ki.toml");
+    std::fs::write(
+        &ki,
+        "[[issue]]\npattern = \"CardDeclined\"\ntitle = \"Card declined by the issuer\"\njira = \"KB-51\"\nrunbook = \"https://wiki.example/rb/declines\"\n",
+    )
+    .unwrap();
+    let k = ki.to_str().unwrap();
+    let dir = fixtures().join("checkout");
+    let r = casefile(
+        &dir,
+        &["cluster", "logs", "--level", "error", "--known-issues", k],
+    );
+    assert!(
+        r.stdout
+            .contains("known issue: KB-51: Card declined by the issuer"),
+        "{}",
+        r.stdout
+    );
+    let r = casefile(
+        &dir,
+        &[
+            "trace",
+            "ee23490f28307d7b",
+            "logs",
+            "--json",
+            "--known-issues",
+            k,
+        ],
+    );
+    assert!(r.stderr.contains("known issue KB-51: Card declined by the issuer (runbook: https://wiki.example/rb/declines) (1 event(s))"), "{}", r.stderr);
+    let evs = r.json_lines();
+    assert_eq!(
+        evs.iter()
+            .filter(|e| e["known_issue"]["jira"] == "KB-51")
+            .count(),
+        1
+    );
+    let out = tmp.path().join("b");
+    let r = casefile(
+        &dir,
+        &[
+            "bundle",
+            "ee23490f28307d7b",
+            "logs",
+            "-o",
+            out.to_str().unwrap(),
+            "--known-issues",
+            k,
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("## Known issues\n\n- **KB-51: Card declined by the issuer (runbook: https://wiki.example/rb/declines)** (1 event(s))"), "{md}");
+    let jira = std::fs::read_to_string(out.join("summary.jira.txt")).unwrap();
+    assert!(jira.contains("h2. Known issues"));
+}

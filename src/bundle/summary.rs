@@ -53,6 +53,17 @@ fn first_stack(events: &[TracedEvent]) -> Option<&TracedEvent> {
         .or_else(|| first_error(events))
 }
 
+/// The known issues the events match, with how many events each.
+fn known_issues(events: &[TracedEvent]) -> BTreeMap<String, usize> {
+    let mut m = BTreeMap::new();
+    for t in events {
+        if let Some(k) = &t.known_issue {
+            *m.entry(k.to_string()).or_default() += 1;
+        }
+    }
+    m
+}
+
 fn services(events: &[TracedEvent]) -> BTreeMap<String, (usize, usize)> {
     let mut m: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for t in events {
@@ -206,6 +217,14 @@ pub fn markdown(f: &Facts) -> String {
             t.event.raw.replace("```", "` ` `")
         );
     }
+    let known = known_issues(f.events);
+    if !known.is_empty() {
+        s.push_str("## Known issues\n\n");
+        for (k, n) in &known {
+            let _ = writeln!(s, "- **{}** ({n} event(s))", k.replace('*', "\\*"));
+        }
+        s.push('\n');
+    }
     s.push_str(
         "## Signatures\n\n| count | signature | template | services |\n|---:|---|---|---|\n",
     );
@@ -317,6 +336,14 @@ pub fn jira(f: &Facts) -> String {
             t.event.line,
             t.event.raw.replace("{noformat}", "{ noformat}")
         );
+    }
+    let known = known_issues(f.events);
+    if !known.is_empty() {
+        s.push_str("h2. Known issues\n\n");
+        for (k, n) in &known {
+            let _ = writeln!(s, "* {} ({n} event(s))", esc(k));
+        }
+        s.push('\n');
     }
     s.push_str("h2. Signatures\n\n||count||signature||template||\n");
     for sig in f.signatures {
