@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use casefile::parse::Parser;
-use casefile::signatures::{cluster_text, Collector, SigAcc};
+use casefile::signatures::{Collector, SigAcc};
 use casefile::source::{read_sources, Input, RawEvent, ReadOptions, Visitor};
 
 /// Minimal RFC 4180 CSV parser (quoted fields, doubled quotes, newlines inside quotes).
@@ -106,6 +106,7 @@ fn grouping_accuracy(gt: &[String], pred: &[String]) -> f64 {
 
 struct V<'a> {
     parser: &'a Parser,
+    redactor: casefile::redact::Redactor,
     plain: bool,
     collector: &'a Collector,
 }
@@ -120,7 +121,7 @@ impl Visitor for V<'_> {
         let text = if self.plain {
             ev.text().into_owned()
         } else {
-            cluster_text(&e)
+            casefile::baseline::stable_text(&e, &self.redactor)
         };
         self.collector.add(acc, &e, &text);
     }
@@ -144,6 +145,7 @@ fn labels(path: &Path, plain: bool, n_lines: usize) -> (Vec<String>, usize) {
     let collector = Collector::new(true);
     let v = V {
         parser: &parser,
+        redactor: casefile::redact::Redactor::new(&Default::default()).expect("default redactor"),
         plain,
         collector: &collector,
     };

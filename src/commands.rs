@@ -17,7 +17,7 @@ use crate::model::{Event, Level, Timestamp};
 use crate::parse::Parser;
 use crate::report::json::traced_line;
 use crate::report::terminal::{pad, sanitize, timeline_row, Style};
-use crate::signatures::{cluster_text, sparkline, Collector, EventFacts, SigAcc, SignatureReport};
+use crate::signatures::{sparkline, Collector, EventFacts, SigAcc, SignatureReport};
 use crate::source::{expand_inputs, read_sources, Input, Problem, RawEvent, SourceReport, Visitor};
 
 /// Exit codes, as grep's.
@@ -187,6 +187,7 @@ impl ScanAcc {
 
 struct ScanVisitor<'a> {
     parser: &'a Parser,
+    redactor: crate::redact::Redactor,
     /// Error and fatal events, for the top error signatures.
     errors: Collector,
 }
@@ -202,7 +203,8 @@ impl Visitor for ScanVisitor<'_> {
     fn visit(&self, (acc, sig): &mut Self::Acc, ev: RawEvent<'_>) {
         let e = ev.to_event(self.parser);
         if e.level.is_some_and(|l| l >= Level::Error) {
-            self.errors.add(sig, &e, &cluster_text(&e));
+            self.errors
+                .add(sig, &e, &crate::baseline::stable_text(&e, &self.redactor));
         }
         acc.events += 1;
         match e.level {
@@ -239,6 +241,7 @@ fn scan(
 ) -> io::Result<bool> {
     let v = ScanVisitor {
         parser: &cfg.parser,
+        redactor: default_redactor()?,
         errors: Collector::new(false),
     };
     let (accs, reports) = read_sources(inputs, &cfg.parser, &cfg.read, &v);
@@ -620,6 +623,7 @@ fn trace_summary(res: &correlate::TraceResult) {
 
 struct ClusterVisitor<'a> {
     parser: &'a Parser,
+    redactor: &'a crate::redact::Redactor,
     filter: &'a EventFilter,
     plain: bool,
     collector: &'a Collector,
@@ -651,7 +655,7 @@ impl Visitor for ClusterVisitor<'_> {
             return;
         }
         if let Some(e) = filtered_event(self.filter, self.parser, &ev) {
-            let text = cluster_text(&e);
+            let text = crate::baseline::stable_text(&e, self.redactor);
             self.collector.add(acc, &e, &text);
         }
     }
@@ -674,8 +678,10 @@ fn cluster(
     } else {
         collector.with_samples()
     };
+    let redactor = default_redactor()?;
     let v = ClusterVisitor {
         parser: &cfg.parser,
+        redactor: &redactor,
         filter: &c.filter,
         plain: c.plain,
         collector: &collector,
@@ -887,12 +893,17 @@ impl Visitor for StableVisitor<'_> {
     }
 }
 
+/// The redactor that makes clustered text secret-free (see `baseline::stable_text`).
+fn default_redactor() -> io::Result<crate::redact::Redactor> {
+    crate::redact::Redactor::new(&Default::default()).map_err(io::Error::other)
+}
+
 fn stable_signatures(
     cfg: &Config,
     inputs: &[Input],
     problems: &mut Vec<Problem>,
 ) -> io::Result<SignatureReport> {
-    let redactor = crate::redact::Redactor::new(&Default::default()).map_err(io::Error::other)?;
+    let redactor = default_redactor()?;
     let collector = Collector::new(false).with_samples();
     let v = StableVisitor {
         parser: &cfg.parser,
