@@ -289,3 +289,22 @@ fn plain_mode_rejects_time_filters_with_a_reason() {
         r.stderr
     );
 }
+
+/// Credentials in messages become their kind before clustering: no secret in any template,
+/// and `Bearer <jwt>` lines are one signature whatever the token.
+#[test]
+fn cluster_templates_hold_no_secrets() {
+    let r = casefile(&fixtures(), &["cluster", "checkout/logs", "--json"]);
+    assert_eq!(r.code, 0);
+    let truth: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("checkout/truth.json")).unwrap(),
+    )
+    .unwrap();
+    for s in truth["secrets"].as_array().unwrap() {
+        assert!(
+            !r.stdout.contains(s.as_str().unwrap()),
+            "secret {s} in cluster output"
+        );
+    }
+    assert!(r.stdout.contains("Authorization: Bearer <jwt>"));
+}
