@@ -38,7 +38,7 @@ pub fn run(mut cfg: Config) -> i32 {
     let mut out = io::BufWriter::new(out.lock());
     let style = Style::detect(cfg.stdout_tty);
     let result = match &cfg.command {
-        CommandConfig::Scan => scan(&cfg, &inputs, &mut problems, &mut out, &style, &progress),
+        CommandConfig::Scan => scan(&cfg, &inputs, &mut problems, &mut out, &style),
         CommandConfig::Events(f) => events(&cfg, f, &inputs, &mut problems, &mut out, &style),
         CommandConfig::Trace(t) => trace(&cfg, t, &inputs, &mut problems, &mut out, &style),
         CommandConfig::Cluster(c) => cluster(&cfg, c, &inputs, &mut problems, &mut out, &style),
@@ -237,7 +237,6 @@ fn scan(
     problems: &mut Vec<Problem>,
     out: &mut dyn Write,
     style: &Style,
-    _progress: &Progress,
 ) -> io::Result<bool> {
     let v = ScanVisitor {
         parser: &cfg.parser,

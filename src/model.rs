@@ -154,6 +154,8 @@ pub struct Event {
     /// 1-based line where the event starts (of the decompressed text for compressed files).
     pub line: u64,
     pub service: Option<String>,
+    /// The host that wrote it, where the record says (syslog host, `host.name`, `hostname`).
+    pub host: Option<String>,
     pub level: Option<Level>,
     pub message: String,
     /// Identifiers found in the record, by the key as it was written (`trace.id`, `req_id`).

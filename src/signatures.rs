@@ -473,6 +473,7 @@ mod tests {
             source: "x".into(),
             line: 1,
             service: None,
+            host: None,
             level: None,
             message: msg.into(),
             ids: Default::default(),

@@ -58,3 +58,26 @@ fn trace_across_other_dialects() {
         .ends_with("ValueError: bad operationId=op-5"));
     assert!(r.stderr.contains("id T-900 (taskId, hop 2"), "{}", r.stderr);
 }
+
+/// The bundle's summary names the hosts the records name (syslog host, JSON hostname).
+#[test]
+fn bundle_summary_names_hosts() {
+    let dir = fixtures().join("heldout");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("b");
+    let r = casefile(
+        &dir,
+        &[
+            "bundle",
+            "a1b2c3d4-0000-4000-8000-000000000001",
+            "logs",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let md = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    assert!(md.contains("; hosts: api-7f9, cart-1"), "{md}");
+    let jira = std::fs::read_to_string(out.join("summary.jira.txt")).unwrap();
+    assert!(jira.contains("; hosts: api-7f9, cart-1"), "{jira}");
+}

@@ -79,16 +79,7 @@ fn services(events: &[TracedEvent]) -> BTreeMap<String, (usize, usize)> {
 }
 
 fn hosts(events: &[TracedEvent]) -> Vec<String> {
-    let mut h: Vec<String> = events
-        .iter()
-        .filter_map(|t| {
-            t.event
-                .ids
-                .get("host")
-                .or_else(|| t.event.ids.get("host.name"))
-                .cloned()
-        })
-        .collect();
+    let mut h: Vec<String> = events.iter().filter_map(|t| t.event.host.clone()).collect();
     h.sort();
     h.dedup();
     h
@@ -319,14 +310,20 @@ pub fn jira(f: &Facts) -> String {
         None => s.push_str("*What failed:* no error-level event among the events found.\n\n"),
     }
     let _ = writeln!(s, "*When (UTC):* {}\n", span_text(f.events));
+    let h = hosts(f.events);
     let _ = writeln!(
         s,
-        "*Where:* {}\n",
+        "*Where:* {}{}\n",
         services(f.events)
             .iter()
             .map(|(k, (n, e))| format!("{k} ({n} events, {e} errors)"))
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        if h.is_empty() {
+            String::new()
+        } else {
+            format!("; hosts: {}", h.join(", "))
+        }
     );
     if let Some(t) = first_stack(f.events) {
         let _ = writeln!(

@@ -51,7 +51,7 @@ pub const SERVICE_KEYS: &[&str] = &[
     "loggername",
     "name",
 ];
-pub const HOST_KEYS: &[&str] = &["hostname", "host", "hostname", "nodename", "node"];
+pub const HOST_KEYS: &[&str] = &["hostname", "host", "nodename", "node"];
 
 /// Correlation keys followed by default (normalised).
 pub const DEFAULT_FOLLOW: &[&str] = &[

@@ -261,6 +261,7 @@ impl Parser {
             source: source.clone(),
             line,
             service: rec.service.or_else(|| path_service.map(str::to_string)),
+            host: rec.host,
             level: rec.level,
             message: rec.message,
             ids: rec.ids,
