@@ -18,3 +18,5 @@ pub mod redact;
 pub mod report;
 pub mod signatures;
 pub mod source;
+#[cfg(test)]
+mod testutil;

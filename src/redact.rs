@@ -1260,16 +1260,7 @@ mod tests {
         );
     }
 
-    /// xorshift64*: deterministic pseudo-random bytes without an extra dependency.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-    }
+    use crate::testutil::Rng;
 
     #[test]
     fn never_panics_on_random_input() {

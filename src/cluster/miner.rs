@@ -924,25 +924,7 @@ fn merge_by_skeleton(protos: Vec<Proto>, toks: &[Vec<&str>]) -> Vec<Group> {
 mod tests {
     use super::*;
 
-    /// xorshift64* PRNG (fixed seed, no dependency).
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-        fn below(&mut self, n: usize) -> usize {
-            (self.next() % n as u64) as usize
-        }
-        fn shuffle<T>(&mut self, v: &mut [T]) {
-            for i in (1..v.len()).rev() {
-                let j = self.below(i + 1);
-                v.swap(i, j);
-            }
-        }
-    }
+    use crate::testutil::Rng;
 
     fn templates(clusters: &[Cluster]) -> Vec<&str> {
         clusters.iter().map(|c| c.template.as_str()).collect()
