@@ -727,11 +727,12 @@ impl<V: Visitor> Cutter<'_, V> {
             self.matches = matches;
         } else {
             let mut s = first;
+            line += count_lines(&buf[counted..s]);
             while s < stop {
-                let e = self.record_end(buf, s, complete);
-                line += count_lines(&buf[counted..s]);
-                counted = s;
+                // Lines are counted while the record's end is found: no second pass.
+                let (e, lines) = self.record_end_counted(buf, s, complete);
                 self.emit(&buf[s..e], line + 1, out);
+                line += lines;
                 s = e;
             }
         }
@@ -742,6 +743,30 @@ impl<V: Visitor> Cutter<'_, V> {
     }
 
     /// End (exclusive) of the record starting at `s`: the next line that starts a record.
+    /// [`Self::record_end`], and how many newlines the record holds.
+    fn record_end_counted(&self, buf: &[u8], s: usize, complete: usize) -> (usize, u64) {
+        let step = |at: usize| match memchr::memchr(b'\n', &buf[at..]) {
+            Some(p) => (at + p + 1, 1),
+            None => (buf.len(), 0),
+        };
+        let (first_end, mut n) = step(s);
+        if self.plain {
+            return (first_end, n);
+        }
+        let mut e = first_end;
+        while e < complete && !self.is_start(line_of(buf, e)) {
+            let (next, k) = step(e);
+            e = next;
+            n += k;
+        }
+        let end = e.min(complete.max(first_end));
+        if end < e {
+            // Cut at `complete`: count what is kept.
+            n = count_lines(&buf[s..end]);
+        }
+        (end, n)
+    }
+
     fn record_end(&self, buf: &[u8], s: usize, complete: usize) -> usize {
         let mut e = next_line(buf, s);
         while e < complete && !self.is_start(line_of(buf, e)) {
