@@ -677,18 +677,7 @@ fn cluster(
     } else {
         collector.with_samples()
     };
-    let redactor = default_redactor()?;
-    let v = ClusterVisitor {
-        parser: &cfg.parser,
-        redactor: &redactor,
-        filter: &c.filter,
-        plain: c.plain,
-        collector: &collector,
-    };
-    let (accs, reports) = read_sources(inputs, &cfg.parser, &cfg.read, &v);
-    collect_problems(&reports, problems);
-    let names: Vec<String> = reports.iter().map(|r| r.source.clone()).collect();
-    let mut rep = collector.finish(accs, &names);
+    let mut rep = mine_signatures(cfg, inputs, problems, &c.filter, c.plain, collector)?;
     for s in &mut rep.signatures {
         s.known_issue =
             cfg.known_issues
@@ -870,49 +859,49 @@ fn verify(path: &std::path::Path) -> i32 {
 // ---------------------------------------------------------------------------------------------
 // baseline, check
 
-/// Signatures of every event, clustered by their secret-free text (see `baseline`).
-struct StableVisitor<'a> {
-    parser: &'a Parser,
-    redactor: &'a crate::redact::Redactor,
-    collector: &'a Collector,
-}
-
-impl Visitor for StableVisitor<'_> {
-    type Acc = SigAcc;
-    fn new_acc(&self) -> SigAcc {
-        SigAcc::default()
-    }
-    fn visit(&self, acc: &mut SigAcc, ev: RawEvent<'_>) {
-        let e = ev.to_event(self.parser);
-        let text = crate::baseline::stable_text(&e, self.redactor);
-        self.collector.add(acc, &e, &text);
-    }
-    fn rebase(&self, acc: &mut SigAcc, base: u64) {
-        acc.rebase(base);
-    }
-}
-
 /// The redactor that makes clustered text secret-free (see `baseline::stable_text`).
 fn default_redactor() -> io::Result<crate::redact::Redactor> {
     crate::redact::Redactor::new(&Default::default()).map_err(io::Error::other)
 }
 
-fn stable_signatures(
+/// Read the inputs and mine signatures (`cluster`, `baseline`, `check` share this).
+fn mine_signatures(
     cfg: &Config,
     inputs: &[Input],
     problems: &mut Vec<Problem>,
+    filter: &EventFilter,
+    plain: bool,
+    collector: Collector,
 ) -> io::Result<SignatureReport> {
     let redactor = default_redactor()?;
-    let collector = Collector::new(false).with_samples();
-    let v = StableVisitor {
+    let v = ClusterVisitor {
         parser: &cfg.parser,
         redactor: &redactor,
+        filter,
+        plain,
         collector: &collector,
     };
     let (accs, reports) = read_sources(inputs, &cfg.parser, &cfg.read, &v);
     collect_problems(&reports, problems);
     let names: Vec<String> = reports.iter().map(|r| r.source.clone()).collect();
     Ok(collector.finish(accs, &names))
+}
+
+/// The signatures of every event, with samples, as `baseline` and `check` compare them.
+fn stable_signatures(
+    cfg: &Config,
+    inputs: &[Input],
+    problems: &mut Vec<Problem>,
+) -> io::Result<SignatureReport> {
+    let collector = Collector::new(false).with_samples();
+    mine_signatures(
+        cfg,
+        inputs,
+        problems,
+        &EventFilter::default(),
+        false,
+        collector,
+    )
 }
 
 fn write_file(path: &std::path::Path, what: &str, text: &str) -> io::Result<()> {
