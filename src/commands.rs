@@ -13,7 +13,7 @@ use crate::config::{
     TraceConfig,
 };
 use crate::correlate::{self, sort_timeline, TraceQuery, TracedEvent};
-use crate::model::{Event, Level, Timestamp};
+use crate::model::{Event, Level, Span};
 use crate::parse::Parser;
 use crate::report::json::traced_line;
 use crate::report::terminal::{pad, sanitize, timeline_row, Style};
@@ -151,8 +151,7 @@ struct ScanAcc {
     events: u64,
     levels: [u64; 6],
     no_level: u64,
-    first: Option<Timestamp>,
-    last: Option<Timestamp>,
+    span: Span,
     no_ts: u64,
     multiline: u64,
     dialects: BTreeMap<String, u64>,
@@ -166,14 +165,7 @@ impl ScanAcc {
             self.levels[i] += o.levels[i];
         }
         self.no_level += o.no_level;
-        self.first = match (self.first, o.first) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        self.last = match (self.last, o.last) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
+        self.span.merge(&o.span);
         self.no_ts += o.no_ts;
         self.multiline += o.multiline;
         for (k, v) in &o.dialects {
@@ -212,10 +204,7 @@ impl Visitor for ScanVisitor<'_> {
             None => acc.no_level += 1,
         }
         match e.ts {
-            Some(t) => {
-                acc.first = Some(acc.first.map_or(t, |f| f.min(t)));
-                acc.last = Some(acc.last.map_or(t, |f| f.max(t)));
-            }
+            Some(t) => acc.span.add(t),
             None => acc.no_ts += 1,
         }
         if e.raw.contains('\n') {
@@ -273,8 +262,8 @@ fn scan(
                     "lines": r.lines,
                     "events": a.events,
                     "multiline_events": a.multiline,
-                    "first": a.first.map(|t| t.to_rfc3339()),
-                    "last": a.last.map(|t| t.to_rfc3339()),
+                    "first": a.span.first.map(|t| t.to_rfc3339()),
+                    "last": a.span.last.map(|t| t.to_rfc3339()),
                     "without_timestamp": a.no_ts,
                     "levels": levels_json(a),
                     "services": a.services,
@@ -287,8 +276,8 @@ fn scan(
             "total": {
                 "sources": reports.len(),
                 "events": total.events,
-                "first": total.first.map(|t| t.to_rfc3339()),
-                "last": total.last.map(|t| t.to_rfc3339()),
+                "first": total.span.first.map(|t| t.to_rfc3339()),
+                "last": total.span.last.map(|t| t.to_rfc3339()),
                 "levels": levels_json(&total),
             },
             "top_error_signatures": errors.signatures,
@@ -390,8 +379,8 @@ fn levels_json(a: &ScanAcc) -> serde_json::Value {
 }
 
 fn range_text(a: &ScanAcc) -> String {
-    match (a.first, a.last) {
-        (Some(f), Some(l)) => format!("{} .. {}", f.to_rfc3339(), l.to_rfc3339()),
+    match a.span.bounds() {
+        Some((f, l)) => format!("{} .. {}", f.to_rfc3339(), l.to_rfc3339()),
         _ => "-".into(),
     }
 }
@@ -552,13 +541,7 @@ fn trace_summary(res: &correlate::TraceResult) {
             .entry(e.event.service.as_deref().unwrap_or("-"))
             .or_default() += 1;
     }
-    let span = matched.iter().filter_map(|e| e.event.ts).fold(
-        None,
-        |acc: Option<(Timestamp, Timestamp)>, t| match acc {
-            None => Some((t, t)),
-            Some((a, b)) => Some((a.min(t), b.max(t))),
-        },
-    );
+    let span = Span::of(matched.iter().filter_map(|e| e.event.ts)).bounds();
     let mut err = io::stderr().lock();
     let _ = writeln!(
         err,

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::cluster::{Miner, MinerConfig};
-use crate::model::{Event, Timestamp};
+use crate::model::{Event, Span, Timestamp};
 use crate::parse::Parser;
 use crate::signatures::cluster_text;
 use crate::source::{read_sources, Input, Prefilter, RawEvent, ReadOptions, SourceReport, Visitor};
@@ -220,13 +220,7 @@ pub fn trace(inputs: &[Input], parser: &Parser, opts: &ReadOptions, q: &TraceQue
             .values()
             .filter_map(|t| t.event.service.clone())
             .collect();
-        let span = found.values().filter_map(|t| t.event.ts).fold(
-            None,
-            |acc: Option<(Timestamp, Timestamp)>, t| match acc {
-                None => Some((t, t)),
-                Some((a, b)) => Some((a.min(t), b.max(t))),
-            },
-        );
+        let span = Span::of(found.values().filter_map(|t| t.event.ts)).bounds();
         if let Some((a, b)) = span {
             let v = WindowVisitor {
                 parser,

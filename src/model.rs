@@ -44,6 +44,42 @@ impl fmt::Display for Timestamp {
     }
 }
 
+/// The earliest and latest of the times seen (both `None` until one is).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    pub first: Option<Timestamp>,
+    pub last: Option<Timestamp>,
+}
+
+impl Span {
+    pub fn add(&mut self, t: Timestamp) {
+        self.first = Some(self.first.map_or(t, |f| f.min(t)));
+        self.last = Some(self.last.map_or(t, |l| l.max(t)));
+    }
+
+    pub fn merge(&mut self, o: &Span) {
+        if let Some(t) = o.first {
+            self.add(t);
+        }
+        if let Some(t) = o.last {
+            self.add(t);
+        }
+    }
+
+    pub fn of(times: impl IntoIterator<Item = Timestamp>) -> Span {
+        let mut s = Span::default();
+        for t in times {
+            s.add(t);
+        }
+        s
+    }
+
+    /// `(first, last)` when any time was seen.
+    pub fn bounds(&self) -> Option<(Timestamp, Timestamp)> {
+        Some((self.first?, self.last?))
+    }
+}
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -163,4 +199,25 @@ pub struct Event {
     pub raw: String,
     /// The dialect that parsed the first line.
     pub dialect: Arc<str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: the bundle compared RFC 3339 strings, where `01.123Z` sorts after
+    /// `01.123456Z`; spans compare times.
+    #[test]
+    fn span_orders_by_time_not_text() {
+        let a = Timestamp(1_000_123_000_000);
+        let b = Timestamp(1_000_123_456_000);
+        assert!(a.to_rfc3339() > b.to_rfc3339());
+        let s = Span::of([b, a]);
+        assert_eq!(s.bounds(), Some((a, b)));
+        let mut t = Span::default();
+        t.merge(&s);
+        t.merge(&Span::default());
+        assert_eq!(t, s);
+        assert_eq!(Span::default().bounds(), None);
+    }
 }

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use crate::cluster::mask::Masked;
 use crate::cluster::{MessageId, Miner, MinerConfig};
-use crate::model::{Event, Level, Timestamp};
+use crate::model::{Event, Level, Span, Timestamp};
 
 /// What a record is clustered by.
 ///
@@ -95,8 +95,7 @@ fn is_type_name(s: &str) -> bool {
 #[derive(Clone, Debug, Default)]
 struct EntryStats {
     count: u64,
-    first: Option<Timestamp>,
-    last: Option<Timestamp>,
+    span: Span,
     services: BTreeMap<String, u64>,
     /// Events of the unit's usual service (see [`SigAcc::unit_service`]), counted without a
     /// map lookup.
@@ -288,8 +287,7 @@ impl Collector {
         let s = acc.stats.entry(id.0).or_default();
         s.count += 1;
         if let Some(t) = f.ts {
-            s.first = Some(s.first.map_or(t, |x| x.min(t)));
-            s.last = Some(s.last.map_or(t, |x| x.max(t)));
+            s.span.add(t);
             s.times.add(t.0.div_euclid(1_000_000_000), 1);
         }
         if acc.unit_service.is_none() {
@@ -341,14 +339,7 @@ impl Collector {
                 let m = &mut merged[c];
                 events += s.count;
                 m.count += s.count;
-                m.first = match (m.first, s.first) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                m.last = match (m.last, s.last) {
-                    (Some(a), Some(b)) => Some(a.max(b)),
-                    (a, b) => a.or(b),
-                };
+                m.span.merge(&s.span);
                 if let (Some(svc), true) = (&acc.unit_service, s.unit_service_count > 0) {
                     *m.services.entry(svc.clone()).or_default() += s.unit_service_count;
                 }
@@ -401,8 +392,8 @@ impl Collector {
                     id: c.id.clone(),
                     template: c.template.clone(),
                     count: m.count,
-                    first_seen: m.first.map(|t| t.to_rfc3339()),
-                    last_seen: m.last.map(|t| t.to_rfc3339()),
+                    first_seen: m.span.first.map(|t| t.to_rfc3339()),
+                    last_seen: m.span.last.map(|t| t.to_rfc3339()),
                     services: m.services,
                     levels,
                     examples: ex
@@ -410,8 +401,8 @@ impl Collector {
                         .map(|(i, l)| format!("{}:{l}", sources.get(i).map_or("?", String::as_str)))
                         .collect(),
                     holes: c.hole_values.clone(),
-                    histogram: spark_counts(&m.times, m.first, m.last),
-                    first_ts: m.first,
+                    histogram: spark_counts(&m.times, m.span),
+                    first_ts: m.span.first,
                     sample: sample.map(|(_, _, t)| t),
                     known_issue: None,
                 }
@@ -432,8 +423,8 @@ impl Collector {
     }
 }
 
-fn spark_counts(h: &Histogram, first: Option<Timestamp>, last: Option<Timestamp>) -> Vec<u64> {
-    let (Some(f), Some(l)) = (first, last) else {
+fn spark_counts(h: &Histogram, span: Span) -> Vec<u64> {
+    let Some((f, l)) = span.bounds() else {
         return Vec::new();
     };
     let (f, l) = (f.0.div_euclid(1_000_000_000), l.0.div_euclid(1_000_000_000));

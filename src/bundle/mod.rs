@@ -28,8 +28,8 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
-use crate::correlate::{assign_signatures, FollowedId, TraceResult, TracedEvent};
-use crate::model::Level;
+use crate::correlate::{FollowedId, TraceResult, TracedEvent};
+use crate::model::{Level, Span};
 use crate::redact::Redactor;
 use crate::report::json::traced_line;
 use crate::source::{Input, SourceReport};
@@ -93,7 +93,7 @@ pub fn build(
             v.id = red(r, &v.id).into_owned();
         }
     }
-    assign_signatures(&mut events);
+    let sigs = signatures(&mut events);
 
     let mut files = Files::new();
     // timeline.jsonl
@@ -105,7 +105,6 @@ pub fn build(
     files.insert("timeline.jsonl".into(), tl.into_bytes());
 
     // signatures.json
-    let sigs = signatures(&events);
     files.insert(
         "signatures.json".into(),
         pretty(&json!({ "signatures": sigs })),
@@ -208,13 +207,13 @@ fn shell_join(argv: &[String], r: Option<&Redactor>) -> String {
         .join(" ")
 }
 
-/// Signatures among the bundle's events (ids as in `timeline.jsonl`).
-fn signatures(events: &[TracedEvent]) -> Vec<Value> {
+/// Mine the bundle's (redacted) events once: each event gets its signature id (as written in
+/// `timeline.jsonl`) and the signatures are summarised for `signatures.json`.
+fn signatures(events: &mut [TracedEvent]) -> Vec<Value> {
     struct S {
         template: String,
         count: u64,
-        first: Option<String>,
-        last: Option<String>,
+        span: Span,
         services: BTreeMap<String, u64>,
         levels: BTreeMap<String, u64>,
         examples: Vec<String>,
@@ -226,28 +225,22 @@ fn signatures(events: &[TracedEvent]) -> Vec<Value> {
         .collect();
     miner.finish();
     let mut by: BTreeMap<String, S> = BTreeMap::new();
-    for (t, id) in events.iter().zip(ids) {
+    for (t, id) in events.iter_mut().zip(ids) {
         let Some(c) = miner.clusters().get(miner.cluster_of(id)) else {
             continue;
         };
+        t.signature = Some(c.id.clone());
         let s = by.entry(c.id.clone()).or_insert_with(|| S {
             template: c.template.clone(),
             count: 0,
-            first: None,
-            last: None,
+            span: Span::default(),
             services: BTreeMap::new(),
             levels: BTreeMap::new(),
             examples: Vec::new(),
         });
         s.count += 1;
         if let Some(ts) = t.event.ts {
-            let ts = ts.to_rfc3339();
-            if s.first.as_ref().is_none_or(|f| ts < *f) {
-                s.first = Some(ts.clone());
-            }
-            if s.last.as_ref().is_none_or(|l| ts > *l) {
-                s.last = Some(ts);
-            }
+            s.span.add(ts);
         }
         if let Some(svc) = &t.event.service {
             *s.services.entry(svc.clone()).or_default() += 1;
@@ -268,8 +261,8 @@ fn signatures(events: &[TracedEvent]) -> Vec<Value> {
                 "id": id,
                 "template": s.template,
                 "count": s.count,
-                "first_seen": s.first,
-                "last_seen": s.last,
+                "first_seen": s.span.first.map(|t| t.to_rfc3339()),
+                "last_seen": s.span.last.map(|t| t.to_rfc3339()),
                 "services": s.services,
                 "levels": s.levels,
                 "examples": s.examples,
@@ -447,11 +440,11 @@ fn manifest(
         })
         .collect();
     let span = {
-        let ts: Vec<String> = events
-            .iter()
-            .filter_map(|t| t.event.ts.map(|x| x.to_rfc3339()))
-            .collect();
-        json!({"first": ts.iter().min(), "last": ts.iter().max()})
+        let s = Span::of(events.iter().filter_map(|t| t.event.ts));
+        json!({
+            "first": s.first.map(|t| t.to_rfc3339()),
+            "last": s.last.map(|t| t.to_rfc3339()),
+        })
     };
     let file_list: Vec<Value> = files
         .iter()

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::correlate::{FollowedId, TracedEvent};
-use crate::model::Level;
+use crate::model::{Level, Span};
 
 /// Everything the summaries say, already redacted.
 pub struct Facts<'a> {
@@ -25,15 +25,14 @@ pub struct Facts<'a> {
 
 /// `2026-11-28T22:00:12.000Z .. 2026-11-28T22:00:12.424Z (0.424 s)`
 pub fn span_text(events: &[TracedEvent]) -> String {
-    let ts: Vec<_> = events.iter().filter_map(|t| t.event.ts).collect();
-    match (ts.iter().min(), ts.iter().max()) {
-        (Some(a), Some(b)) => format!(
+    match Span::of(events.iter().filter_map(|t| t.event.ts)).bounds() {
+        Some((a, b)) => format!(
             "{} .. {} ({:.3} s)",
             a.to_rfc3339(),
             b.to_rfc3339(),
             (b.0 - a.0) as f64 / 1e9
         ),
-        _ => "no timestamps".into(),
+        None => "no timestamps".into(),
     }
 }
 
