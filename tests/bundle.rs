@@ -9,25 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use common::*;
 use serde_json::Value;
 
 fn run(dir: &Path, args: &[&str], epoch: &str) -> Run {
-    let out = Command::cargo_bin("casefile")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", epoch)
-        .env("NO_COLOR", "1")
-        .write_stdin(Vec::<u8>::new())
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    casefile_env(dir, args, None, &[("SOURCE_DATE_EPOCH", epoch)])
 }
 
 /// Every file of a bundle (directory or archive), by path.

@@ -37,8 +37,21 @@ pub fn casefile(dir: &Path, args: &[&str]) -> Run {
 }
 
 pub fn casefile_stdin(dir: &Path, args: &[&str], stdin: Option<Vec<u8>>) -> Run {
+    casefile_env(dir, args, stdin, &[])
+}
+
+/// Run the binary with extra environment variables (e.g. `SOURCE_DATE_EPOCH`).
+pub fn casefile_env(
+    dir: &Path,
+    args: &[&str],
+    stdin: Option<Vec<u8>>,
+    env: &[(&str, &str)],
+) -> Run {
     let mut cmd = Command::cargo_bin("casefile").unwrap();
     cmd.current_dir(dir).args(args).env("NO_COLOR", "1");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
     cmd.env_remove("XDG_CONFIG_HOME").env("HOME", dir);
     match stdin {
         Some(b) => {
