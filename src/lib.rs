@@ -15,6 +15,7 @@ pub mod known_issues;
 pub mod model;
 pub mod parse;
 pub mod redact;
+pub mod remote;
 pub mod report;
 pub mod signatures;
 pub mod source;
