@@ -29,6 +29,8 @@ pub enum Command {
         common: Common,
         #[command(flatten)]
         filter: Filter,
+        #[command(flatten)]
+        remote: RemoteArgs,
     },
     /// Error signatures: events grouped into templates with counts, first/last seen, services,
     /// examples and a sparkline; the most frequent first.
@@ -39,6 +41,8 @@ pub enum Command {
         filter: Filter,
         #[command(flatten)]
         cluster: ClusterArgs,
+        #[command(flatten)]
+        remote: RemoteArgs,
     },
     /// The evidence bundle for a Jira defect: the events `trace` finds, redacted and checksummed
     /// (manifest, timeline, signatures, excerpts, summaries, HTML report, SHA256SUMS).
@@ -51,6 +55,8 @@ pub enum Command {
         trace: TraceArgs,
         #[command(flatten)]
         bundle: BundleArgs,
+        #[command(flatten)]
+        remote: RemoteArgs,
     },
     /// Check a bundle's checksums and manifest. Exit 0 intact, 1 damaged, 2 unreadable.
     Verify {
@@ -82,7 +88,92 @@ pub enum Command {
         common: Common,
         #[command(flatten)]
         trace: TraceArgs,
+        #[command(flatten)]
+        remote: RemoteArgs,
     },
+    /// Jira: attach an evidence bundle to an issue, with its summary as a comment.
+    Jira {
+        #[command(subcommand)]
+        action: JiraCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum JiraCommand {
+    /// Upload a bundle (.tar.gz or .zip) to an issue and comment with its summary.
+    ///
+    /// Needs CASEFILE_JIRA_URL, and CASEFILE_JIRA_EMAIL + CASEFILE_JIRA_TOKEN (Cloud) or
+    /// CASEFILE_JIRA_PAT (Data Center).
+    Attach {
+        /// The issue key, e.g. OPS-1234.
+        key: String,
+        /// The bundle file that `casefile bundle -o case.tar.gz` wrote.
+        bundle: String,
+        /// REST API version: 3 (Cloud: comment in Atlassian Document Format) or 2 (Data Center:
+        /// comment in wiki markup).
+        #[arg(long, value_name = "N", default_value_t = 3)]
+        api: u8,
+        /// Show what would be sent (URLs, file, comment) and send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Attach only; no comment.
+        #[arg(long)]
+        no_comment: bool,
+        #[command(flatten)]
+        net: NetArgs,
+    },
+}
+
+/// Remote sources, searched together with the paths.
+#[derive(Args, Debug, Clone, Default)]
+pub struct RemoteArgs {
+    /// Splunk management URL, e.g. https://splunk.example:8089. Credentials from
+    /// CASEFILE_SPLUNK_TOKEN, or CASEFILE_SPLUNK_USER + CASEFILE_SPLUNK_PASSWORD.
+    #[arg(long, value_name = "URL", help_heading = "Remote sources")]
+    pub splunk: Option<String>,
+    /// The Splunk base search the ids are added to (default `index=*`).
+    #[arg(long, value_name = "SPL", help_heading = "Remote sources")]
+    pub splunk_search: Option<String>,
+    /// Elasticsearch/OpenSearch URL, e.g. https://es.example:9200. Credentials from
+    /// CASEFILE_ELASTIC_API_KEY, or CASEFILE_ELASTIC_USER + CASEFILE_ELASTIC_PASSWORD.
+    #[arg(long, value_name = "URL", help_heading = "Remote sources")]
+    pub elastic: Option<String>,
+    /// An Elastic Cloud deployment's Cloud ID instead of --elastic URL.
+    #[arg(long, value_name = "ID", help_heading = "Remote sources")]
+    pub elastic_cloud_id: Option<String>,
+    /// Index pattern(s) to search (default `logs-*`).
+    #[arg(long, value_name = "PATTERN", help_heading = "Remote sources")]
+    pub elastic_index: Option<String>,
+    /// A source profile from the config file ([sources.NAME]). Repeatable.
+    #[arg(long = "source", value_name = "NAME", help_heading = "Remote sources")]
+    pub sources: Vec<String>,
+    /// Most records pulled per query; past it the result is reported incomplete.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 50_000,
+        help_heading = "Remote sources"
+    )]
+    pub remote_limit: usize,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+/// Network behaviour.
+#[derive(Args, Debug, Clone, Default)]
+pub struct NetArgs {
+    /// PEM file of the CA that signed the server's certificate (added to the system's).
+    #[arg(long, value_name = "FILE", help_heading = "Network")]
+    pub ca_cert: Option<String>,
+    /// Do not verify TLS certificates. Only for a test server you trust.
+    #[arg(long, help_heading = "Network")]
+    pub insecure: bool,
+    /// Connect timeout and longest wait for each read, in seconds.
+    #[arg(long, value_name = "SECS", help_heading = "Network")]
+    pub timeout: Option<u64>,
+    /// Retries on 429/502/503/504 and lost connections (with backoff, honouring Retry-After).
+    #[arg(long, value_name = "N", help_heading = "Network")]
+    pub retries: Option<u32>,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -153,6 +244,13 @@ pub struct TraceArgs {
     /// How many hops of ids to follow.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub max_depth: u32,
+    /// Only events at or after this time (RFC 3339 or relative, `-2h`). Remote sources need a
+    /// range: default the last 24 hours.
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
+    pub since: Option<String>,
+    /// Only events before this time (RFC 3339 or relative, `now`).
+    #[arg(long, value_name = "T", allow_hyphen_values = true)]
+    pub until: Option<String>,
 }
 
 #[derive(Args, Debug, Clone)]

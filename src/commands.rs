@@ -10,11 +10,12 @@ use serde_json::json;
 
 use crate::config::{
     BaselineConfig, BundleConfig, CheckConfig, ClusterConfig, CommandConfig, Config, EventFilter,
-    TraceConfig,
+    JiraConfig, TraceConfig,
 };
 use crate::correlate::{self, sort_timeline, TraceQuery, TracedEvent};
 use crate::model::{Event, Level, Span};
 use crate::parse::Parser;
+use crate::remote::{Remote, RemoteReport, TimeRange};
 use crate::report::json::traced_line;
 use crate::report::terminal::{pad, sanitize, timeline_row, Style};
 use crate::signatures::{sparkline, Collector, EventFacts, SigAcc, SignatureReport};
@@ -31,26 +32,56 @@ pub fn run(mut cfg: Config) -> i32 {
             .num_threads(n)
             .build_global();
     }
+    if let CommandConfig::JiraAttach(j) = &cfg.command {
+        return jira_attach(j);
+    }
     let (inputs, mut problems) = expand_inputs(&cfg.paths);
-    let progress = Progress::start(cfg.progress);
+    let mut remotes = connect_remotes(&cfg, &mut problems);
+    let progress = Progress::start(cfg.progress && !inputs.is_empty());
     cfg.read.progress = progress.counter();
     let out = io::stdout();
     let mut out = io::BufWriter::new(out.lock());
     let style = Style::detect(cfg.stdout_tty);
     let result = match &cfg.command {
         CommandConfig::Scan => scan(&cfg, &inputs, &mut problems, &mut out, &style),
-        CommandConfig::Events(f) => events(&cfg, f, &inputs, &mut problems, &mut out, &style),
-        CommandConfig::Trace(t) => trace(&cfg, t, &inputs, &mut problems, &mut out, &style),
-        CommandConfig::Cluster(c) => cluster(&cfg, c, &inputs, &mut problems, &mut out, &style),
-        CommandConfig::Bundle(b) => bundle(&cfg, b, &inputs, &mut problems, &mut out),
+        CommandConfig::Events(f) => events(
+            &cfg,
+            f,
+            &inputs,
+            &mut remotes,
+            &mut problems,
+            &mut out,
+            &style,
+        ),
+        CommandConfig::Trace(t) => trace(
+            &cfg,
+            t,
+            &inputs,
+            &mut remotes,
+            &mut problems,
+            &mut out,
+            &style,
+        ),
+        CommandConfig::Cluster(c) => cluster(
+            &cfg,
+            c,
+            &inputs,
+            &mut remotes,
+            &mut problems,
+            &mut out,
+            &style,
+        ),
+        CommandConfig::Bundle(b) => bundle(&cfg, b, &inputs, &mut remotes, &mut problems, &mut out),
         CommandConfig::Baseline(b) => baseline(&cfg, b, &inputs, &mut problems, &mut out),
         CommandConfig::Check(c) => check(&cfg, c, &inputs, &mut problems, &mut out, &style),
         CommandConfig::Verify(p) => {
             progress.finish();
             return verify(p);
         }
+        CommandConfig::JiraAttach(_) => unreachable!("handled above"),
     };
     progress.finish();
+    remotes.finish();
     let found = match result.and_then(|f| out.flush().map(|_| f)) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return EXIT_FOUND,
@@ -66,6 +97,164 @@ pub fn run(mut cfg: Config) -> i32 {
         EXIT_FOUND
     } else {
         EXIT_NOTHING
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// remote sources
+
+/// The connected remote sources of a run and the time range they are searched over.
+struct Remotes {
+    list: Vec<Remote>,
+    range: TimeRange,
+    limit: usize,
+}
+
+impl Remotes {
+    fn search<'a>(&'a mut self, cfg: &'a Config) -> Option<correlate::RemoteSearch<'a>> {
+        (!self.list.is_empty()).then(|| correlate::RemoteSearch {
+            remotes: &mut self.list,
+            range: self.range,
+            limit: self.limit,
+            tz: cfg.read.tz.as_ref(),
+        })
+    }
+
+    /// Every record in the range from every remote source (events, cluster).
+    fn pull_all(&mut self, cfg: &Config, problems: &mut Vec<Problem>) -> Vec<(usize, Event)> {
+        let mut out = Vec::new();
+        for (i, r) in self.list.iter_mut().enumerate() {
+            let q = crate::remote::Query {
+                ids: None,
+                range: self.range,
+                limit: self.limit,
+            };
+            let b = r.pull(&q, &cfg.parser, cfg.read.tz.as_ref());
+            if let Some(why) = &b.incomplete {
+                problems.push(r.problem(why));
+            }
+            out.extend(b.events.into_iter().map(|e| (i, e)));
+        }
+        out
+    }
+
+    fn reports(&self) -> Vec<RemoteReport> {
+        self.list.iter().map(|r| r.report.clone()).collect()
+    }
+
+    /// One line per source on stderr: what was searched, how much came back, complete or not.
+    fn finish(&mut self) {
+        for r in &mut self.list {
+            r.finish();
+            let rep = &r.report;
+            eprintln!(
+                "casefile: {}: {} record(s) in {} quer{}{}, {}",
+                sanitize(&r.spec.display()),
+                rep.events,
+                rep.queries,
+                if rep.queries == 1 { "y" } else { "ies" },
+                if rep.retries > 0 {
+                    format!(" ({} retried)", rep.retries)
+                } else {
+                    String::new()
+                },
+                if rep.complete {
+                    "complete"
+                } else {
+                    "INCOMPLETE (see below)"
+                }
+            );
+        }
+    }
+}
+
+fn connect_remotes(cfg: &Config, problems: &mut Vec<Problem>) -> Remotes {
+    let (since, until) = match &cfg.command {
+        CommandConfig::Events(f) => (f.since, f.until),
+        CommandConfig::Cluster(c) => (c.filter.since, c.filter.until),
+        CommandConfig::Trace(t) => (t.since, t.until),
+        CommandConfig::Bundle(b) => (b.trace.since, b.trace.until),
+        _ => (None, None),
+    };
+    let range = crate::remote::time_range(since, until, crate::config::now());
+    let mut list = Vec::new();
+    for spec in &cfg.remotes {
+        match Remote::new(spec.clone(), range, cfg.progress) {
+            Ok(r) => list.push(r),
+            Err(e) => problems.push(Problem {
+                source: spec.display(),
+                line: None,
+                message: e,
+                skipped: true,
+            }),
+        }
+    }
+    if !cfg.remotes.is_empty() {
+        eprintln!(
+            "casefile: remote sources searched over {} .. {} (UTC){}",
+            range.since,
+            range.until,
+            if range.defaulted {
+                ": the last 24 hours, the default; set --since/--until for another range"
+            } else {
+                ""
+            }
+        );
+    }
+    Remotes {
+        list,
+        range,
+        limit: cfg.remote_limit,
+    }
+}
+
+fn jira_attach(j: &JiraConfig) -> i32 {
+    use crate::remote::jira;
+    let http = if j.dry_run {
+        None
+    } else {
+        match crate::remote::http::Http::new(&j.http) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                eprintln!("casefile: error: {e}");
+                return EXIT_TROUBLE;
+            }
+        }
+    };
+    let a = jira::Attach {
+        base: j
+            .url
+            .clone()
+            .unwrap_or_else(|| "$CASEFILE_JIRA_URL".to_string()),
+        auth: j.auth.clone(),
+        key: &j.key,
+        bundle: &j.bundle,
+        api: j.api,
+        comment: j.comment,
+    };
+    let mut out = io::stdout().lock();
+    match jira::attach(http.as_ref(), &a, &mut out) {
+        Ok(None) => EXIT_FOUND,
+        Ok(Some(done)) => {
+            let _ = writeln!(
+                out,
+                "{}: attached {} ({} bytes{}){}",
+                j.key,
+                j.bundle.display(),
+                done.bytes,
+                done.attachment_id
+                    .map(|i| format!(", attachment {i}"))
+                    .unwrap_or_default(),
+                done.comment_id
+                    .map(|i| format!("; summary added as comment {i}"))
+                    .unwrap_or_default()
+            );
+            EXIT_FOUND
+        }
+        Err(e) => {
+            eprintln!("casefile: error: {}", sanitize(&e));
+            EXIT_TROUBLE
+        }
     }
 }
 
@@ -400,6 +589,25 @@ fn levels_text(a: &ScanAcc, style: &Style) -> String {
 // events
 
 /// The record as an event if it passes the filter (`--grep` is tried before parsing).
+/// The filter on an event already made (a remote record).
+fn event_passes(f: &EventFilter, e: &Event) -> bool {
+    if let Some(re) = &f.grep {
+        if !re.is_match(e.raw.as_bytes()) {
+            return false;
+        }
+    }
+    let ts_ok = match e.ts {
+        Some(ts) => !(f.since.is_some_and(|s| ts < s) || f.until.is_some_and(|u| ts >= u)),
+        None => f.since.is_none() && f.until.is_none(),
+    };
+    ts_ok
+        && f.level.is_none_or(|min| e.level.is_some_and(|l| l >= min))
+        && (f.services.is_empty()
+            || e.service
+                .as_ref()
+                .is_some_and(|s| f.services.iter().any(|x| x == s)))
+}
+
 fn filtered_event(f: &EventFilter, parser: &Parser, ev: &RawEvent<'_>) -> Option<Event> {
     if let Some(re) = &f.grep {
         if !re.is_match(ev.bytes) {
@@ -455,6 +663,7 @@ fn events(
     cfg: &Config,
     f: &EventFilter,
     inputs: &[Input],
+    remotes: &mut Remotes,
     problems: &mut Vec<Problem>,
     out: &mut dyn Write,
     style: &Style,
@@ -465,17 +674,23 @@ fn events(
     };
     let (accs, reports) = read_sources(inputs, &cfg.parser, &cfg.read, &v);
     collect_problems(&reports, problems);
+    let remote_events: Vec<(usize, Event)> = remotes
+        .pull_all(cfg, problems)
+        .into_iter()
+        .filter(|(_, e)| event_passes(f, e))
+        .map(|(i, e)| (inputs.len() + i, e))
+        .collect();
     let mut evs: Vec<TracedEvent> = accs
         .into_iter()
-        .flat_map(|(i, a)| {
-            a.into_iter().map(move |event| TracedEvent {
-                event,
-                via: None,
-                context: false,
-                input: i,
-                signature: None,
-                known_issue: None,
-            })
+        .flat_map(|(i, a)| a.into_iter().map(move |e| (i, e)))
+        .chain(remote_events)
+        .map(|(i, event)| TracedEvent {
+            event,
+            via: None,
+            context: false,
+            input: i,
+            signature: None,
+            known_issue: None,
         })
         .collect();
     sort_timeline(&mut evs);
@@ -515,6 +730,7 @@ fn trace(
     cfg: &Config,
     t: &TraceConfig,
     inputs: &[Input],
+    remotes: &mut Remotes,
     problems: &mut Vec<Problem>,
     out: &mut dyn Write,
     style: &Style,
@@ -523,10 +739,13 @@ fn trace(
         seeds: t.ids.clone(),
         max_depth: t.max_depth,
         window_ns: t.window_ns,
+        since: t.since,
+        until: t.until,
     };
-    let mut res = correlate::trace(inputs, &cfg.parser, &cfg.read, &q);
+    let mut res = correlate::trace(inputs, &cfg.parser, &cfg.read, &q, remotes.search(cfg));
     correlate::assign_known_issues(&mut res.events, &cfg.known_issues);
     collect_problems(&res.reports, problems);
+    problems.extend(res.remote_problems.iter().cloned());
     print_timeline(cfg, &res.events, out, style)?;
     trace_summary(&res);
     Ok(res.events.iter().any(|e| !e.context))
@@ -650,6 +869,7 @@ fn cluster(
     cfg: &Config,
     c: &ClusterConfig,
     inputs: &[Input],
+    remotes: &mut Remotes,
     problems: &mut Vec<Problem>,
     out: &mut dyn Write,
     style: &Style,
@@ -660,7 +880,20 @@ fn cluster(
     } else {
         collector.with_samples()
     };
-    let mut rep = mine_signatures(cfg, inputs, problems, &c.filter, c.plain, collector)?;
+    let remote_events: Vec<(usize, Event)> = remotes
+        .pull_all(cfg, problems)
+        .into_iter()
+        .filter(|(_, e)| event_passes(&c.filter, e))
+        .collect();
+    let mut rep = mine_signatures(
+        cfg,
+        inputs,
+        problems,
+        &c.filter,
+        c.plain,
+        collector,
+        remote_events,
+    )?;
     for s in &mut rep.signatures {
         s.known_issue =
             cfg.known_issues
@@ -755,6 +988,7 @@ fn bundle(
     cfg: &Config,
     b: &BundleConfig,
     inputs: &[Input],
+    remotes: &mut Remotes,
     problems: &mut Vec<Problem>,
     out: &mut dyn Write,
 ) -> io::Result<bool> {
@@ -762,10 +996,13 @@ fn bundle(
         seeds: b.trace.ids.clone(),
         max_depth: b.trace.max_depth,
         window_ns: b.trace.window_ns,
+        since: b.trace.since,
+        until: b.trace.until,
     };
-    let mut res = correlate::trace(inputs, &cfg.parser, &cfg.read, &q);
+    let mut res = correlate::trace(inputs, &cfg.parser, &cfg.read, &q, remotes.search(cfg));
     correlate::assign_known_issues(&mut res.events, &cfg.known_issues);
     collect_problems(&res.reports, problems);
+    problems.extend(res.remote_problems.iter().cloned());
     let req = crate::bundle::BundleRequest {
         ids: &b.trace.ids,
         window: b.window.as_deref(),
@@ -775,6 +1012,7 @@ fn bundle(
         redactor: b.redactor.as_ref(),
         custom_redactions: b.custom_names.clone(),
         source_date_epoch: b.source_date_epoch,
+        remote: remotes.reports(),
     };
     let files = crate::bundle::build(&req, &res, inputs, crate::bundle::render_html);
     crate::bundle::write(&b.out, &files, b.source_date_epoch.unwrap_or(0)).map_err(|e| {
@@ -855,6 +1093,7 @@ fn mine_signatures(
     filter: &EventFilter,
     plain: bool,
     collector: Collector,
+    remote_events: Vec<(usize, Event)>,
 ) -> io::Result<SignatureReport> {
     let redactor = default_redactor()?;
     let v = ClusterVisitor {
@@ -864,9 +1103,25 @@ fn mine_signatures(
         plain,
         collector: &collector,
     };
-    let (accs, reports) = read_sources(inputs, &cfg.parser, &cfg.read, &v);
+    let (mut accs, reports) = if inputs.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        read_sources(inputs, &cfg.parser, &cfg.read, &v)
+    };
     collect_problems(&reports, problems);
-    let names: Vec<String> = reports.iter().map(|r| r.source.clone()).collect();
+    let mut names: Vec<String> = reports.iter().map(|r| r.source.clone()).collect();
+    // Remote records: one accumulator per remote source name (`elastic://index/_id` is one
+    // record, `splunk://host/path` one file), after the files.
+    let mut by_source: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, e) in remote_events {
+        let i = *by_source.entry(e.source.to_string()).or_insert_with(|| {
+            names.push(e.source.to_string());
+            accs.push((names.len() - 1, SigAcc::default()));
+            accs.len() - 1
+        });
+        let text = crate::baseline::stable_text(&e, &redactor);
+        collector.add(&mut accs[i].1, &e, &text);
+    }
     Ok(collector.finish(accs, &names))
 }
 
@@ -884,6 +1139,7 @@ fn stable_signatures(
         &EventFilter::default(),
         false,
         collector,
+        Vec::new(),
     )
 }
 

@@ -17,6 +17,17 @@
 //! custom = ["ticket=TCK-[0-9]{6}"]
 //! ips = false
 //!
+//! [sources.prod-logs]          # used as --source prod-logs (trace, events, cluster, bundle)
+//! kind = "elastic"             # or "splunk"
+//! url = "https://es.example:9200"   # or cloud_id = "name:base64..."
+//! index = "logs-*"             # Elasticsearch index pattern; Splunk: search = "index=app"
+//! api_key_env = "PROD_ES_KEY"  # the env var holding the secret (Splunk: token_env), or
+//! # api_key_command = "pass show es/prod"   a command that prints it; or user + password_env
+//! ca_cert = "/etc/ssl/corp-ca.pem"
+//!
+//! [jira]
+//! url = "https://acme.atlassian.net"  # else CASEFILE_JIRA_URL
+//!
 //! [[dialect]]                  # same keys as src/parse/dialects.toml
 //! name = "myapp"
 //! kind = "regex"
@@ -28,11 +39,15 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::cli::{BundleArgs, CheckArgs, Cli, ClusterArgs, Command, Common, Filter, TraceArgs};
+use crate::cli::{
+    BundleArgs, CheckArgs, Cli, ClusterArgs, Command, Common, Filter, JiraCommand, NetArgs,
+    RemoteArgs, TraceArgs,
+};
 use crate::known_issues::KnownIssues;
 use crate::model::{Level, Timestamp};
 use crate::parse::fields::{normalize_key, IdKeys};
 use crate::parse::{DialectSpec, Parser, TimeContext};
+use crate::remote::{HttpOptions, RemoteSpec, Secret, SpecKind};
 use crate::source::ReadOptions;
 
 /// A configuration error: what is wrong and how to fix it.
@@ -56,6 +71,45 @@ struct FileConfig {
     time: TimeConfig,
     #[serde(default)]
     redaction: RedactionFileConfig,
+    #[serde(default)]
+    sources: std::collections::BTreeMap<String, SourceProfile>,
+    #[serde(default)]
+    jira: JiraFileConfig,
+}
+
+/// `[sources.NAME]`: a remote source used as `--source NAME`. Secrets are named (an env var,
+/// a command), never written here.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct SourceProfile {
+    kind: String,
+    url: Option<String>,
+    cloud_id: Option<String>,
+    index: Option<String>,
+    search: Option<String>,
+    user: Option<String>,
+    token_env: Option<String>,
+    token_command: Option<String>,
+    api_key_env: Option<String>,
+    api_key_command: Option<String>,
+    password_env: Option<String>,
+    password_command: Option<String>,
+    ca_cert: Option<String>,
+    #[serde(default)]
+    insecure: bool,
+    timeout: Option<u64>,
+    retries: Option<u32>,
+    // Accepted only to say why they are refused.
+    token: Option<toml::Value>,
+    password: Option<toml::Value>,
+    api_key: Option<toml::Value>,
+}
+
+/// `[jira]`: the Jira base URL (the credentials come from the environment).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct JiraFileConfig {
+    url: Option<String>,
 }
 
 /// `[redaction]` in the config file: custom patterns and IPs, added to the flags.
@@ -99,6 +153,10 @@ pub struct Config {
     pub known_issues: KnownIssues,
     /// The command line as run, for the record.
     pub argv: Vec<String>,
+    /// Remote sources searched with the paths (`--splunk`, `--elastic`, `--source`).
+    pub remotes: Vec<RemoteSpec>,
+    /// Most records per remote query.
+    pub remote_limit: usize,
 }
 
 pub enum CommandConfig {
@@ -110,6 +168,20 @@ pub enum CommandConfig {
     Check(Box<CheckConfig>),
     Verify(PathBuf),
     Trace(TraceConfig),
+    JiraAttach(Box<JiraConfig>),
+}
+
+/// `jira attach`.
+pub struct JiraConfig {
+    pub key: String,
+    pub bundle: PathBuf,
+    /// `None` only with `--dry-run`.
+    pub url: Option<String>,
+    pub auth: crate::remote::jira::Auth,
+    pub api: u8,
+    pub dry_run: bool,
+    pub comment: bool,
+    pub http: HttpOptions,
 }
 
 #[derive(Debug, Default)]
@@ -154,6 +226,8 @@ pub struct BundleConfig {
 
 pub struct TraceConfig {
     pub ids: Vec<String>,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
     pub window_ns: Option<i64>,
     pub max_depth: u32,
 }
@@ -168,21 +242,29 @@ impl Config {
             | Command::Baseline { common, .. }
             | Command::Check { common, .. }
             | Command::Trace { common, .. } => common.config.as_deref(),
-            Command::Verify { .. } => None,
+            Command::Verify { .. } | Command::Jira { .. } => None,
         })?;
+        let mut remote_args: Option<RemoteArgs> = None;
         let (common, command, follow) = match cli.command {
             Command::Scan { common } => (common, CommandConfig::Scan, None),
-            Command::Events { common, filter } => {
+            Command::Events {
+                common,
+                filter,
+                remote,
+            } => {
                 let f = event_filter(&filter, &common)?;
+                remote_args = Some(remote);
                 (common, CommandConfig::Events(f), None)
             }
             Command::Cluster {
                 common,
                 filter,
                 cluster,
+                remote,
             } => {
                 let f = event_filter(&filter, &common)?;
                 let c = cluster_config(f, &cluster)?;
+                remote_args = Some(remote);
                 (common, CommandConfig::Cluster(c), None)
             }
             Command::Bundle {
@@ -190,10 +272,26 @@ impl Config {
                 common,
                 trace,
                 bundle,
+                remote,
             } => {
-                let t = trace_config(&id, &trace)?;
+                let t = trace_config(&id, &trace, &common)?;
                 let b = bundle_config(t, &bundle, &trace, &file.redaction)?;
+                remote_args = Some(remote);
                 (common, CommandConfig::Bundle(Box::new(b)), Some(trace))
+            }
+            Command::Jira {
+                action:
+                    JiraCommand::Attach {
+                        key,
+                        bundle,
+                        api,
+                        dry_run,
+                        no_comment,
+                        net,
+                    },
+            } => {
+                let j = jira_config(key, bundle, api, dry_run, !no_comment, &net, &file.jira)?;
+                (quiet_common(), CommandConfig::JiraAttach(Box::new(j)), None)
             }
             Command::Baseline { common, output } => {
                 let merge = common.paths.first().is_some_and(|p| p == "merge");
@@ -223,24 +321,25 @@ impl Config {
                 let c = check_config(&check)?;
                 (common, CommandConfig::Check(Box::new(c)), None)
             }
-            Command::Verify { bundle } => {
-                let common = Common {
-                    paths: Vec::new(),
-                    json: false,
-                    tz: None,
-                    year: None,
-                    config: None,
-                    threads: None,
-                    max_line: 16 << 20,
-                    no_progress: true,
-                    known_issues: None,
-                };
-                (common, CommandConfig::Verify(PathBuf::from(bundle)), None)
-            }
-            Command::Trace { id, common, trace } => {
-                let t = trace_config(&id, &trace)?;
+            Command::Verify { bundle } => (
+                quiet_common(),
+                CommandConfig::Verify(PathBuf::from(bundle)),
+                None,
+            ),
+            Command::Trace {
+                id,
+                common,
+                trace,
+                remote,
+            } => {
+                let t = trace_config(&id, &trace, &common)?;
+                remote_args = Some(remote);
                 (common, CommandConfig::Trace(t), Some(trace))
             }
+        };
+        let (remotes, remote_limit) = match &remote_args {
+            Some(r) => (remote_specs(r, &file.sources)?, r.remote_limit.max(1)),
+            None => (Vec::new(), 1),
         };
         let tz_name = common.tz.clone().or(file.time.tz.clone());
         let tz = match tz_name {
@@ -275,7 +374,9 @@ impl Config {
             ));
         }
         let stdin_piped = !std::io::stdin().is_terminal();
-        let paths = if common.paths.is_empty() {
+        let paths = if common.paths.is_empty() && !remotes.is_empty() {
+            Vec::new()
+        } else if common.paths.is_empty() {
             vec![if stdin_piped { "-".into() } else { ".".into() }]
         } else {
             common.paths.clone()
@@ -299,7 +400,23 @@ impl Config {
             stdout_tty: std::io::stdout().is_terminal(),
             known_issues,
             argv,
+            remotes,
+            remote_limit,
         })
+    }
+}
+
+fn quiet_common() -> Common {
+    Common {
+        paths: Vec::new(),
+        json: false,
+        tz: None,
+        year: None,
+        config: None,
+        threads: None,
+        max_line: 16 << 20,
+        no_progress: true,
+        known_issues: None,
     }
 }
 
@@ -398,7 +515,7 @@ pub fn parse_time(s: &str, now: Timestamp, tctx: &TimeContext) -> Option<Timesta
     tctx.parse(t)
 }
 
-fn now() -> Timestamp {
+pub fn now() -> Timestamp {
     let d = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
@@ -607,7 +724,17 @@ fn bundle_config(
     })
 }
 
-fn trace_config(id: &str, t: &TraceArgs) -> Result<TraceConfig, ConfigError> {
+fn trace_config(id: &str, t: &TraceArgs, common: &Common) -> Result<TraceConfig, ConfigError> {
+    let range = event_filter(
+        &Filter {
+            since: t.since.clone(),
+            until: t.until.clone(),
+            level: None,
+            service: Vec::new(),
+            grep: None,
+        },
+        common,
+    )?;
     let mut ids = vec![id.to_string()];
     ids.extend(t.ids.iter().cloned());
     for i in &ids {
@@ -635,8 +762,411 @@ fn trace_config(id: &str, t: &TraceArgs) -> Result<TraceConfig, ConfigError> {
     }
     Ok(TraceConfig {
         ids,
+        since: range.since,
+        until: range.until,
         window_ns,
         max_depth: t.max_depth,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remote sources and Jira: URLs checked, secrets from the environment or a command only.
+
+fn env_secret(name: &str) -> Option<Secret> {
+    std::env::var(name)
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| Secret::new(v.trim()))
+}
+
+fn env_text(name: &str) -> Option<String> {
+    std::env::var(name)
+        .ok()
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+/// A secret named by a profile (`*_env` or `*_command`), else the default variable.
+fn profile_secret(
+    profile: &str,
+    key: &str,
+    env: Option<&str>,
+    command: Option<&str>,
+    default_env: &str,
+) -> Result<Option<(Secret, String)>, ConfigError> {
+    if let Some(cmd) = command {
+        let what = format!("[sources.{profile}] {key}_command");
+        return crate::remote::run_credential_command(cmd, &what)
+            .map(|s| Some((s, what)))
+            .map_err(ConfigError);
+    }
+    if let Some(var) = env {
+        return match env_secret(var) {
+            Some(s) => Ok(Some((s, var.to_string()))),
+            None => Err(ConfigError(format!(
+                "[sources.{profile}] {key}_env names {var}, which is not set (or is empty); \
+                 export it, or use {key}_command"
+            ))),
+        };
+    }
+    Ok(env_secret(default_env).map(|s| (s, default_env.to_string())))
+}
+
+fn check_url(url: &str, what: &str, user_env: &str) -> Result<String, ConfigError> {
+    let url = url.trim();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(ConfigError(format!(
+            "{what} '{url}' is not a URL; give it with its scheme, e.g. https://host:port"
+        )));
+    };
+    if scheme != "http" && scheme != "https" {
+        return Err(ConfigError(format!(
+            "{what} '{scheme}://...': only http:// and https:// are supported"
+        )));
+    }
+    let host = rest.split('/').next().unwrap_or("");
+    if host.contains('@') {
+        return Err(ConfigError(format!(
+            "{what}: the URL holds credentials; secrets never go on the command line (other \
+             users see it in `ps`): remove them from the URL and set {user_env} and the \
+             password variable instead"
+        )));
+    }
+    if host.is_empty() {
+        return Err(ConfigError(format!("{what} '{url}' has no host")));
+    }
+    Ok(url.trim_end_matches('/').to_string())
+}
+
+fn http_options(
+    net: &NetArgs,
+    ca_cert: Option<&str>,
+    insecure: bool,
+    timeout: Option<u64>,
+    retries: Option<u32>,
+) -> Result<HttpOptions, ConfigError> {
+    let mut o = HttpOptions::default();
+    if let Some(t) = net.timeout.or(timeout) {
+        if t == 0 {
+            return Err(ConfigError(
+                "--timeout 0 would fail every request; give seconds, e.g. --timeout 30".into(),
+            ));
+        }
+        o.connect_timeout = std::time::Duration::from_secs(t.min(30));
+        o.read_timeout = std::time::Duration::from_secs(t);
+    }
+    if let Some(r) = net.retries.or(retries) {
+        o.retries = r.min(20);
+    }
+    o.ca_cert = net.ca_cert.as_deref().or(ca_cert).map(PathBuf::from);
+    if let Some(p) = &o.ca_cert {
+        if !p.is_file() {
+            return Err(ConfigError(format!(
+                "--ca-cert {}: no such file; give the PEM file of your CA",
+                p.display()
+            )));
+        }
+    }
+    o.insecure = net.insecure || insecure;
+    Ok(o)
+}
+
+fn splunk_flag_auth() -> Result<crate::remote::splunk::Auth, ConfigError> {
+    use crate::remote::splunk::Auth;
+    if let Some(t) = env_secret("CASEFILE_SPLUNK_TOKEN") {
+        return Ok(Auth::Token {
+            token: t,
+            from: "CASEFILE_SPLUNK_TOKEN".into(),
+        });
+    }
+    match (
+        env_text("CASEFILE_SPLUNK_USER"),
+        env_secret("CASEFILE_SPLUNK_PASSWORD"),
+    ) {
+        (Some(user), Some(password)) => Ok(Auth::Login {
+            user,
+            password,
+            from: "CASEFILE_SPLUNK_USER/CASEFILE_SPLUNK_PASSWORD".into(),
+        }),
+        _ => Err(ConfigError(
+            "--splunk needs credentials: set CASEFILE_SPLUNK_TOKEN to a Splunk authentication \
+             token (Splunk Web: Settings > Tokens), or CASEFILE_SPLUNK_USER and \
+             CASEFILE_SPLUNK_PASSWORD"
+                .into(),
+        )),
+    }
+}
+
+fn elastic_flag_auth() -> crate::remote::elastic::Auth {
+    use crate::remote::elastic::Auth;
+    if let Some(k) = env_secret("CASEFILE_ELASTIC_API_KEY") {
+        return Auth::ApiKey {
+            key: k,
+            from: "CASEFILE_ELASTIC_API_KEY".into(),
+        };
+    }
+    match (
+        env_text("CASEFILE_ELASTIC_USER"),
+        env_secret("CASEFILE_ELASTIC_PASSWORD"),
+    ) {
+        (Some(user), Some(password)) => Auth::Basic {
+            user,
+            password,
+            from: "CASEFILE_ELASTIC_USER/CASEFILE_ELASTIC_PASSWORD".into(),
+        },
+        _ => Auth::None,
+    }
+}
+
+fn remote_specs(
+    r: &RemoteArgs,
+    profiles: &std::collections::BTreeMap<String, SourceProfile>,
+) -> Result<Vec<RemoteSpec>, ConfigError> {
+    let mut out = Vec::new();
+    if let Some(url) = &r.splunk {
+        out.push(RemoteSpec {
+            name: "splunk".into(),
+            kind: SpecKind::Splunk {
+                url: check_url(url, "--splunk", "CASEFILE_SPLUNK_USER")?,
+                search: r.splunk_search.clone().unwrap_or_else(|| "index=*".into()),
+                auth: splunk_flag_auth()?,
+            },
+            http: http_options(&r.net, None, false, None, None)?,
+        });
+    } else if r.splunk_search.is_some() {
+        return Err(ConfigError(
+            "--splunk-search needs --splunk URL (or a [sources.NAME] profile with `search`)".into(),
+        ));
+    }
+    let elastic_url = match (&r.elastic, &r.elastic_cloud_id) {
+        (Some(_), Some(_)) => {
+            return Err(ConfigError(
+                "give --elastic URL or --elastic-cloud-id ID, not both".into(),
+            ))
+        }
+        (Some(u), None) => Some(check_url(u, "--elastic", "CASEFILE_ELASTIC_USER")?),
+        (None, Some(id)) => Some(crate::remote::elastic::cloud_id_url(id).map_err(ConfigError)?),
+        (None, None) => None,
+    };
+    if let Some(url) = elastic_url {
+        out.push(RemoteSpec {
+            name: "elastic".into(),
+            kind: SpecKind::Elastic {
+                url,
+                index: r.elastic_index.clone().unwrap_or_else(|| "logs-*".into()),
+                auth: elastic_flag_auth(),
+            },
+            http: http_options(&r.net, None, false, None, None)?,
+        });
+    } else if r.elastic_index.is_some() {
+        return Err(ConfigError(
+            "--elastic-index needs --elastic URL or --elastic-cloud-id ID".into(),
+        ));
+    }
+    for name in &r.sources {
+        let Some(p) = profiles.get(name) else {
+            let known: Vec<&str> = profiles.keys().map(String::as_str).collect();
+            return Err(ConfigError(format!(
+                "--source {name}: no [sources.{name}] in the config file{}",
+                if known.is_empty() {
+                    " (it has no [sources.*] at all; see README, \"Remote sources\")".to_string()
+                } else {
+                    format!(" (it has: {})", known.join(", "))
+                }
+            )));
+        };
+        out.push(profile_spec(name, p, &r.net)?);
+    }
+    Ok(out)
+}
+
+fn profile_spec(name: &str, p: &SourceProfile, net: &NetArgs) -> Result<RemoteSpec, ConfigError> {
+    for (field, present) in [
+        ("token", p.token.is_some()),
+        ("password", p.password.is_some()),
+        ("api_key", p.api_key.is_some()),
+    ] {
+        if present {
+            return Err(ConfigError(format!(
+                "[sources.{name}] {field}: secrets are never read from the config file; put it \
+                 in an environment variable and name it with {field}_env, or give \
+                 {field}_command (a command that prints it, e.g. `pass show ...`)"
+            )));
+        }
+    }
+    let http = http_options(net, p.ca_cert.as_deref(), p.insecure, p.timeout, p.retries)?;
+    let url_of = |user_env: &str| -> Result<String, ConfigError> {
+        match (&p.url, &p.cloud_id) {
+            (Some(u), _) => check_url(u, &format!("[sources.{name}] url"), user_env),
+            (None, Some(id)) if p.kind == "elastic" => {
+                crate::remote::elastic::cloud_id_url(id).map_err(ConfigError)
+            }
+            _ => Err(ConfigError(format!(
+                "[sources.{name}] has no url; add url = \"https://host:port\""
+            ))),
+        }
+    };
+    let user = p.user.clone();
+    let kind = match p.kind.as_str() {
+        "splunk" => {
+            use crate::remote::splunk::Auth;
+            let token = profile_secret(
+                name,
+                "token",
+                p.token_env.as_deref(),
+                p.token_command.as_deref(),
+                "CASEFILE_SPLUNK_TOKEN",
+            )?;
+            let auth = match (token, user) {
+                (Some((token, from)), _) => Auth::Token { token, from },
+                (None, Some(user)) => {
+                    let pw = profile_secret(
+                        name,
+                        "password",
+                        p.password_env.as_deref(),
+                        p.password_command.as_deref(),
+                        "CASEFILE_SPLUNK_PASSWORD",
+                    )?
+                    .ok_or_else(|| {
+                        ConfigError(format!(
+                            "[sources.{name}] user = {user:?} needs a password: password_env \
+                             or password_command (or CASEFILE_SPLUNK_PASSWORD)"
+                        ))
+                    })?;
+                    Auth::Login {
+                        user,
+                        password: pw.0,
+                        from: pw.1,
+                    }
+                }
+                (None, None) => {
+                    return Err(ConfigError(format!(
+                        "[sources.{name}] needs credentials: token_env or token_command (or \
+                         CASEFILE_SPLUNK_TOKEN), or user with password_env/password_command"
+                    )))
+                }
+            };
+            SpecKind::Splunk {
+                url: url_of("CASEFILE_SPLUNK_USER")?,
+                search: p.search.clone().unwrap_or_else(|| "index=*".into()),
+                auth,
+            }
+        }
+        "elastic" | "elasticsearch" | "opensearch" => {
+            use crate::remote::elastic::Auth;
+            let key = profile_secret(
+                name,
+                "api_key",
+                p.api_key_env.as_deref(),
+                p.api_key_command.as_deref(),
+                "CASEFILE_ELASTIC_API_KEY",
+            )?;
+            let auth = match (key, user) {
+                (Some((key, from)), _) => Auth::ApiKey { key, from },
+                (None, Some(user)) => {
+                    let pw = profile_secret(
+                        name,
+                        "password",
+                        p.password_env.as_deref(),
+                        p.password_command.as_deref(),
+                        "CASEFILE_ELASTIC_PASSWORD",
+                    )?
+                    .ok_or_else(|| {
+                        ConfigError(format!(
+                            "[sources.{name}] user = {user:?} needs a password: password_env \
+                             or password_command (or CASEFILE_ELASTIC_PASSWORD)"
+                        ))
+                    })?;
+                    Auth::Basic {
+                        user,
+                        password: pw.0,
+                        from: pw.1,
+                    }
+                }
+                (None, None) => Auth::None,
+            };
+            SpecKind::Elastic {
+                url: url_of("CASEFILE_ELASTIC_USER")?,
+                index: p.index.clone().unwrap_or_else(|| "logs-*".into()),
+                auth,
+            }
+        }
+        other => {
+            return Err(ConfigError(format!(
+                "[sources.{name}] kind = {other:?}: use \"splunk\" or \"elastic\" (OpenSearch \
+                 too)"
+            )))
+        }
+    };
+    Ok(RemoteSpec {
+        name: name.to_string(),
+        kind,
+        http,
+    })
+}
+
+fn jira_config(
+    key: String,
+    bundle: String,
+    api: u8,
+    dry_run: bool,
+    comment: bool,
+    net: &NetArgs,
+    file: &JiraFileConfig,
+) -> Result<JiraConfig, ConfigError> {
+    use crate::remote::jira::Auth;
+    if api != 2 && api != 3 {
+        return Err(ConfigError(format!(
+            "--api {api}: use 3 (Jira Cloud) or 2 (Jira Data Center / Server)"
+        )));
+    }
+    let valid_key = key.split_once('-').is_some_and(|(p, n)| {
+        !p.is_empty()
+            && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !n.is_empty()
+            && n.bytes().all(|b| b.is_ascii_digit())
+    });
+    if !valid_key {
+        return Err(ConfigError(format!(
+            "'{key}' is not an issue key; give it as PROJECT-123"
+        )));
+    }
+    let url = match env_text("CASEFILE_JIRA_URL").or(file.url.clone()) {
+        Some(u) => Some(check_url(&u, "CASEFILE_JIRA_URL", "CASEFILE_JIRA_EMAIL")?),
+        None if dry_run => None,
+        None => {
+            return Err(ConfigError(
+                "jira attach needs the Jira URL: set CASEFILE_JIRA_URL (e.g. \
+                 https://acme.atlassian.net) or [jira] url in the config file"
+                    .into(),
+            ))
+        }
+    };
+    let auth =
+        match (
+            env_secret("CASEFILE_JIRA_PAT"),
+            env_text("CASEFILE_JIRA_EMAIL"),
+            env_secret("CASEFILE_JIRA_TOKEN"),
+        ) {
+            (_, Some(email), Some(token)) => Auth::Basic { email, token },
+            (Some(pat), _, _) => Auth::Pat(pat),
+            _ if dry_run => Auth::None,
+            _ => return Err(ConfigError(
+                "jira attach needs credentials: CASEFILE_JIRA_EMAIL and CASEFILE_JIRA_TOKEN (Jira \
+                 Cloud: an API token from your Atlassian account's Security page), or \
+                 CASEFILE_JIRA_PAT (Data Center: a personal access token)"
+                    .into(),
+            )),
+        };
+    Ok(JiraConfig {
+        key,
+        bundle: PathBuf::from(bundle),
+        url,
+        auth,
+        api,
+        dry_run,
+        comment,
+        http: http_options(net, None, false, None, None)?,
     })
 }
 

@@ -20,6 +20,17 @@ pub struct TraceQuery {
     pub max_depth: u32,
     /// Context around the request's span, in nanoseconds.
     pub window_ns: Option<i64>,
+    /// Only events in [since, until) (events without a time are kept).
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+}
+
+/// Remote sources searched with the files: each round's new ids go to each as one query.
+pub struct RemoteSearch<'a> {
+    pub remotes: &'a mut [crate::remote::Remote],
+    pub range: crate::remote::TimeRange,
+    pub limit: usize,
+    pub tz: Option<&'a jiff::tz::TimeZone>,
 }
 
 /// How an event was reached.
@@ -62,6 +73,8 @@ pub struct TraceResult {
     pub not_followed: Vec<FollowedId>,
     pub rounds: u32,
     pub reports: Vec<SourceReport>,
+    /// Remote pulls that did not finish, one per failure (exit code 2).
+    pub remote_problems: Vec<crate::source::Problem>,
 }
 
 struct MatchVisitor<'a> {
@@ -131,9 +144,25 @@ fn input_index(inputs: &[Input]) -> BTreeMap<Arc<str>, usize> {
         .collect()
 }
 
-/// Follow the query's ids through the inputs.
-pub fn trace(inputs: &[Input], parser: &Parser, opts: &ReadOptions, q: &TraceQuery) -> TraceResult {
+/// A record found in a round: the event, the id that brought it in, and for a remote record
+/// its key (input past the files, arrival number).
+type Found = (Event, Option<String>, Option<(usize, u64)>);
+
+/// Follow the query's ids through the inputs (and remote sources, when given).
+pub fn trace(
+    inputs: &[Input],
+    parser: &Parser,
+    opts: &ReadOptions,
+    q: &TraceQuery,
+    mut remote: Option<RemoteSearch<'_>>,
+) -> TraceResult {
     let index = input_index(inputs);
+    let mut remote_problems = Vec::new();
+    // Remote events have no line: key them by (input past the files, arrival number).
+    let mut remote_seq = 0u64;
+    let in_range = |e: &Event| {
+        e.ts.is_none_or(|t| q.since.is_none_or(|s| t >= s) && q.until.is_none_or(|u| t < u))
+    };
     let mut known: BTreeMap<String, FollowedId> = BTreeMap::new();
     let mut frontier: Vec<String> = Vec::new();
     for s in &q.seeds {
@@ -166,14 +195,52 @@ pub fn trace(inputs: &[Input], parser: &Parser, opts: &ReadOptions, q: &TraceQue
             prefilter,
             ids: &frontier,
         };
-        let (accs, reps) = read_sources(inputs, parser, opts, &v);
+        let (accs, reps) = if inputs.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            read_sources(inputs, parser, opts, &v)
+        };
         if reports.is_empty() {
             reports = reps;
         }
+        let mut batch: Vec<Found> = accs
+            .into_iter()
+            .flat_map(|(_, a)| a)
+            .map(|(e, via)| (e, via, None))
+            .collect();
+        if let Some(r) = remote.as_mut() {
+            for (ri, rem) in r.remotes.iter_mut().enumerate() {
+                let query = crate::remote::Query {
+                    ids: Some(&frontier),
+                    range: r.range,
+                    limit: r.limit,
+                };
+                let b = rem.pull(&query, parser, r.tz);
+                if let Some(why) = &b.incomplete {
+                    remote_problems.push(rem.problem(why));
+                }
+                for e in b.events {
+                    let via = frontier
+                        .iter()
+                        .find(|id| {
+                            Prefilter::new(&[id.as_bytes()])
+                                .is_some_and(|p| p.matches(e.raw.as_bytes()))
+                        })
+                        .or_else(|| frontier.iter().find(|id| e.ids.values().any(|v| v == *id)))
+                        .cloned();
+                    remote_seq += 1;
+                    batch.push((e, via, Some((inputs.len() + ri, remote_seq))));
+                }
+            }
+        }
         let mut next = Vec::new();
-        for (e, via) in accs.into_iter().flat_map(|(_, a)| a) {
+        for (e, via, remote_key) in batch {
+            if !in_range(&e) {
+                continue;
+            }
             let idx = index.get(&e.source).copied().unwrap_or(usize::MAX);
-            let key = (idx, e.line);
+            let key = remote_key.unwrap_or((idx, e.line));
+            let idx = key.0;
             if found.contains_key(&key) {
                 continue;
             }
@@ -185,7 +252,7 @@ pub fn trace(inputs: &[Input], parser: &Parser, opts: &ReadOptions, q: &TraceQue
                     id: id.to_string(),
                     key: Some(k.to_string()),
                     hop: hop + 1,
-                    found_in: Some(format!("{}:{}", e.source, e.line)),
+                    found_in: Some(e.location()),
                 };
                 if hop < q.max_depth {
                     known.insert(id.to_string(), f);
@@ -228,7 +295,11 @@ pub fn trace(inputs: &[Input], parser: &Parser, opts: &ReadOptions, q: &TraceQue
                 from: Timestamp(a.0.saturating_sub(w)),
                 until: Timestamp(b.0.saturating_add(w)),
             };
-            let (accs, _) = read_sources(inputs, parser, opts, &v);
+            let (accs, _) = if inputs.is_empty() {
+                (Vec::new(), Vec::new())
+            } else {
+                read_sources(inputs, parser, opts, &v)
+            };
             for e in accs.into_iter().flat_map(|(_, a)| a) {
                 let idx = index.get(&e.source).copied().unwrap_or(usize::MAX);
                 found.entry((idx, e.line)).or_insert(TracedEvent {
@@ -239,6 +310,50 @@ pub fn trace(inputs: &[Input], parser: &Parser, opts: &ReadOptions, q: &TraceQue
                     signature: None,
                     known_issue: None,
                 });
+            }
+            // Remote context: the same window pulled from each engine, filtered to the
+            // services involved; records already found are recognised by source and text.
+            if let Some(r) = remote.as_mut() {
+                let seen: BTreeSet<(String, String)> = found
+                    .values()
+                    .filter(|t| t.event.line == 0)
+                    .map(|t| (t.event.source.to_string(), t.event.raw.clone()))
+                    .collect();
+                let range = crate::remote::TimeRange {
+                    since: Timestamp(a.0.saturating_sub(w)),
+                    until: Timestamp(b.0.saturating_add(w).saturating_add(1)),
+                    defaulted: false,
+                };
+                for (ri, rem) in r.remotes.iter_mut().enumerate() {
+                    let query = crate::remote::Query {
+                        ids: None,
+                        range,
+                        limit: r.limit,
+                    };
+                    let batch = rem.pull(&query, parser, r.tz);
+                    if let Some(why) = &batch.incomplete {
+                        remote_problems.push(rem.problem(why));
+                    }
+                    for e in batch.events {
+                        let keep = e.service.as_ref().is_some_and(|s| services.contains(s))
+                            && !seen.contains(&(e.source.to_string(), e.raw.clone()));
+                        if keep {
+                            remote_seq += 1;
+                            let idx = inputs.len() + ri;
+                            found.insert(
+                                (idx, remote_seq),
+                                TracedEvent {
+                                    event: e,
+                                    via: None,
+                                    context: true,
+                                    input: idx,
+                                    signature: None,
+                                    known_issue: None,
+                                },
+                            );
+                        }
+                    }
+                }
             }
         }
     }
@@ -254,6 +369,7 @@ pub fn trace(inputs: &[Input], parser: &Parser, opts: &ReadOptions, q: &TraceQue
         not_followed: not_followed.into_values().collect(),
         rounds,
         reports,
+        remote_problems,
     }
 }
 

@@ -187,7 +187,8 @@ pub struct Event {
     pub ts: Option<Timestamp>,
     /// The path as given on the command line, joined with the path inside a directory.
     pub source: Arc<str>,
-    /// 1-based line where the event starts (of the decompressed text for compressed files).
+    /// 1-based line where the event starts (of the decompressed text for compressed files);
+    /// 0 for a record from a remote source (Splunk, Elasticsearch), shown as `null`.
     pub line: u64,
     pub service: Option<String>,
     /// The host that wrote it, where the record says (syslog host, `host.name`, `hostname`).
@@ -199,6 +200,18 @@ pub struct Event {
     pub raw: String,
     /// The dialect that parsed the first line.
     pub dialect: Arc<str>,
+}
+
+impl Event {
+    /// `source:line` for a file record; the source alone for a remote one (which has no line,
+    /// kept as 0).
+    pub fn location(&self) -> String {
+        if self.line == 0 {
+            self.source.to_string()
+        } else {
+            format!("{}:{}", self.source, self.line)
+        }
+    }
 }
 
 #[cfg(test)]

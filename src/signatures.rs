@@ -398,7 +398,15 @@ impl Collector {
                     levels,
                     examples: ex
                         .into_iter()
-                        .map(|(i, l)| format!("{}:{l}", sources.get(i).map_or("?", String::as_str)))
+                        .map(|(i, l)| {
+                            let s = sources.get(i).map_or("?", String::as_str);
+                            // Remote records have no line (0).
+                            if l == 0 {
+                                s.to_string()
+                            } else {
+                                format!("{s}:{l}")
+                            }
+                        })
                         .collect(),
                     holes: c.hole_values.clone(),
                     histogram: spark_counts(&m.times, m.span),

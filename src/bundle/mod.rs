@@ -7,7 +7,7 @@
 //! | `manifest.json` | `schema_version` (1); `tool` {name, version}; `created` (from `SOURCE_DATE_EPOCH`, else `null`); `command` (argv, redacted); `query` {ids given, ids followed with key, hop and where found, window, max_depth, max_events, truncated, time span}; `inputs` [{path, dialect, compression, size, lines, events_taken, problems [{line, message, skipped}], skipped}]; `counts` {events, context_events, by_service, by_level}; `redaction` {enabled, counts by kind, custom pattern names}; `files` [{path, size, sha256}] for every file but `manifest.json` and `SHA256SUMS`. Schema: `src/bundle/manifest.schema.json`. |
 //! | `timeline.jsonl` | the events, in the `--json` event format of `trace` (see `report::json`), redacted |
 //! | `signatures.json` | `{"signatures": [{id, template, count, first_seen, last_seen, services, levels, examples}]}` among those events |
-//! | `excerpts/<source>.txt` | per source (path with `/` written `__`), the lines of each event with 3 lines of context, as `<line> > text` (event lines) or `<line>   text` (context), blocks separated by `---` |
+//! | `excerpts/<source>.txt` | per source (path with `/` written `__`), the lines of each event with 3 lines of context, as `<line> > text` (event lines) or `<line>   text` (context), blocks separated by `---`; a remote source (`splunk://host/path`, `elastic://index`) has its records as `      - > text`, each headed `# <source>`, with no line numbers or context |
 //! | `summary.md` | for a person: what failed, when (UTC), where, the first error with its stack, signatures, ids, how to reproduce (curl rebuilt from the access log, secrets removed), the command that made the bundle |
 //! | `summary.jira.txt` | the same in Jira wiki markup |
 //! | `report.html` | one self-contained page: a lane per service, errors marked, each event opening to its raw text |
@@ -50,6 +50,9 @@ pub struct BundleRequest<'a> {
     pub custom_redactions: Vec<String>,
     /// From `SOURCE_DATE_EPOCH`.
     pub source_date_epoch: Option<i64>,
+    /// What each remote source (Splunk, Elasticsearch) did: URL without credentials, scope,
+    /// range, counts, complete or not.
+    pub remote: Vec<crate::remote::RemoteReport>,
 }
 
 /// The bundle's files, path -> bytes, sorted.
@@ -249,8 +252,7 @@ fn signatures(events: &mut [TracedEvent]) -> Vec<Value> {
             .entry(t.event.level.map_or("none", Level::as_str).to_string())
             .or_default() += 1;
         if s.examples.len() < 3 {
-            s.examples
-                .push(format!("{}:{}", t.event.source, t.event.line));
+            s.examples.push(t.event.location());
         }
     }
     let mut v: Vec<(String, S)> = by.into_iter().collect();
@@ -299,8 +301,25 @@ fn excerpts(
 ) -> BTreeMap<String, String> {
     // Wanted line ranges per source: (first, last, is_event) with event lines marked.
     let mut per: BTreeMap<&str, Wanted> = BTreeMap::new();
+    // Remote records: grouped per engine scope, their own text only.
+    let mut remote: BTreeMap<String, String> = BTreeMap::new();
     for t in events {
         let e = &t.event;
+        if e.line == 0 {
+            let group = match e.source.strip_prefix("elastic://") {
+                Some(rest) => format!("elastic://{}", rest.split('/').next().unwrap_or("")),
+                None => e.source.to_string(),
+            };
+            let text = remote.entry(group.clone()).or_insert_with(|| {
+                format!("# {group}\n# records as the engine returned them (no line numbers).\n")
+            });
+            let _ = writeln!(text, "# {}", e.source);
+            for l in e.raw.split('\n') {
+                let _ = writeln!(text, "      - > {}", red(r, l));
+            }
+            text.push_str("---\n");
+            continue;
+        }
         let n = e.raw.split('\n').count() as u64;
         let entry = per.entry(&e.source).or_default();
         for l in e.line..e.line + n {
@@ -351,6 +370,9 @@ fn excerpts(
             }
         }
         out.insert(excerpt_name(source), text);
+    }
+    for (group, text) in remote {
+        out.insert(excerpt_name(&group), text);
     }
     out
 }
@@ -467,6 +489,24 @@ fn manifest(
             "time_span": span,
         },
         "inputs": inputs,
+        "remote_sources": req.remote.iter().map(|rep| json!({
+            "name": rep.name,
+            "kind": rep.kind,
+            "url": rep.url,
+            "scope": red(r, &rep.scope),
+            "since": rep.since,
+            "until": rep.until,
+            "range_defaulted": rep.range_defaulted,
+            "queries": rep.queries,
+            "events": rep.events,
+            "events_taken": taken.iter()
+                .filter(|(src, _)| src.starts_with(&format!("{}://", rep.kind)))
+                .map(|(_, n)| *n)
+                .sum::<u64>(),
+            "retries": rep.retries,
+            "complete": rep.complete,
+            "notes": rep.notes.iter().map(|n| red(r, n).into_owned()).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
         "counts": {
             "events": events.len(),
             "context_events": events.iter().filter(|t| t.context).count(),

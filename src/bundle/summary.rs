@@ -114,8 +114,8 @@ pub fn curl(events: &[TracedEvent]) -> Option<String> {
             }
             let _ = write!(
                 s,
-                "\n# from {}:{} ({}); request bodies and auth headers are not in access logs: add them from the client",
-                t.event.source, t.event.line, t.event.message
+                "\n# from {} ({}); request bodies and auth headers are not in access logs: add them from the client",
+                t.event.location(), t.event.message
             );
             return Some(s);
         }
@@ -151,12 +151,11 @@ pub fn markdown(f: &Facts) -> String {
         Some(t) => {
             let _ = writeln!(
                 s,
-                "**What failed:** {} reported `{}` at {} ({}:{}).\n",
+                "**What failed:** {} reported `{}` at {} ({}).\n",
                 t.event.service.as_deref().unwrap_or("-"),
                 one_line(&t.event.message, 200),
                 t.event.ts.map_or("-".into(), |x| x.to_rfc3339()),
-                t.event.source,
-                t.event.line
+                t.event.location()
             );
         }
         None => s.push_str("**What failed:** no error-level event among the events found.\n\n"),
@@ -200,9 +199,8 @@ pub fn markdown(f: &Facts) -> String {
         s.push_str("## First error with a stack\n\n");
         let _ = writeln!(
             s,
-            "`{}:{}` ({})\n\n```\n{}\n```\n",
-            t.event.source,
-            t.event.line,
+            "`{}` ({})\n\n```\n{}\n```\n",
+            t.event.location(),
             t.event.service.as_deref().unwrap_or("-"),
             t.event.raw.replace("```", "` ` `")
         );
@@ -298,12 +296,11 @@ pub fn jira(f: &Facts) -> String {
         Some(t) => {
             let _ = writeln!(
                 s,
-                "*What failed:* {} reported {{{{{}}}}} at {} ({}:{})\n",
+                "*What failed:* {} reported {{{{{}}}}} at {} ({})\n",
                 t.event.service.as_deref().unwrap_or("-"),
                 esc(&t.event.message),
                 t.event.ts.map_or("-".into(), |x| x.to_rfc3339()),
-                t.event.source,
-                t.event.line
+                t.event.location()
             );
         }
         None => s.push_str("*What failed:* no error-level event among the events found.\n\n"),
@@ -327,9 +324,8 @@ pub fn jira(f: &Facts) -> String {
     if let Some(t) = first_stack(f.events) {
         let _ = writeln!(
             s,
-            "h2. First error with a stack\n\n{}:{}\n{{noformat}}\n{}\n{{noformat}}\n",
-            t.event.source,
-            t.event.line,
+            "h2. First error with a stack\n\n{}\n{{noformat}}\n{}\n{{noformat}}\n",
+            t.event.location(),
             t.event.raw.replace("{noformat}", "{ noformat}")
         );
     }

@@ -106,7 +106,10 @@ fn cut_text(text: &str, note: &str) -> String {
         end = end.max(i);
     }
     if end == 0 {
-        end = text.floor_char_boundary(MAX_COMMENT - note.len());
+        end = MAX_COMMENT - note.len();
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
         end = text[..end].rfind('\n').unwrap_or(end);
     }
     format!("{}{note}", &text[..end])

@@ -184,7 +184,7 @@ impl Remote {
         let mut sink = |r: RemoteRecord| {
             events.push(r.into_event(parser, tz));
             count += 1;
-            if count.is_multiple_of(256) {
+            if count % 256 == 0 {
                 pb.set_message(format!("{name}: {count} records"));
             }
         };

@@ -29,7 +29,15 @@ pub fn event_value(e: &Event) -> Map<String, Value> {
         e.ts.map_or(Value::Null, |t| Value::String(t.to_rfc3339())),
     );
     m.insert("source".into(), Value::String(e.source.to_string()));
-    m.insert("line".into(), json!(e.line));
+    // Remote records (Splunk, Elasticsearch) have no line: `null`.
+    m.insert(
+        "line".into(),
+        if e.line == 0 {
+            Value::Null
+        } else {
+            json!(e.line)
+        },
+    );
     m.insert(
         "service".into(),
         e.service.as_ref().map_or(Value::Null, |s| json!(s)),
