@@ -157,7 +157,8 @@ impl Http {
             };
             let retryable = match &err {
                 HttpError::Status { code, .. } => matches!(code, 429 | 502 | 503 | 504),
-                HttpError::Transport(_) => req.idempotent,
+                // A certificate refused stays refused: say so at once.
+                HttpError::Transport(m) => req.idempotent && !m.contains("TLS certificate"),
             };
             if !retryable || attempt >= self.opts.retries {
                 return Err(err);

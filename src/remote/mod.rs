@@ -227,10 +227,16 @@ impl Remote {
 
     /// The problem to report for an incomplete batch.
     pub fn problem(&self, why: &str) -> Problem {
+        let source = self.spec.display();
+        // The engines name themselves; the problem's source already does.
+        let message = why
+            .strip_prefix(&format!("{source}: "))
+            .unwrap_or(why)
+            .to_string();
         Problem {
-            source: self.spec.display(),
+            source,
             line: None,
-            message: why.to_string(),
+            message,
             skipped: true,
         }
     }

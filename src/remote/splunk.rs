@@ -75,8 +75,9 @@ impl Splunk {
         self.http.retried.get()
     }
 
+    /// As [`super::RemoteSpec::display`] says it.
     fn name(&self) -> String {
-        format!("splunk {}", display_url(&self.base))
+        format!("splunk {} ({})", display_url(&self.base), self.search)
     }
 
     fn explain(&self, what: &str, e: &HttpError) -> String {

@@ -1,0 +1,191 @@
+//! TLS against a real TLS server (`openssl s_server` on 127.0.0.1 with a CA made by the test):
+//! verified by default, `--ca-cert` trusts the CA, `--insecure` skips verification; a refused
+//! certificate is said at once (no retries) with the fix.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::casefile;
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("openssl (Debian package `openssl`) must be installed");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A CA and a server certificate for 127.0.0.1 signed by it.
+fn make_certs(dir: &Path) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=casefile test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "srv.key",
+            "-out",
+            "srv.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    );
+    std::fs::write(
+        dir.join("ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "srv.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "srv.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "ext",
+        ],
+    );
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `openssl s_server -WWW` serving files of `dir` over TLS on a free loopback port.
+fn start_server(dir: &Path) -> (Server, u16) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("openssl")
+        .current_dir(dir)
+        .args([
+            "s_server",
+            "-accept",
+            &format!("127.0.0.1:{port}"),
+            "-cert",
+            "srv.pem",
+            "-key",
+            "srv.key",
+            "-WWW",
+            "-quiet",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("openssl s_server");
+    let server = Server(child);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "s_server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (server, port)
+}
+
+#[test]
+fn tls_is_verified_unless_told_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    make_certs(dir.path());
+    let (_server, port) = start_server(dir.path());
+    let url = format!("https://127.0.0.1:{port}");
+    let ca = dir.path().join("ca.pem");
+    let base = [
+        "trace",
+        "abc123def456",
+        "--elastic",
+        url.as_str(),
+        "--since",
+        "2026-11-28T00:00:00Z",
+        "--until",
+        "2026-11-29T00:00:00Z",
+    ];
+
+    // Default: the unknown CA is refused, once, with the fix.
+    let started = Instant::now();
+    let r = casefile(dir.path(), &base);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("UnknownIssuer"), "{}", r.stderr);
+    assert!(r.stderr.contains("--ca-cert"), "{}", r.stderr);
+    assert!(r.stderr.contains("--insecure"), "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("retrying"),
+        "no retry on a refused certificate: {}",
+        r.stderr
+    );
+    assert!(started.elapsed() < Duration::from_secs(20));
+
+    // --ca-cert: the handshake passes; s_server is no search engine, so what fails next is
+    // the answer, not the certificate.
+    let mut with_ca = base.to_vec();
+    with_ca.extend(["--ca-cert", ca.to_str().unwrap()]);
+    let r = casefile(dir.path(), &with_ca);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("UnknownIssuer"), "{}", r.stderr);
+    assert!(r.stderr.contains("not JSON"), "{}", r.stderr);
+
+    // --insecure: no verification at all.
+    let mut insecure = base.to_vec();
+    insecure.push("--insecure");
+    let r = casefile(dir.path(), &insecure);
+    assert!(!r.stderr.contains("UnknownIssuer"), "{}", r.stderr);
+    assert!(r.stderr.contains("not JSON"), "{}", r.stderr);
+
+    // A --ca-cert that is not a certificate is a usage error that says so.
+    std::fs::write(dir.path().join("junk.pem"), "hello").unwrap();
+    let mut junk = base.to_vec();
+    junk.extend(["--ca-cert", "junk.pem"]);
+    let r = casefile(dir.path(), &junk);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("BEGIN CERTIFICATE"), "{}", r.stderr);
+}
