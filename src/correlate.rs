@@ -228,6 +228,11 @@ pub fn trace(
                         })
                         .or_else(|| frontier.iter().find(|id| e.ids.values().any(|v| v == *id)))
                         .cloned();
+                    // Engines match inside tokens too (wildcards); keep whole-token matches,
+                    // as for files.
+                    if via.is_none() {
+                        continue;
+                    }
                     remote_seq += 1;
                     batch.push((e, via, Some((inputs.len() + ri, remote_seq))));
                 }

@@ -90,6 +90,7 @@ fn follows_request_to_trace_to_job_and_no_further() {
             "source",
             "line",
             "service",
+            "host",
             "level",
             "message",
             "ids",

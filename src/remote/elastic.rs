@@ -235,9 +235,14 @@ impl Elastic {
         fields: &BTreeMap<String, FieldKind>,
         parser: &Parser,
     ) -> Result<Value, String> {
+        // Millisecond bounds (floor, ceil): every engine parses those; exact bounds are kept
+        // when the records come back.
+        const MS: i64 = 1_000_000;
+        let since = Timestamp(q.range.since.0.div_euclid(MS) * MS);
+        let until = Timestamp((q.range.until.0 + MS - 1).div_euclid(MS) * MS);
         let mut filter = vec![json!({"range": {self.time_field.as_str(): {
-            "gte": q.range.since.to_rfc3339(),
-            "lt": q.range.until.to_rfc3339(),
+            "gte": since.to_rfc3339(),
+            "lt": until.to_rfc3339(),
             "format": "strict_date_optional_time"
         }}})];
         if let Some(ids) = q.ids {
@@ -259,6 +264,15 @@ impl Elastic {
                     FieldKind::Text | FieldKind::TextWithKeyword if text_field || id_field => {
                         for id in ids {
                             should.push(json!({"match_phrase": {name.as_str(): id}}));
+                            // The standard analyzer keeps `a,b` between digits as one token
+                            // (`[orders,8dc9...,8d40...]`): also match a token that starts with
+                            // the id (a prefix query, cheap on the term index); the whole-token
+                            // check is made on the records that come back.
+                            if id.len() >= 6 {
+                                should.push(json!({"prefix": {name.as_str(): {
+                                    "value": id.to_lowercase()
+                                }}}));
+                            }
                         }
                     }
                     FieldKind::Keyword if text_field => {
@@ -369,10 +383,18 @@ impl Elastic {
         };
         let mut after: Option<Value> = None;
         let result = loop {
+            // `_shard_doc` is the documented tiebreaker; OpenSearch also gets `_index`, since
+            // over several indices its `_shard_doc` values can repeat and `search_after` would
+            // skip ties at a page boundary.
+            let sort = if paging == Paging::PitOpenSearch {
+                json!([{self.time_field.as_str(): {"order": "asc"}}, {"_index": "asc"}, {"_shard_doc": "asc"}])
+            } else {
+                json!([{self.time_field.as_str(): {"order": "asc"}}, {"_shard_doc": "asc"}])
+            };
             let mut body = json!({
                 "size": PAGE,
                 "query": query,
-                "sort": [{self.time_field.as_str(): {"order": "asc"}}, {"_shard_doc": "asc"}],
+                "sort": sort,
                 "pit": {"id": pit, "keep_alive": KEEP_ALIVE},
                 "track_total_hits": false,
             });

@@ -3,8 +3,9 @@
 //! ```text
 //! {"ts": "2026-11-28T22:10:01.123Z" | null,   UTC, RFC 3339, 3/6/9 fractional digits
 //!  "source": "logs/edge/access.log.1.gz",     the path as given, joined with the path inside a directory
-//!  "line": 597,                               1-based line where the event starts (of the decompressed text)
+//!  "line": 597 | null,                        1-based line where the event starts (of the decompressed text); null for remote records
 //!  "service": "edge" | null,                  from the record, else from the path
+//!  "host": "web-1" | null,                    the host the record names (syslog host, host.name, Splunk host)
 //!  "level": "trace|debug|info|warn|error|fatal" | null,
 //!  "message": "...",                          the message, header stripped by the dialect
 //!  "ids": {"req_id": "ee23490f28307d7b", ...}, ids by the key as written (correlation and population)
@@ -41,6 +42,10 @@ pub fn event_value(e: &Event) -> Map<String, Value> {
     m.insert(
         "service".into(),
         e.service.as_ref().map_or(Value::Null, |s| json!(s)),
+    );
+    m.insert(
+        "host".into(),
+        e.host.as_ref().map_or(Value::Null, |h| json!(h)),
     );
     m.insert(
         "level".into(),

@@ -49,6 +49,12 @@ pub fn casefile_env(
 ) -> Run {
     let mut cmd = Command::cargo_bin("casefile").unwrap();
     cmd.current_dir(dir).args(args).env("NO_COLOR", "1");
+    // The developer's own credentials must not change what a test sees.
+    for (k, _) in std::env::vars() {
+        if k.starts_with("CASEFILE_") {
+            cmd.env_remove(k);
+        }
+    }
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -80,3 +86,9 @@ pub fn lines_of(events: &[Value]) -> Vec<(String, u64)> {
         })
         .collect()
 }
+
+pub mod elastic;
+
+pub mod fake_http;
+pub mod fake_jira;
+pub mod fake_splunk;
