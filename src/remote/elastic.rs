@@ -220,8 +220,16 @@ impl Elastic {
             ));
         }
         for (_, idx) in indices {
-            if let Some(props) = idx["mappings"]["properties"].as_object() {
+            let m = &idx["mappings"];
+            if let Some(props) = m["properties"].as_object() {
                 walk_properties(props, "", &mut fields);
+            } else if let Some(types) = m.as_object() {
+                // Elasticsearch 6 and older: one level of mapping type (`_doc`, `doc`, ...).
+                for t in types.values() {
+                    if let Some(props) = t["properties"].as_object() {
+                        walk_properties(props, "", &mut fields);
+                    }
+                }
             }
         }
         self.fields = Some(fields.clone());
