@@ -71,27 +71,6 @@ fn scenario_dirs() -> Vec<PathBuf> {
     v
 }
 
-fn validate_manifest(manifest: &[u8]) {
-    let schema = root().join("src/bundle/manifest.schema.json");
-    let tmp = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(tmp.path(), manifest).unwrap();
-    let out = std::process::Command::new("python3")
-        .args([
-            "-c",
-            "import json,sys,jsonschema; s=json.load(open(sys.argv[1])); d=json.load(open(sys.argv[2])); \
-             jsonschema.Draft202012Validator.check_schema(s); jsonschema.Draft202012Validator(s).validate(d); print('valid')",
-        ])
-        .arg(&schema)
-        .arg(tmp.path())
-        .output()
-        .expect("python3 with jsonschema (.ci/run installs it)");
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("valid"),
-        "manifest does not validate: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn bundles_of_every_target_are_complete_redacted_checksummed_and_reproducible() {
     for dir in scenario_dirs() {

@@ -823,3 +823,170 @@ fn fake_splunk_cut_and_throttle() {
     assert!(rows[0].get("lastrow").is_none());
     assert!(!text.ends_with('\n'), "cut mid-line: {text}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Splunk in bundle, cluster, profiles and the result cap
+
+#[test]
+fn bundle_from_splunk_records_the_source_and_keeps_the_token_out() {
+    let fake = FakeSplunk::start(token_config());
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(
+        dir.path(),
+        &[
+            "bundle",
+            R,
+            "--splunk",
+            &fake.url,
+            "--splunk-search",
+            "index=app",
+            "--since",
+            SINCE,
+            "--until",
+            UNTIL,
+            "-o",
+            "case",
+        ],
+        &[("CASEFILE_SPLUNK_TOKEN", TOKEN)],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let case = dir.path().join("case");
+    let manifest = std::fs::read(case.join("manifest.json")).unwrap();
+    validate_manifest(&manifest);
+    let m: Value = serde_json::from_slice(&manifest).unwrap();
+    let src = &m["remote_sources"][0];
+    assert_eq!(src["kind"], "splunk");
+    assert_eq!(src["url"], fake.url.as_str());
+    assert_eq!(src["scope"], "index=app");
+    assert_eq!(src["complete"], true);
+    assert_eq!(src["events_taken"], 3, "{m:#}");
+    assert_eq!(src["range_defaulted"], false);
+    let timeline = std::fs::read_to_string(case.join("timeline.jsonl")).unwrap();
+    assert_eq!(timeline.lines().count(), 3);
+    assert!(timeline.lines().all(|l| l.contains("\"line\":null")));
+    let excerpt = std::fs::read_to_string(
+        case.join("excerpts")
+            .join("splunk__gw-1__var__log__gateway__access.log.txt"),
+    )
+    .unwrap_or_else(|e| {
+        panic!(
+            "{e}: {:?}",
+            std::fs::read_dir(case.join("excerpts"))
+                .unwrap()
+                .collect::<Vec<_>>()
+        )
+    });
+    assert!(excerpt.contains("POST /api/orders"), "{excerpt}");
+    for f in walk(&case) {
+        let text = String::from_utf8_lossy(&std::fs::read(&f).unwrap()).into_owned();
+        assert!(!text.contains(TOKEN), "the token is in {}", f.display());
+    }
+    let v = run(dir.path(), &["verify", "case"], &[]);
+    assert_eq!(v.code, 0, "{}", v.stdout);
+    no_secret(&r, TOKEN);
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn cluster_over_splunk_names_remote_examples() {
+    let fake = FakeSplunk::start(token_config());
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(
+        dir.path(),
+        &[
+            "cluster",
+            "--splunk",
+            &fake.url,
+            "--splunk-search",
+            "index=app",
+            "--since",
+            SINCE,
+            "--until",
+            UNTIL,
+            "--json",
+        ],
+        &[("CASEFILE_SPLUNK_TOKEN", TOKEN)],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rep = r.json();
+    let sigs = rep["signatures"].as_array().unwrap();
+    let total: u64 = sigs.iter().map(|s| s["count"].as_u64().unwrap()).sum();
+    assert_eq!(total, 5, "the five app records of the window: {rep:#}");
+    let examples: Vec<&str> = sigs
+        .iter()
+        .flat_map(|s| s["examples"].as_array().unwrap())
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    assert!(
+        examples.contains(&"splunk://pay-1/var/log/payments/app.log"),
+        "{examples:?}"
+    );
+    // The export pulled the window without ids.
+    let search = fake.exports()[0].form_field("search").unwrap();
+    assert!(!search.contains(R), "{search}");
+}
+
+#[test]
+fn profile_with_a_credential_command() {
+    let fake = FakeSplunk::start(token_config());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("casefile.toml"),
+        format!(
+            "[sources.prod]\nkind = \"splunk\"\nurl = \"{}\"\nsearch = \"index=app\"\n\
+             token_command = \"printf %s {TOKEN}\"\n",
+            fake.url
+        ),
+    )
+    .unwrap();
+    let r = run(
+        dir.path(),
+        &[
+            "trace",
+            R,
+            "--config",
+            "casefile.toml",
+            "--source",
+            "prod",
+            "--since",
+            SINCE,
+            "--until",
+            UNTIL,
+            "--json",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json_lines().len(), 3, "{}", r.stdout);
+    assert_eq!(
+        fake.exports()[0].header("authorization"),
+        Some(format!("Bearer {TOKEN}").as_str())
+    );
+    no_secret(&r, TOKEN);
+}
+
+#[test]
+fn result_cap_is_reported_as_incomplete() {
+    let fake = FakeSplunk::start(token_config());
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = trace_args(&fake.url, Some("index=app"));
+    args.extend(["--remote-limit", "1"]);
+    let r = run(dir.path(), &args, &[("CASEFILE_SPLUNK_TOKEN", TOKEN)]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("--remote-limit"), "{}", r.stderr);
+    assert!(r.stderr.contains("incomplete"), "{}", r.stderr);
+    let search = fake.exports()[0].form_field("search").unwrap();
+    assert!(search.ends_with("| head 2"), "{search}");
+}

@@ -7,7 +7,7 @@
 //! | `manifest.json` | `schema_version` (1); `tool` {name, version}; `created` (from `SOURCE_DATE_EPOCH`, else `null`); `command` (argv, redacted); `query` {ids given, ids followed with key, hop and where found, window, max_depth, max_events, truncated, time span}; `inputs` [{path, dialect, compression, size, lines, events_taken, problems [{line, message, skipped}], skipped}]; `counts` {events, context_events, by_service, by_level}; `redaction` {enabled, counts by kind, custom pattern names}; `files` [{path, size, sha256}] for every file but `manifest.json` and `SHA256SUMS`. Schema: `src/bundle/manifest.schema.json`. |
 //! | `timeline.jsonl` | the events, in the `--json` event format of `trace` (see `report::json`), redacted |
 //! | `signatures.json` | `{"signatures": [{id, template, count, first_seen, last_seen, services, levels, examples}]}` among those events |
-//! | `excerpts/<source>.txt` | per source (path with `/` written `__`), the lines of each event with 3 lines of context, as `<line> > text` (event lines) or `<line>   text` (context), blocks separated by `---`; a remote source (`splunk://host/path`, `elastic://index`) has its records as `      - > text`, each headed `# <source>`, with no line numbers or context |
+//! | `excerpts/<source>.txt` | per source (path with `/` written `__`), the lines of each event with 3 lines of context, as `<line> > text` (event lines) or `<line>   text` (context), blocks separated by `---`; a remote source (`splunk://host/path` written `splunk__host__path`, `elastic://index`) has its records as `      - > text`, each headed `# <source>`, with no line numbers or context |
 //! | `summary.md` | for a person: what failed, when (UTC), where, the first error with its stack, signatures, ids, how to reproduce (curl rebuilt from the access log, secrets removed), the command that made the bundle |
 //! | `summary.jira.txt` | the same in Jira wiki markup |
 //! | `report.html` | one self-contained page: a lane per service, errors marked, each event opening to its raw text |
@@ -275,6 +275,8 @@ fn signatures(events: &mut [TracedEvent]) -> Vec<Value> {
 
 /// The file name of a source's excerpt.
 pub fn excerpt_name(source: &str) -> String {
+    // `splunk://host/path` -> `splunk__host__path`.
+    let source = source.replacen("://", "/", 1);
     let mut s = String::new();
     for c in source.trim_start_matches("./").chars() {
         match c {

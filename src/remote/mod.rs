@@ -298,7 +298,7 @@ impl RemoteRecord {
             e.host = self.host;
         }
         if e.level.is_none() {
-            e.level = self.level;
+            e.level = self.level.or_else(|| level_in_text(&e.raw));
         }
         let mut extra: BTreeMap<String, String> = BTreeMap::new();
         for (k, v) in self.fields {
@@ -313,6 +313,17 @@ impl RemoteRecord {
         e.ids.extend(extra);
         e
     }
+}
+
+/// `level=error` (any level key) in the first line of a record whose dialect did not say.
+fn level_in_text(raw: &str) -> Option<Level> {
+    let first = raw.split('\n').next().unwrap_or("");
+    crate::parse::fields::text_pairs(first).find_map(|(k, v)| {
+        crate::parse::fields::LEVEL_KEYS
+            .contains(&crate::parse::fields::normalize_key(k).as_str())
+            .then(|| Level::parse(v))
+            .flatten()
+    })
 }
 
 /// The last 24 hours up to `now`, or the given bounds (an open end is filled in the same way).

@@ -75,6 +75,29 @@ pub fn casefile_env(
     }
 }
 
+/// Check a bundle's `manifest.json` against `src/bundle/manifest.schema.json` (Python's
+/// jsonschema, draft 2020-12).
+pub fn validate_manifest(manifest: &[u8]) {
+    let schema = root().join("src/bundle/manifest.schema.json");
+    let tmp = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(tmp.path(), manifest).unwrap();
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import json,sys,jsonschema; s=json.load(open(sys.argv[1])); d=json.load(open(sys.argv[2])); \
+             jsonschema.Draft202012Validator.check_schema(s); jsonschema.Draft202012Validator(s).validate(d); print('valid')",
+        ])
+        .arg(&schema)
+        .arg(tmp.path())
+        .output()
+        .expect("python3 with jsonschema (.ci/run installs it)");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("valid"),
+        "manifest does not validate: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 pub fn lines_of(events: &[Value]) -> Vec<(String, u64)> {
     events
         .iter()
