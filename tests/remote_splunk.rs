@@ -990,3 +990,30 @@ fn result_cap_is_reported_as_incomplete() {
     let search = fake.exports()[0].form_field("search").unwrap();
     assert!(search.ends_with("| head 2"), "{search}");
 }
+
+#[test]
+fn window_adds_what_the_services_logged_around_the_request() {
+    let fake = FakeSplunk::start(token_config());
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = trace_args(&fake.url, Some("index=app"));
+    args.extend(["--window", "1s"]);
+    let r = run(dir.path(), &args, &[("CASEFILE_SPLUNK_TOKEN", TOKEN)]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
+    let context: Vec<&str> = evs
+        .iter()
+        .filter(|e| e["context"] == true)
+        .map(|e| e["raw"].as_str().unwrap())
+        .collect();
+    // The other request's orders line and the near-miss gateway line are within 1 s of the
+    // request, in its services; the late line is not.
+    assert_eq!(context.len(), 2, "{context:#?}");
+    assert!(context.contains(&NOISE_RAW));
+    assert!(context.contains(&NEAR_MISS_RAW));
+    assert_eq!(evs.iter().filter(|e| e["context"] != true).count(), 3);
+    // In time order, matched and context together.
+    let ts: Vec<&str> = evs.iter().map(|e| e["ts"].as_str().unwrap()).collect();
+    let mut sorted = ts.clone();
+    sorted.sort();
+    assert_eq!(ts, sorted);
+}
