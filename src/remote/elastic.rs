@@ -520,7 +520,7 @@ fn partial(v: &Value) -> Option<String> {
 }
 
 /// `error.reason` (and its root cause) of an Elasticsearch/OpenSearch error body.
-fn es_reason(body: &str) -> Option<String> {
+pub fn es_reason(body: &str) -> Option<String> {
     let v: Value = serde_json::from_str(body).ok()?;
     let e = &v["error"];
     let reason = e["reason"]
@@ -623,7 +623,8 @@ fn es_time(v: Option<&Value>) -> Option<Timestamp> {
     }
 }
 
-fn record(hit: &Value, time_field: &str) -> RemoteRecord {
+/// One search hit (`_index`, `_id`, `_source`) as a record.
+pub fn record(hit: &Value, time_field: &str) -> RemoteRecord {
     let src = &hit["_source"];
     let raw = text_of(lookup(src, "event.original"))
         .or_else(|| text_of(lookup(src, "message")))

@@ -285,7 +285,7 @@ fn explain(a: &Attach<'_>, what: &str, e: &HttpError, size: u64) -> String {
 }
 
 /// Jira's `{"errorMessages":[...],"errors":{field: message}}`.
-fn jira_messages(body: &str) -> Option<String> {
+pub fn jira_messages(body: &str) -> Option<String> {
     let v: Value = serde_json::from_str(body).ok()?;
     let mut msgs: Vec<String> = v["errorMessages"]
         .as_array()

@@ -316,55 +316,66 @@ impl Splunk {
         r: &serde_json::Map<String, serde_json::Value>,
         q: &Query<'_>,
     ) -> Option<RemoteRecord> {
-        let first = |k: &str| -> Option<String> {
-            match r.get(k)? {
-                serde_json::Value::String(s) => Some(s.clone()),
-                serde_json::Value::Array(a) => a.first()?.as_str().map(str::to_string),
-                serde_json::Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            }
-        };
-        let raw = match r.get("_raw") {
-            Some(serde_json::Value::Array(a)) => a
-                .iter()
-                .filter_map(|v| v.as_str())
-                .collect::<Vec<_>>()
-                .join("\n"),
-            _ => first("_raw").unwrap_or_default(),
-        };
-        let time = first("_time").and_then(|t| parse_splunk_time(&t));
-        // Splunk's own range check is by whole seconds; keep exactly the asked range.
-        if let Some(t) = time {
-            if t < q.range.since || t >= q.range.until {
-                return None;
-            }
+        let (key, rec) = result_record(r, q.range)?;
+        self.seen.insert(key).then_some(rec)
+    }
+}
+
+/// One export `result` as a record, with its identity (`_cd`, else time/host/source/text) for
+/// de-duplication; `None` outside the range (Splunk filters by whole seconds).
+pub fn result_record(
+    r: &serde_json::Map<String, serde_json::Value>,
+    range: super::TimeRange,
+) -> Option<(u64, RemoteRecord)> {
+    let first = |k: &str| -> Option<String> {
+        match r.get(k)? {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Array(a) => a.first()?.as_str().map(str::to_string),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
         }
-        let host = first("host");
-        let source = first("source");
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        match (first("_cd"), first("index"), first("splunk_server")) {
-            (Some(cd), idx, srv) => (cd, idx, srv).hash(&mut h),
-            _ => (&raw, &time.map(|t| t.0), &host, &source).hash(&mut h),
-        }
-        if !self.seen.insert(h.finish()) {
+    };
+    let raw = match r.get("_raw") {
+        Some(serde_json::Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| v.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => first("_raw").unwrap_or_default(),
+    };
+    let time = first("_time").and_then(|t| parse_splunk_time(&t));
+    // Splunk's own range check is by whole seconds; keep exactly the asked range.
+    if let Some(t) = time {
+        if t < range.since || t >= range.until {
             return None;
         }
-        let mut fields = Vec::new();
-        for (k, v) in r {
-            if k.starts_with('_') || matches!(k.as_str(), "host" | "source" | "sourcetype") {
-                continue;
-            }
-            super::json_leaves(v, k, &mut fields);
+    }
+    let host = first("host");
+    let source = first("source");
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match (first("_cd"), first("index"), first("splunk_server")) {
+        (Some(cd), idx, srv) => (cd, idx, srv).hash(&mut h),
+        _ => (&raw, &time.map(|t| t.0), &host, &source).hash(&mut h),
+    }
+    let key = h.finish();
+    let mut fields = Vec::new();
+    for (k, v) in r {
+        if k.starts_with('_') || matches!(k.as_str(), "host" | "source" | "sourcetype") {
+            continue;
         }
-        let level = ["log_level", "level", "severity", "loglevel"]
-            .iter()
-            .find_map(|k| first(k))
-            .and_then(|l| Level::parse(&l));
-        let location = source
-            .as_deref()
-            .map(|s| s.trim_start_matches('/'))
-            .unwrap_or("");
-        Some(RemoteRecord {
+        super::json_leaves(v, k, &mut fields);
+    }
+    let level = ["log_level", "level", "severity", "loglevel"]
+        .iter()
+        .find_map(|k| first(k))
+        .and_then(|l| Level::parse(&l));
+    let location = source
+        .as_deref()
+        .map(|s| s.trim_start_matches('/'))
+        .unwrap_or("");
+    Some((
+        key,
+        RemoteRecord {
             source: format!("splunk://{}/{}", host.as_deref().unwrap_or("-"), location),
             raw,
             time,
@@ -373,8 +384,8 @@ impl Splunk {
             source_path: source.or_else(|| first("sourcetype")),
             level,
             fields,
-        })
-    }
+        },
+    ))
 }
 
 /// `_time` as Splunk writes it: ISO 8601 with an offset, or epoch seconds.
@@ -390,7 +401,10 @@ pub fn parse_splunk_time(s: &str) -> Option<Timestamp> {
             for (i, b) in frac.bytes().take(9).enumerate() {
                 nanos += (b - b'0') as i64 * 10i64.pow(8 - i as u32);
             }
-            return Some(Timestamp(secs.checked_mul(1_000_000_000)? + nanos));
+            return secs
+                .checked_mul(1_000_000_000)?
+                .checked_add(nanos)
+                .map(Timestamp);
         }
     }
     crate::parse::TimeContext::default().parse(s)
@@ -427,7 +441,7 @@ fn split_pipes(s: &str) -> (&str, &str) {
 }
 
 /// The session key from `/services/auth/login`: JSON (`output_mode=json`) or XML.
-fn session_key(text: &str) -> Option<String> {
+pub fn session_key(text: &str) -> Option<String> {
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(text) {
         if let Some(k) = v.get("sessionKey").and_then(|k| k.as_str()) {
             return Some(k.to_string());
@@ -439,7 +453,7 @@ fn session_key(text: &str) -> Option<String> {
 }
 
 /// The texts of Splunk's `{"messages":[{"type":..,"text":..}]}` error body, or of its XML form.
-fn splunk_messages(body: &str) -> Option<String> {
+pub fn splunk_messages(body: &str) -> Option<String> {
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(body) {
         let msgs = v.get("messages")?.as_array()?;
         let texts: Vec<String> = msgs
@@ -497,6 +511,8 @@ mod tests {
             Some(Timestamp::from_secs(1764324000))
         );
         assert_eq!(parse_splunk_time("yesterday"), None);
+        // Regression: seconds near the end of i64 plus a fraction overflowed.
+        assert_eq!(parse_splunk_time("9223372036.999999999"), None);
     }
 
     #[test]
