@@ -232,3 +232,43 @@ fn jira_needs_url_and_credentials() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("PROJECT-123"), "{}", r.stderr);
 }
+
+#[test]
+fn redirects_are_not_followed_with_credentials() {
+    use common::fake_http::{Conn, Request, Server};
+    let server = Server::start(std::sync::Arc::new(|_: &Request, conn: &mut Conn| {
+        conn.respond(
+            302,
+            &[
+                ("location", "http://127.0.0.2:9/elsewhere"),
+                ("content-length", "0"),
+            ],
+            b"",
+        )
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let r = casefile_env(
+        dir.path(),
+        &[
+            "trace",
+            "abc123",
+            "--elastic",
+            &server.url,
+            "--since",
+            "2026-11-28T00:00:00Z",
+            "--until",
+            "2026-11-29T00:00:00Z",
+        ],
+        None,
+        &[("CASEFILE_ELASTIC_API_KEY", "a2V5OnZhbHVl")],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("HTTP 302"), "{}", r.stderr);
+    assert!(r.stderr.contains("127.0.0.2:9/elsewhere"), "{}", r.stderr);
+    assert!(r.stderr.contains("give that URL"), "{}", r.stderr);
+    assert_eq!(
+        server.recorded().len(),
+        1,
+        "one request, no redirect followed"
+    );
+}

@@ -157,6 +157,7 @@ impl Elastic {
         };
         let detail = match e {
             HttpError::Status { body, .. } => es_reason(body)
+                .or_else(|| (!body.trim().is_empty()).then(|| one_line(body.trim(), 200)))
                 .map(|m| format!(": {m}"))
                 .unwrap_or_default(),
             HttpError::Transport(t) => format!(": {t}"),

@@ -134,6 +134,8 @@ impl Http {
             .timeout_read(opts.read_timeout)
             .timeout_write(opts.read_timeout)
             .user_agent(concat!("casefile/", env!("CARGO_PKG_VERSION")))
+            // Never follow a redirect: credentials would go wherever it points.
+            .redirects(0)
             .tls_config(Arc::new(tls))
             .build();
         Ok(Http {
@@ -191,6 +193,18 @@ impl Http {
             Body::Bytes(ct, b) => r.set("Content-Type", ct).send_bytes(b),
         };
         match res {
+            Ok(resp) if resp.status() >= 300 => {
+                let to = resp.header("Location").unwrap_or("?").to_string();
+                Err(HttpError::Status {
+                    code: resp.status(),
+                    body: format!(
+                        "the server redirects to {}; casefile does not follow redirects (the \
+                         credentials would follow): give that URL instead",
+                        display_url(&to)
+                    ),
+                    retry_after: None,
+                })
+            }
             Ok(resp) => Ok(resp),
             Err(ureq::Error::Status(code, resp)) => {
                 let retry_after = resp.header("Retry-After").and_then(parse_retry_after);

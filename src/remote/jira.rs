@@ -273,6 +273,7 @@ fn explain(a: &Attach<'_>, what: &str, e: &HttpError, size: u64) -> String {
     };
     let detail = match e {
         HttpError::Status { body, .. } => jira_messages(body)
+            .or_else(|| (!body.trim().is_empty()).then(|| one_line(body.trim(), 200)))
             .map(|m| format!(": {m}"))
             .unwrap_or_default(),
         HttpError::Transport(t) => format!(": {t}"),

@@ -101,6 +101,7 @@ impl Splunk {
         };
         let detail = match e {
             HttpError::Status { body, .. } => splunk_messages(body)
+                .or_else(|| (!body.trim().is_empty()).then(|| one_line(body.trim(), 200)))
                 .map(|m| format!(": {m}"))
                 .unwrap_or_default(),
             HttpError::Transport(t) => format!(": {t}"),
