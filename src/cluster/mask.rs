@@ -1,8 +1,8 @@
 //! Masking stage: message -> compact key of typed-hole tokens (Drain3's `LogMasker`).
 //!
 //! One left-to-right pass over the bytes, no regexes and no per-token allocation: the key is
-//! written into a reused `String` and the hole values are recorded as byte ranges of the
-//! original message.
+//! written into a reused byte buffer ([`Masked`]) and the hole values are recorded as byte
+//! ranges of the original message.
 //!
 //! Key format (internal, never shown to users; [`render`] turns it into a template):
 //! * tokens are whitespace-separated chunks of the message; a chunk is further split after
@@ -95,15 +95,86 @@ pub fn is_marker(b: u8) -> bool {
 
 /// Output of [`mask_into`]: the key and, per hole in key order, its kind and the byte range of
 /// its value in the original message.
+///
+/// The key is kept as bytes (`buf[..len]`): it is valid UTF-8 (pieces of the message cut at
+/// ASCII bytes, and ASCII markers and separators), but it is only ever hashed and compared on
+/// the hot path. The rest of `buf` is room for fixed-size copies: copying 16 or 32 bytes at a
+/// time costs one or two vector moves where an exact-length copy is a call to `memcpy`.
 #[derive(Clone, Debug, Default)]
 pub struct Masked {
-    pub key: String,
+    buf: Vec<u8>,
+    len: usize,
     pub holes: Vec<(HoleKind, usize, usize)>,
 }
 
 impl Masked {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// The key's bytes.
+    #[inline]
+    pub fn key(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+
+    /// The key as text (for tests and debugging).
+    pub fn key_text(&self) -> String {
+        String::from_utf8_lossy(self.key()).into_owned()
+    }
+
+    /// Start a key for a message of `n` bytes: a key is at most twice as long as its message
+    /// (a `SEP_JOIN` is added after an `=`, everything else is copied or shortened).
+    #[inline]
+    fn start(&mut self, n: usize) {
+        self.len = 0;
+        self.holes.clear();
+        let need = 2 * n + 64;
+        if self.buf.len() < need {
+            self.buf.resize(need, 0);
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, c: u8) {
+        self.buf[self.len] = c;
+        self.len += 1;
+    }
+
+    #[inline(always)]
+    fn last(&self) -> Option<u8> {
+        self.len.checked_sub(1).map(|i| self.buf[i])
+    }
+
+    /// Append `src[a..e]`. Short pieces are copied as 16 or 32 bytes (when `src` has them) and
+    /// the length set to the piece's; the bytes past it are overwritten by the next append.
+    /// At the end of `src`, a piece of up to 32 bytes is copied as two overlapping words.
+    #[inline(always)]
+    fn copy(&mut self, src: &[u8], a: usize, e: usize) {
+        let n = e - a;
+        let w = self.len;
+        let d = &mut self.buf;
+        if n <= 16 && a + 16 <= src.len() {
+            d[w..w + 16].copy_from_slice(&src[a..a + 16]);
+        } else if n <= 32 && a + 32 <= src.len() {
+            d[w..w + 32].copy_from_slice(&src[a..a + 32]);
+        } else if n > 32 {
+            d[w..w + n].copy_from_slice(&src[a..e]);
+        } else if n >= 16 {
+            d[w..w + 16].copy_from_slice(&src[a..a + 16]);
+            d[w + n - 16..w + n].copy_from_slice(&src[e - 16..e]);
+        } else if n >= 8 {
+            d[w..w + 8].copy_from_slice(&src[a..a + 8]);
+            d[w + n - 8..w + n].copy_from_slice(&src[e - 8..e]);
+        } else if n >= 4 {
+            d[w..w + 4].copy_from_slice(&src[a..a + 4]);
+            d[w + n - 4..w + n].copy_from_slice(&src[e - 4..e]);
+        } else if n > 0 {
+            d[w] = src[a];
+            d[w + n / 2] = src[a + n / 2];
+            d[w + n - 1] = src[e - 1];
+        }
+        self.len = w + n;
     }
 }
 
@@ -116,7 +187,7 @@ pub fn mask(msg: &str) -> Masked {
 
 /// Mask `msg` and render the result as a template string (for tests and debugging).
 pub fn mask_to_template(msg: &str) -> String {
-    render(&mask(msg).key)
+    render(&mask(msg).key_text())
 }
 
 /// Turn a key (or a key-like token string) into display text.
@@ -226,10 +297,9 @@ const UNITS: &[&str] = &[
 /// Mask `msg` into `out` (cleared first). Never panics; bytes are processed as-is, so any
 /// UTF-8 input is accepted.
 pub fn mask_into(msg: &str, out: &mut Masked) {
-    out.key.clear();
-    out.holes.clear();
     let b = msg.as_bytes();
     let n = b.len();
+    out.start(n);
     let mut i = 0;
     let mut first = true;
     // Pending literal text `msg[ps..pe]` not yet copied into the key: runs of plain chunks
@@ -244,7 +314,7 @@ pub fn mask_into(msg: &str, out: &mut Masked) {
             break;
         }
         let start = i;
-        // Scan the chunk once, collecting the classes of its bytes.
+        // Scan the chunk once, collecting the classes of its bytes that matter below.
         let mut flags = 0u8;
         while i < n {
             let c = class(b[i]);
@@ -256,12 +326,12 @@ pub fn mask_into(msg: &str, out: &mut Masked) {
         }
         // Unit absorption: a chunk that is a unit word right after a chunk ending in <NUM>
         // (pending literal text never ends in a marker).
-        if !first && ps == pe && out.key.as_bytes().last() == Some(&HoleKind::Num.marker()) {
+        if !first && ps == pe && out.last() == Some(HoleKind::Num.marker()) {
             if let Some(unit_end) = unit_len(&b[start..i]) {
                 if let Some(h) = out.holes.last_mut() {
                     h.2 = start + unit_end;
                 }
-                push_literal(&mut out.key, &msg[start + unit_end..i], flags);
+                push_literal(out, msg, start + unit_end, i, flags);
                 continue;
             }
         }
@@ -274,25 +344,25 @@ pub fn mask_into(msg: &str, out: &mut Masked) {
             } else if ps < pe && pe + 1 == start && b[pe] == SEP_SPACE {
                 pe = i;
             } else {
-                out.key.push_str(&msg[ps..pe]);
+                out.copy(b, ps, pe);
                 if b[start - 1] == SEP_SPACE {
                     (ps, pe) = (start - 1, i);
                 } else {
-                    out.key.push(SEP_SPACE as char);
+                    out.push(SEP_SPACE);
                     (ps, pe) = (start, i);
                 }
             }
             continue;
         }
-        out.key.push_str(&msg[ps..pe]);
+        out.copy(b, ps, pe);
         (ps, pe) = (0, 0);
         if !first {
-            out.key.push(SEP_SPACE as char);
+            out.push(SEP_SPACE);
         }
         first = false;
         mask_chunk(msg, start, i, flags, out);
     }
-    out.key.push_str(&msg[ps..pe]);
+    out.copy(b, ps, pe);
 }
 
 /// If `chunk` is a unit word optionally followed by closing punctuation, the length of the
@@ -362,18 +432,22 @@ fn is_unit(w: &[u8]) -> bool {
 /// Push literal text, replacing control bytes (which could be mistaken for markers or
 /// separators) with `?`. `flags` are the byte classes of the enclosing chunk: without
 /// [`C_CTRL`] there is nothing to replace.
-#[inline]
-fn push_literal(key: &mut String, s: &str, flags: u8) {
-    if flags & C_CTRL != 0 && s.bytes().any(|c| c < 0x20 || c == 0x7f) {
-        for ch in s.chars() {
-            if (ch as u32) < 0x20 || ch as u32 == 0x7f {
-                key.push('?');
-            } else {
-                key.push(ch);
-            }
-        }
+#[inline(always)]
+fn push_literal(out: &mut Masked, msg: &str, a: usize, e: usize, flags: u8) {
+    let b = msg.as_bytes();
+    if flags & C_CTRL != 0 {
+        push_literal_ctrl(out, &b[a..e]);
     } else {
-        key.push_str(s);
+        out.copy(b, a, e);
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn push_literal_ctrl(out: &mut Masked, s: &[u8]) {
+    // Control bytes are ASCII, so each is one byte and so is its `?`.
+    for &c in s {
+        out.push(if c < 0x20 || c == 0x7f { b'?' } else { c });
     }
 }
 
@@ -391,7 +465,7 @@ fn is_close_punct(b: u8) -> bool {
 }
 
 fn push_hole(out: &mut Masked, kind: HoleKind, s: usize, e: usize) {
-    out.key.push(kind.marker() as char);
+    out.push(kind.marker());
     out.holes.push((kind, s, e));
 }
 
@@ -405,9 +479,9 @@ fn mask_chunk(msg: &str, s: usize, e: usize, flags: u8, out: &mut Masked) {
         if cs < ce {
             let core = &b[cs..ce];
             if let Some(kind) = whole_kind(core) {
-                push_literal(&mut out.key, &msg[s..cs], flags);
+                push_literal(out, msg, s, cs, flags);
                 push_hole(out, kind, cs, ce);
-                push_literal(&mut out.key, &msg[ce..e], flags);
+                push_literal(out, msg, ce, e, flags);
                 return;
             }
         }
@@ -419,7 +493,7 @@ fn mask_chunk(msg: &str, s: usize, e: usize, flags: u8, out: &mut Masked) {
         while j < e {
             if b[j] == b'=' && j + 1 < e && b[j + 1] != b'=' && j > seg {
                 mask_segment(msg, seg, j + 1, flags, out);
-                out.key.push(SEP_JOIN as char);
+                out.push(SEP_JOIN);
                 seg = j + 1;
             }
             j += 1;
@@ -504,7 +578,7 @@ fn mask_segment(msg: &str, s: usize, e: usize, flags: u8, out: &mut Masked) {
                 }
             }
             if let Some((kind, end)) = match_atom(b, i, e) {
-                push_literal(&mut out.key, &msg[lit..i], flags);
+                push_literal(out, msg, lit, i, flags);
                 push_hole(out, kind, i, end);
                 i = end;
                 lit = i;
@@ -521,7 +595,7 @@ fn mask_segment(msg: &str, s: usize, e: usize, flags: u8, out: &mut Masked) {
             i += 1;
         }
     }
-    push_literal(&mut out.key, &msg[lit..e], flags);
+    push_literal(out, msg, lit, e, flags);
 }
 
 /// Try to match a hole atom at `i` (a word boundary) within `b[..e]`; the match must end at a
@@ -794,8 +868,8 @@ mod tests {
     #[test]
     fn key_value_split() {
         let m = mask("uid=0 euid=0 user=root");
-        assert_eq!(render(&m.key), "uid=<NUM> euid=<NUM> user=root");
-        assert!(m.key.contains("user=\x1eroot"));
+        assert_eq!(render(&m.key_text()), "uid=<NUM> euid=<NUM> user=root");
+        assert!(m.key_text().contains("user=\x1eroot"));
         assert_eq!(m.holes.len(), 2);
         assert_eq!(t("logname= uid=0"), "logname= uid=<NUM>");
         assert_eq!(t("a==b"), "a==b");
@@ -807,6 +881,20 @@ mod tests {
         let m = mask(msg);
         let vals: Vec<&str> = m.holes.iter().map(|&(_, s, e)| &msg[s..e]).collect();
         assert_eq!(vals, vec!["-1608999687919862906", "91178", "10.250.10.6"]);
+    }
+
+    #[test]
+    fn keys_are_copied_whole_at_any_length() {
+        // Literal pieces of every length, at the end of the message and before a hole, go
+        // through every branch of `Masked::copy`.
+        for n in 0..80 {
+            let word = "abcdefghijklmnopqrstuvwxyz".repeat(4)[..n].to_string();
+            let line = format!("go {word}");
+            assert_eq!(mask(&line).key_text(), line.trim_end());
+            let line = format!("go {word} 42");
+            let want = format!("{} \u{1}", format!("go {word}").trim_end());
+            assert_eq!(mask(&line).key_text(), want);
+        }
     }
 
     #[test]
@@ -835,7 +923,7 @@ mod tests {
             "日本語 ログ 123",
         ] {
             let m = mask(s);
-            let _ = render(&m.key);
+            let _ = render(&m.key_text());
             for &(_, a, b) in &m.holes {
                 assert!(a <= b && b <= s.len());
                 let _ = &s[a..b];
@@ -843,8 +931,8 @@ mod tests {
         }
         let huge = "x1 ".repeat(100_000);
         let m = mask(&huge);
-        assert!(!m.key.is_empty());
+        assert!(!m.key().is_empty());
         let m = mask("\u{1}\u{5}");
-        assert!(!m.key.bytes().any(is_marker));
+        assert!(!m.key().iter().any(|&c| is_marker(c)));
     }
 }

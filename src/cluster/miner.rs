@@ -232,7 +232,7 @@ struct Entry {
 /// The template miner. See the module docs for the algorithm.
 pub struct Miner {
     cfg: MinerConfig,
-    map: HashMap<Box<str>, u32, FxBuild>,
+    map: HashMap<Box<[u8]>, u32, FxBuild>,
     entries: Vec<Entry>,
     /// Slots of the top-k counters of every entry's holes (`k = hole_top_k.max(1)` per hole).
     slots: Vec<Slot>,
@@ -296,7 +296,7 @@ impl Miner {
 
     /// Add a message masked by [`Miner::prepare`] (with this miner's configuration).
     pub fn add_masked(&mut self, msg: &str, masked: &Masked) -> MessageId {
-        let idx = match self.map.get(masked.key.as_str()) {
+        let idx = match self.map.get(masked.key()) {
             Some(&i) => i,
             None => {
                 if self.entries.len() >= self.cfg.max_entries
@@ -307,8 +307,9 @@ impl Miner {
                     return MessageId(CATCH_ALL);
                 }
                 let i = self.entries.len() as u32;
-                let key: Box<str> = masked.key.as_str().into();
-                self.map.insert(key.clone(), i);
+                self.map.insert(masked.key().into(), i);
+                // Keys are valid UTF-8 (see `Masked`), so nothing is replaced.
+                let key: Box<str> = String::from_utf8_lossy(masked.key()).into();
                 let nholes = if self.cfg.track_hole_values {
                     masked.holes.len()
                 } else {
