@@ -557,11 +557,14 @@ fn mask_segment(msg: &str, s: usize, e: usize, flags: u8, out: &mut Masked) {
     let b = &msg.as_bytes()[..e];
     let mut i = s;
     let mut lit = s; // start of pending literal text
+
+    // Is `i` at a word boundary (`i == s` or `b[i - 1]` not a letter or digit)? Tracked as
+    // the scan moves, which skips whole words, single other bytes, and holes.
+    let mut boundary = true;
     while i < e {
         let c = b[i];
         let cc = class(c);
-        let at_boundary = i == s || !is_wordish(b[i - 1]);
-        if at_boundary
+        if boundary
             && (cc & C_HEX != 0 || ((c == b'-' || c == b'+') && i + 1 < e && is_digit(b[i + 1])))
         {
             if cc & C_HEX != 0 && cc & C_DIGIT == 0 {
@@ -574,6 +577,7 @@ fn mask_segment(msg: &str, s: usize, e: usize, flags: u8, out: &mut Masked) {
                     while i < e && is_wordish(b[i]) {
                         i += 1;
                     }
+                    boundary = false;
                     continue;
                 }
             }
@@ -582,6 +586,8 @@ fn mask_segment(msg: &str, s: usize, e: usize, flags: u8, out: &mut Masked) {
                 push_hole(out, kind, i, end);
                 i = end;
                 lit = i;
+                // Most holes end in a digit or hex letter; an IPv6 address may end in `::`.
+                boundary = !is_wordish(b[end - 1]);
                 continue;
             }
         }
@@ -591,8 +597,10 @@ fn mask_segment(msg: &str, s: usize, e: usize, flags: u8, out: &mut Masked) {
             while i < e && is_wordish(b[i]) {
                 i += 1;
             }
+            boundary = false;
         } else {
             i += 1;
+            boundary = true;
         }
     }
     push_literal(out, msg, lit, e, flags);
@@ -603,10 +611,12 @@ fn mask_segment(msg: &str, s: usize, e: usize, flags: u8, out: &mut Masked) {
 fn match_atom(b: &[u8], i: usize, e: usize) -> Option<(HoleKind, usize)> {
     let b = &b[..e];
     let ends_ok = |end: usize| end == e || !is_wordish(b[end]);
-    // Lengths of the hex and decimal runs at `i` decide which matchers can succeed at all:
-    // a UUID needs >= 8 hex digits, an IPv4 address 1..=3 leading digits, an IPv6 address a
-    // first group of 1..=4 hex digits followed by `:`.
-    let mut hx = i;
+    // Lengths of the decimal and hex runs at `i` decide which matchers can succeed at all:
+    // a UUID needs >= 8 hex digits, an IPv4 address 1..=3 leading digits and then a `.`, an
+    // IPv6 address a first group of 1..=4 hex digits followed by `:`. The decimal run is
+    // found once and reused (the hex run starts with it, and so does a number).
+    let d = digits_at(b, i);
+    let mut hx = i + d;
     while hx < e && is_hex(b[hx]) {
         hx += 1;
     }
@@ -618,7 +628,7 @@ fn match_atom(b: &[u8], i: usize, e: usize) -> Option<(HoleKind, usize)> {
             }
         }
     }
-    if (1..=3).contains(&digits_at(&b[..e.min(i + 4)], i)) {
+    if (1..=3).contains(&d) && i + d < e && b[i + d] == b'.' {
         if let Some(end) = match_ip(b, i) {
             if ends_ok(end) {
                 return Some((HoleKind::Ip, end));
@@ -643,7 +653,12 @@ fn match_atom(b: &[u8], i: usize, e: usize) -> Option<(HoleKind, usize)> {
         }
     }
     // Numbers.
-    if let Some(end) = match_num(b, i) {
+    let num = if d > 0 {
+        num_rest(b, i + d)
+    } else {
+        match_num(b, i)
+    };
+    if let Some(end) = num {
         if ends_ok(end) {
             return Some((HoleKind::Num, end));
         }
@@ -676,7 +691,11 @@ fn match_num(b: &[u8], mut i: usize) -> Option<usize> {
     if d == 0 {
         return None;
     }
-    i += d;
+    num_rest(b, i + d)
+}
+
+/// The end of a number whose first digit group ends at `i`.
+fn num_rest(b: &[u8], mut i: usize) -> Option<usize> {
     // Further digit groups joined by . : - / ,
     while i + 1 < b.len() && matches!(b[i], b'.' | b':' | b'-' | b'/' | b',') {
         let d = digits_at(b, i + 1);
@@ -895,6 +914,12 @@ mod tests {
             let want = format!("{} \u{1}", format!("go {word}").trim_end());
             assert_eq!(mask(&line).key_text(), want);
         }
+    }
+
+    #[test]
+    fn hole_after_an_ipv6_ending_in_colons() {
+        // The `::` that ends an IPv6 hole leaves a word boundary for what follows.
+        assert_eq!(t("at d9::-0"), "at <IP><NUM>");
     }
 
     #[test]
