@@ -45,11 +45,12 @@ pub struct MinerConfig {
     /// Maximum number of distinct masked entries kept; later new keys go to the catch-all.
     pub max_entries: usize,
     /// Number of top values kept per hole (per entry and per cluster). Each distinct entry
-    /// reserves this many slots (about 72 bytes each) per hole up front.
+    /// reserves this many slots (64 bytes each) per hole up front.
     pub hole_top_k: usize,
     /// Messages longer than this (bytes) are truncated (at a char boundary) before masking.
     pub max_message_bytes: usize,
-    /// Hole values longer than this (bytes) are truncated before counting.
+    /// Hole values longer than this (bytes; at most 65,535 are kept whatever it says) are
+    /// truncated before counting.
     pub max_value_bytes: usize,
     /// Record hole values at all (turn off for maximum speed).
     pub track_hole_values: bool,
@@ -90,7 +91,7 @@ pub struct Cluster {
     pub hole_values: Vec<Vec<(String, u64)>>,
 }
 
-/// Small, fast, deterministic hasher (FxHash-style) for the dedupe map.
+/// Small, fast, deterministic hasher (FxHash-style) for the token maps of [`Miner::finish`].
 #[derive(Default, Clone, Copy)]
 struct FxHasher(u64);
 
@@ -128,32 +129,45 @@ impl Hasher for FxHasher {
 
 type FxBuild = BuildHasherDefault<FxHasher>;
 
-/// Values of at most this many bytes are stored inside their [`Slot`].
+/// Values of at most this many bytes are stored inline (in [`HoleSlots::short`]).
 const INLINE: usize = 24;
 
-/// One slot of a hole's Space-Saving top-k counter (Metwally et al., 2005). The `k` slots
-/// of a hole are contiguous in [`Miner::slots`]; used slots form a prefix and have
-/// `count >= 1`. A value is stored inline when short, else in the parallel [`Miner::vals`]
-/// (whose buffers are reused). Comparisons look at `pre`/`len` first and at the value bytes
-/// only when those cannot decide.
+/// The hot part of one slot of a hole's Space-Saving top-k counter (Metwally et al., 2005):
+/// all a lookup or a minimum search reads unless two values share their first 8 bytes.
 #[derive(Clone, Copy, Debug, Default)]
-struct Slot {
-    count: u64,
+struct Head {
     /// [`prefix_key`] of the value.
     pre: u64,
-    len: u32,
-    buf: [u8; INLINE],
+    /// The count (high 48 bits) and the value's length (low 16 bits; values are cut to
+    /// [`MAX_VALUE`] bytes): one word, so that a slot is 16 bytes.
+    count_len: u64,
 }
 
-impl Slot {
-    #[inline]
-    fn value<'a>(&'a self, long: &'a str) -> &'a [u8] {
-        if self.len as usize <= INLINE {
-            &self.buf[..self.len as usize]
-        } else {
-            long.as_bytes()
-        }
+/// Hole values are cut to at most this many bytes (and to `max_value_bytes`).
+const MAX_VALUE: usize = u16::MAX as usize;
+
+impl Head {
+    #[inline(always)]
+    fn count(&self) -> u64 {
+        self.count_len >> 16
     }
+
+    #[inline(always)]
+    fn len(&self) -> usize {
+        (self.count_len & 0xffff) as usize
+    }
+}
+
+/// The top-k counters of every tracked hole: `k` slots per hole, contiguous, used slots first
+/// (`count >= 1`). Three parallel arrays: the [`Head`]s, the values of at most [`INLINE`]
+/// bytes, and the longer values (whose buffers are reused), so that the common case touches
+/// only the heads. Comparisons look at `pre`/`len` first and at the value bytes only when
+/// those cannot decide.
+#[derive(Default)]
+struct HoleSlots {
+    heads: Vec<Head>,
+    short: Vec<[u8; INLINE]>,
+    long: Vec<Vec<u8>>,
 }
 
 /// First 8 bytes of a value, big-endian, zero-padded: when two values' keys differ they
@@ -164,65 +178,159 @@ fn prefix_key(v: &[u8]) -> u64 {
     if let Some(w) = v.first_chunk::<8>() {
         return u64::from_be_bytes(*w);
     }
-    let mut w = [0u8; 8];
-    for (d, &c) in w.iter_mut().zip(v) {
-        *d = c;
+    // Assembled in a register from overlapping loads (a copy into a zeroed array and an
+    // 8-byte load back would stall on store forwarding).
+    let n = v.len();
+    if n >= 4 {
+        let a = u64::from(u32::from_be_bytes([v[0], v[1], v[2], v[3]]));
+        let b = u64::from(u32::from_be_bytes([v[n - 4], v[n - 3], v[n - 2], v[n - 1]]));
+        (a << 32) | (b << (8 * (8 - n)))
+    } else if n > 0 {
+        (u64::from(v[0]) << 56)
+            | (u64::from(v[n / 2]) << (56 - 8 * (n / 2)))
+            | (u64::from(v[n - 1]) << (56 - 8 * (n - 1)))
+    } else {
+        0
     }
-    u64::from_be_bytes(w)
 }
 
-/// Count `n` occurrences of `v` in one hole's top-k counter (`slots` and `vals` of equal
-/// length k >= 1).
-#[inline]
-fn topk_add(slots: &mut [Slot], vals: &mut [String], v: &str, n: u64) {
-    let vb = v.as_bytes();
-    let pre = prefix_key(vb);
-    let len = vb.len() as u32;
-    let mut used = slots.len();
-    for (j, sl) in slots.iter_mut().enumerate() {
-        if sl.count == 0 {
-            used = j;
-            break;
-        }
-        if sl.pre == pre && sl.len == len && (vb.len() <= 8 || sl.value(&vals[j]) == vb) {
-            sl.count += n;
-            return;
+impl HoleSlots {
+    /// Room for `n` more slots; returns the index of the first.
+    fn grow(&mut self, n: usize) -> usize {
+        let base = self.heads.len();
+        self.heads.resize(base + n, Head::default());
+        self.short.resize(base + n, [0; INLINE]);
+        self.long.resize(base + n, Vec::new());
+        base
+    }
+
+    #[inline]
+    fn value(&self, j: usize) -> &[u8] {
+        let len = self.heads[j].len();
+        if len <= INLINE {
+            &self.short[j][..len]
+        } else {
+            &self.long[j]
         }
     }
-    let j = if used < slots.len() {
-        used
-    } else {
-        // Full: replace the minimum by (count, value), the first of equals.
-        let mut m = 0;
-        for j in 1..slots.len() {
-            let (a, b) = (&slots[j], &slots[m]);
-            let less = match a.count.cmp(&b.count) {
-                std::cmp::Ordering::Equal if a.pre != b.pre => a.pre < b.pre,
-                std::cmp::Ordering::Equal => a.value(&vals[j]) < b.value(&vals[m]),
-                o => o.is_lt(),
-            };
-            if less {
-                m = j;
+
+    /// Count `n` occurrences of the value `src[s..e]` in the counter of slots
+    /// `base..base + k` (k >= 1).
+    ///
+    /// The values held by one counter are distinct, so the slot to replace when it is full,
+    /// the least by (count, value), is unique, and the slots' order never matters. The scans
+    /// are written without early exits so that they compile to conditional moves: which slot
+    /// matches, or is the least, is data the branch predictor cannot learn.
+    #[inline]
+    fn add(&mut self, base: usize, k: usize, src: &[u8], s: usize, e: usize, n: u64) {
+        let vb = &src[s..e];
+        let pre = prefix_key(vb);
+        let len = vb.len() as u64;
+        let heads = &self.heads[base..base + k];
+        // Used slots form a prefix. Slots with this value's prefix key and length: for a
+        // value of at most 8 bytes that is the value itself, so at most one.
+        let mut used = 0;
+        let mut cand = usize::MAX;
+        let mut ncand = 0;
+        for (j, hd) in heads.iter().enumerate() {
+            // A live slot has a count >= 1, so a non-zero word.
+            let live = hd.count_len != 0;
+            used += usize::from(live);
+            let same = live && hd.pre == pre && hd.count_len & 0xffff == len;
+            cand = if same { j } else { cand };
+            ncand += usize::from(same);
+        }
+        if ncand == 1 && (vb.len() <= 8 || self.same_tail(base + cand, vb)) {
+            self.heads[base + cand].count_len += n << 16;
+            return;
+        }
+        if ncand > 1 {
+            if let Some(j) = (0..k).find(|&j| {
+                let hd = &heads[j];
+                hd.count_len != 0
+                    && hd.pre == pre
+                    && hd.count_len & 0xffff == len
+                    && self.same_tail(base + j, vb)
+            }) {
+                self.heads[base + j].count_len += n << 16;
+                return;
             }
         }
-        m
-    };
-    let sl = &mut slots[j];
-    sl.count += n;
-    sl.pre = pre;
-    sl.len = len;
-    if vb.len() <= INLINE {
-        sl.buf[..vb.len()].copy_from_slice(vb);
-    } else {
-        vals[j].clear();
-        vals[j].push_str(v);
+        let j = if used < k {
+            used
+        } else {
+            // Full: the least by (count, prefix key), then by value among those equal in both.
+            let key = |hd: &Head| (u128::from(hd.count()) << 64) | u128::from(hd.pre);
+            let (mut m, mut mk, mut tie) = (0, key(&heads[0]), false);
+            for (j, hd) in heads.iter().enumerate().skip(1) {
+                let kj = key(hd);
+                let lt = kj < mk;
+                tie = if lt { false } else { tie | (kj == mk) };
+                m = if lt { j } else { m };
+                mk = if lt { kj } else { mk };
+            }
+            if tie {
+                for (j, hd) in heads.iter().enumerate() {
+                    if key(hd) == mk && self.value(base + j) < self.value(base + m) {
+                        m = j;
+                    }
+                }
+            }
+            m
+        };
+        let j = base + j;
+        let hd = &mut self.heads[j];
+        hd.count_len = ((hd.count() + n) << 16) | len;
+        hd.pre = pre;
+        if vb.len() <= INLINE {
+            // A fixed-size copy when the source has the bytes (those past `len` are unused).
+            match src.get(s..s + INLINE) {
+                Some(w) => self.short[j].copy_from_slice(w),
+                None => self.short[j][..vb.len()].copy_from_slice(vb),
+            }
+        } else {
+            self.long[j].clear();
+            self.long[j].extend_from_slice(vb);
+        }
+    }
+
+    /// Does slot `j`, whose prefix key and length equal those of `vb` (longer than 8 bytes),
+    /// hold `vb`? Bytes 0..8 are known to be equal; when the value is stored inline the rest is
+    /// compared as one or two 8-byte words (overlapping the known part), not by `memcmp`.
+    #[inline]
+    fn same_tail(&self, j: usize, vb: &[u8]) -> bool {
+        let n = vb.len();
+        if n > INLINE {
+            return self.long[j] == vb;
+        }
+        let a = &self.short[j];
+        let word = |b: &[u8], at: usize| {
+            b[at..]
+                .first_chunk::<8>()
+                .map_or(0, |w| u64::from_le_bytes(*w))
+        };
+        if word(a, n - 8) != word(vb, n - 8) {
+            return false;
+        }
+        n <= 16 || word(a, 8) == word(vb, 8)
+    }
+
+    /// The used slots of `base..base + k` as (value, count), slot order.
+    fn items(&self, base: usize, k: usize) -> Vec<(String, u64)> {
+        (base..base + k)
+            .take_while(|&j| self.heads[j].count() > 0)
+            .map(|j| {
+                let v = String::from_utf8_lossy(self.value(j)).into_owned();
+                (v, self.heads[j].count())
+            })
+            .collect()
     }
 }
 
 struct Entry {
     key: Box<str>,
     count: u64,
-    /// First slot of this entry's holes in [`Miner::slots`]; hole `h` owns
+    /// First slot of this entry's holes in [`Miner::holes`]; hole `h` owns
     /// `base + h * k .. base + (h + 1) * k`.
     base: usize,
     /// Number of holes whose values are tracked (0 when hole values are off).
@@ -234,10 +342,8 @@ pub struct Miner {
     cfg: MinerConfig,
     map: HashMap<Box<[u8]>, u32, FxBuild>,
     entries: Vec<Entry>,
-    /// Slots of the top-k counters of every entry's holes (`k = hole_top_k.max(1)` per hole).
-    slots: Vec<Slot>,
-    /// Values of `slots`, in parallel.
-    vals: Vec<String>,
+    /// The top-k counters of every entry's holes (`k = hole_top_k.max(1)` slots per hole).
+    holes: HoleSlots,
     k: usize,
     scratch: Masked,
     evictions: u64,
@@ -264,8 +370,7 @@ impl Miner {
             cfg,
             map: HashMap::default(),
             entries: Vec::new(),
-            slots: Vec::new(),
-            vals: Vec::new(),
+            holes: HoleSlots::default(),
             scratch: Masked::new(),
             evictions: 0,
             catch_all_count: 0,
@@ -315,10 +420,7 @@ impl Miner {
                 } else {
                     0
                 };
-                let base = self.slots.len();
-                let end = base + nholes * self.k;
-                self.slots.resize(end, Slot::default());
-                self.vals.resize(end, String::new());
+                let base = self.holes.grow(nholes * self.k);
                 self.entries.push(Entry {
                     key,
                     count: 0,
@@ -332,12 +434,15 @@ impl Miner {
         e.count += 1;
         if e.nholes > 0 {
             let (k, base) = (self.k, e.base);
-            let max_value = self.cfg.max_value_bytes;
+            let max_value = self.cfg.max_value_bytes.min(MAX_VALUE);
             for (h, &(_, s, en)) in masked.holes.iter().take(e.nholes).enumerate() {
-                let v = &msg[s..en];
-                let v = &v[..floor_char_boundary(v, max_value)];
-                let r = base + h * k..base + (h + 1) * k;
-                topk_add(&mut self.slots[r.clone()], &mut self.vals[r], v, 1);
+                // Hole ranges are char boundaries; only a cut value needs a new one.
+                let en = if en - s > max_value {
+                    s + floor_char_boundary(&msg[s..en], max_value)
+                } else {
+                    en
+                };
+                self.holes.add(base + h * k, k, msg.as_bytes(), s, en, 1);
             }
         }
         MessageId(idx)
@@ -348,15 +453,7 @@ impl Miner {
         if h >= e.nholes {
             return None;
         }
-        let r = e.base + h * self.k..e.base + (h + 1) * self.k;
-        Some(
-            self.slots[r.clone()]
-                .iter()
-                .zip(&self.vals[r])
-                .take_while(|(sl, _)| sl.count > 0)
-                .map(|(sl, v)| (String::from_utf8_lossy(sl.value(v)).into_owned(), sl.count))
-                .collect(),
-        )
+        Some(self.holes.items(e.base + h * self.k, self.k))
     }
 
     /// Number of messages that arrived as a new distinct entry after the cap was reached (they
@@ -1172,6 +1269,72 @@ mod tests {
         assert_eq!(c.hole_values.len(), 1);
         assert!(c.hole_values[0].len() <= 3);
         assert_eq!(c.hole_values[0][0].0, "7 ms");
+    }
+
+    #[test]
+    fn prefix_key_is_the_padded_big_endian_prefix() {
+        let v = b"abcdefghijkl";
+        for n in 0..=v.len() {
+            let mut w = [0u8; 8];
+            for (d, &c) in w.iter_mut().zip(&v[..n]) {
+                *d = c;
+            }
+            assert_eq!(prefix_key(&v[..n]), u64::from_be_bytes(w), "length {n}");
+        }
+    }
+
+    /// The Space-Saving counter as first written (scan, stop at a match or an empty slot,
+    /// replace the least by (count, value)), to check [`HoleSlots::add`] against.
+    fn reference_add(slots: &mut Vec<(Vec<u8>, u64)>, k: usize, v: &[u8]) {
+        if let Some(s) = slots.iter_mut().find(|(x, _)| x.as_slice() == v) {
+            s.1 += 1;
+        } else if slots.len() < k {
+            slots.push((v.to_vec(), 1));
+        } else {
+            let m = (0..k)
+                .min_by(|&a, &b| (slots[a].1, &slots[a].0).cmp(&(slots[b].1, &slots[b].0)))
+                .unwrap_or(0);
+            slots[m] = (v.to_vec(), slots[m].1 + 1);
+        }
+    }
+
+    #[test]
+    fn hole_counter_matches_the_reference_space_saving() {
+        // Values that share their first 8 bytes, of every storage class (<= 8 bytes,
+        // inline, long), from a small alphabet so that hits, misses and ties all happen.
+        let mut rng = Rng(7);
+        let stems = ["", "1", "12345678", "abcdefgh", "10.251.1", "x"];
+        for k in 1..=6 {
+            let mut h = HoleSlots::default();
+            let base = h.grow(k);
+            let mut reference = Vec::new();
+            for step in 0..5000 {
+                let stem = stems[rng.below(stems.len())];
+                let tail_len = [0, 1, 5, 9, 17, 30][rng.below(6)];
+                let tail: String = (0..tail_len)
+                    .map(|_| (b'a' + rng.below(3) as u8) as char)
+                    .collect();
+                let v = format!("{stem}{tail}");
+                // The source has bytes after the value (or not), as in a message.
+                let src = if rng.below(2) == 0 {
+                    format!("{v} and more text here")
+                } else {
+                    v.clone()
+                };
+                h.add(base, k, src.as_bytes(), 0, v.len(), 1);
+                reference_add(&mut reference, k, v.as_bytes());
+                if step % 97 == 0 || step == 4999 {
+                    let mut got = h.items(base, k);
+                    let mut want: Vec<(String, u64)> = reference
+                        .iter()
+                        .map(|(v, c)| (String::from_utf8_lossy(v).into_owned(), *c))
+                        .collect();
+                    got.sort();
+                    want.sort();
+                    assert_eq!(got, want, "k={k} step={step}");
+                }
+            }
+        }
     }
 
     #[test]
