@@ -105,6 +105,8 @@ pub struct Masked {
     buf: Vec<u8>,
     len: usize,
     pub holes: Vec<(HoleKind, usize, usize)>,
+    /// [`hash_key`] of the key, computed once here (outside the miner's lock).
+    pub hash: u64,
 }
 
 impl Masked {
@@ -363,6 +365,54 @@ pub fn mask_into(msg: &str, out: &mut Masked) {
         mask_chunk(msg, start, i, flags, out);
     }
     out.copy(b, ps, pe);
+    out.hash = hash_key(out.key());
+}
+
+/// A fast 64-bit hash of a key (for the miner's table; not for anything persistent): 16 bytes
+/// per step, each step one 64x64->128-bit multiply folded to 64 bits, the steps independent
+/// of each other but for a rotate and xor, so a key of a few dozen bytes hashes in a handful
+/// of cycles.
+#[inline]
+pub fn hash_key(b: &[u8]) -> u64 {
+    const K0: u64 = 0x243f_6a88_85a3_08d3;
+    const K1: u64 = 0x1319_8a2e_0370_7344;
+    const K2: u64 = 0xa409_3822_299f_31d0;
+    const K3: u64 = 0x082e_fa98_ec4e_6c89;
+    #[inline(always)]
+    fn fold(a: u64, b: u64) -> u64 {
+        let r = u128::from(a) * u128::from(b);
+        (r as u64) ^ ((r >> 64) as u64)
+    }
+    #[inline(always)]
+    fn word(b: &[u8], i: usize) -> u64 {
+        b[i..]
+            .first_chunk::<8>()
+            .map_or(0, |w| u64::from_le_bytes(*w))
+    }
+    let n = b.len();
+    let mut h = (n as u64).wrapping_mul(K0);
+    let (x, y) = if n >= 16 {
+        let mut i = 0;
+        while i + 16 < n {
+            h = h.rotate_left(29) ^ fold(word(b, i) ^ K1, word(b, i + 8) ^ K2);
+            i += 16;
+        }
+        (word(b, n - 16), word(b, n - 8))
+    } else if n >= 8 {
+        (word(b, 0), word(b, n - 8))
+    } else if n >= 4 {
+        let w4 = |i: usize| u64::from(u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]));
+        (w4(0), w4(n - 4))
+    } else if n > 0 {
+        (
+            u64::from(b[0]) | u64::from(b[n / 2]) << 8,
+            u64::from(b[n - 1]),
+        )
+    } else {
+        (0, 0)
+    };
+    h = h.rotate_left(29) ^ fold(x ^ K1, y ^ K3);
+    fold(h ^ K2, K0)
 }
 
 /// If `chunk` is a unit word optionally followed by closing punctuation, the length of the

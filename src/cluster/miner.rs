@@ -329,6 +329,8 @@ impl HoleSlots {
 
 struct Entry {
     key: Box<str>,
+    /// [`Masked::hash`] of the key.
+    hash: u64,
     count: u64,
     /// First slot of this entry's holes in [`Miner::holes`]; hole `h` owns
     /// `base + h * k .. base + (h + 1) * k`.
@@ -337,10 +339,98 @@ struct Entry {
     nholes: usize,
 }
 
+/// Key -> entry index: open addressing with linear probing, at most half full. A slot holds
+/// `(hash >> 32) << 32 | (index + 1)`, 0 when empty; the probe starts at the hash's low bits,
+/// so the high half stored is a tag that rules out almost every other key without reading it.
+#[derive(Default)]
+struct KeyTable {
+    slots: Vec<u64>,
+}
+
+impl KeyTable {
+    /// The entry holding `key`, or the slot where it would go.
+    #[inline]
+    fn find(&self, hash: u64, key: &[u8], entries: &[Entry]) -> Result<u32, usize> {
+        let mask = self.slots.len().wrapping_sub(1);
+        if self.slots.is_empty() {
+            return Err(0);
+        }
+        let tag = hash >> 32;
+        let mut pos = hash as usize & mask;
+        loop {
+            let v = self.slots[pos];
+            if v == 0 {
+                return Err(pos);
+            }
+            if v >> 32 == tag {
+                let i = (v as u32).wrapping_sub(1);
+                if same_bytes(entries[i as usize].key.as_bytes(), key) {
+                    return Ok(i);
+                }
+            }
+            pos = (pos + 1) & mask;
+        }
+    }
+
+    /// Record `entries.last()` (index `entries.len() - 1`) at `pos` from [`KeyTable::find`].
+    fn insert(&mut self, pos: usize, entries: &[Entry]) {
+        let i = entries.len() - 1;
+        if self.slots.is_empty() || 2 * entries.len() > self.slots.len() {
+            // Grow (or start) and place every entry again.
+            let cap = (4 * entries.len()).next_power_of_two().max(64);
+            self.slots = vec![0; cap];
+            for (j, e) in entries.iter().enumerate() {
+                self.place(e.hash, j);
+            }
+        } else {
+            self.slots[pos] = Self::slot(entries[i].hash, i);
+        }
+    }
+
+    fn place(&mut self, hash: u64, i: usize) {
+        let mask = self.slots.len() - 1;
+        let mut pos = hash as usize & mask;
+        while self.slots[pos] != 0 {
+            pos = (pos + 1) & mask;
+        }
+        self.slots[pos] = Self::slot(hash, i);
+    }
+
+    fn slot(hash: u64, i: usize) -> u64 {
+        (hash >> 32) << 32 | (i as u64 + 1)
+    }
+}
+
+/// `a == b`, compared 8 bytes at a time inline (keys are a few dozen bytes: a call to
+/// `memcmp` costs more than the comparison).
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    let word = |s: &[u8], i: usize| {
+        s[i..]
+            .first_chunk::<8>()
+            .map_or(0, |w| u64::from_le_bytes(*w))
+    };
+    if n < 8 {
+        return a == b;
+    }
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
 /// The template miner. See the module docs for the algorithm.
 pub struct Miner {
     cfg: MinerConfig,
-    map: HashMap<Box<[u8]>, u32, FxBuild>,
+    table: KeyTable,
     entries: Vec<Entry>,
     /// The top-k counters of every entry's holes (`k = hole_top_k.max(1)` slots per hole).
     holes: HoleSlots,
@@ -368,7 +458,7 @@ impl Miner {
         Miner {
             k: cfg.hole_top_k.max(1),
             cfg,
-            map: HashMap::default(),
+            table: KeyTable::default(),
             entries: Vec::new(),
             holes: HoleSlots::default(),
             scratch: Masked::new(),
@@ -401,9 +491,9 @@ impl Miner {
 
     /// Add a message masked by [`Miner::prepare`] (with this miner's configuration).
     pub fn add_masked(&mut self, msg: &str, masked: &Masked) -> MessageId {
-        let idx = match self.map.get(masked.key()) {
-            Some(&i) => i,
-            None => {
+        let idx = match self.table.find(masked.hash, masked.key(), &self.entries) {
+            Ok(i) => i,
+            Err(pos) => {
                 if self.entries.len() >= self.cfg.max_entries
                     || self.entries.len() >= CATCH_ALL as usize
                 {
@@ -412,7 +502,6 @@ impl Miner {
                     return MessageId(CATCH_ALL);
                 }
                 let i = self.entries.len() as u32;
-                self.map.insert(masked.key().into(), i);
                 // Keys are valid UTF-8 (see `Masked`), so nothing is replaced.
                 let key: Box<str> = String::from_utf8_lossy(masked.key()).into();
                 let nholes = if self.cfg.track_hole_values {
@@ -423,10 +512,12 @@ impl Miner {
                 let base = self.holes.grow(nholes * self.k);
                 self.entries.push(Entry {
                     key,
+                    hash: masked.hash,
                     count: 0,
                     base,
                     nholes,
                 });
+                self.table.insert(pos, &self.entries);
                 i
             }
         };
@@ -1335,6 +1426,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn key_table_finds_every_key_after_growing() {
+        let mut m = Miner::new(MinerConfig::default());
+        let words = ["alpha", "beta", "gamma", "delta"];
+        let msg = |i: usize| {
+            format!(
+                "{} {} {}",
+                words[i % 4],
+                words[(i / 4) % 4],
+                "w".repeat(i / 16)
+            )
+        };
+        let ids: Vec<MessageId> = (0..5000).map(|i| m.add(&msg(i))).collect();
+        assert_eq!(m.distinct_entries(), 5000);
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(m.add(&msg(i)), *id);
+        }
+        assert_eq!(m.distinct_entries(), 5000);
+        assert!(same_bytes(b"0123456789abcdefX", b"0123456789abcdefX"));
+        assert!(!same_bytes(b"0123456789abcdefX", b"0123456789abcdefY"));
+        assert!(!same_bytes(b"0123456789", b"0123456789a"));
     }
 
     #[test]
