@@ -721,17 +721,22 @@ impl<V: Visitor> Cutter<'_, V> {
                 let e = self.record_end(buf, s, complete);
                 line += count_lines(&buf[counted..s]);
                 counted = s;
-                self.emit(&buf[s..e], line + 1, out);
+                self.emit(&buf[s..e], None, line + 1, out);
                 next_free = e;
             }
             self.matches = matches;
         } else {
             let mut s = first;
             line += count_lines(&buf[counted..s]);
+            // Every record is emitted: check the UTF-8 of all of them at once (records end at
+            // newlines, so each is valid when the whole is). If that fails, `emit` checks
+            // each record on its own.
+            let text = std::str::from_utf8(&buf[first..complete]).ok();
             while s < stop {
                 // Lines are counted while the record's end is found: no second pass.
                 let (e, lines) = self.record_end_counted(buf, s, complete);
-                self.emit(&buf[s..e], line + 1, out);
+                let rec_text = text.and_then(|t| t.get(s - first..e - first));
+                self.emit(&buf[s..e], rec_text, line + 1, out);
                 line += lines;
                 s = e;
             }
@@ -797,7 +802,8 @@ impl<V: Visitor> Cutter<'_, V> {
         None
     }
 
-    fn emit(&mut self, rec: &[u8], line: u64, out: &mut UnitOut<V::Acc>) {
+    /// `text` is `rec` already known to be valid UTF-8, if it is.
+    fn emit(&mut self, rec: &[u8], text: Option<&str>, line: u64, out: &mut UnitOut<V::Acc>) {
         let mut rec = rec;
         while let Some((&last, rest)) = rec.split_last() {
             let trim = if self.plain {
@@ -814,7 +820,11 @@ impl<V: Visitor> Cutter<'_, V> {
         if rec.is_empty() && !self.plain {
             return;
         }
-        let utf8 = std::str::from_utf8(rec).ok();
+        // Trimming removed ASCII bytes only, so `rec.len()` is a char boundary of `text`.
+        let utf8 = match text.and_then(|t| t.get(..rec.len())) {
+            Some(t) => Some(t),
+            None => std::str::from_utf8(rec).ok(),
+        };
         if utf8.is_none() && !self.invalid_utf8_reported {
             self.invalid_utf8_reported = true;
             out.problems.push(Problem {
