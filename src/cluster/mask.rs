@@ -662,16 +662,17 @@ fn match_atom(b: &[u8], i: usize, e: usize) -> Option<(HoleKind, usize)> {
     let b = &b[..e];
     let ends_ok = |end: usize| end == e || !is_wordish(b[end]);
     // Lengths of the decimal and hex runs at `i` decide which matchers can succeed at all:
-    // a UUID needs >= 8 hex digits, an IPv4 address 1..=3 leading digits and then a `.`, an
-    // IPv6 address a first group of 1..=4 hex digits followed by `:`. The decimal run is
-    // found once and reused (the hex run starts with it, and so does a number).
+    // a UUID needs a run of exactly 8 hex digits, an IPv4 address 1..=3 leading digits and
+    // then a `.`, an IPv6 address a first group of 1..=4 hex digits followed by `:`. The
+    // decimal run is found once and reused (the hex run starts with it, and so does a number).
     let d = digits_at(b, i);
     let mut hx = i + d;
     while hx < e && is_hex(b[hx]) {
         hx += 1;
     }
     let hx = hx - i;
-    if hx >= 8 {
+    // A UUID's first group is exactly 8 hex digits, then `-`.
+    if hx == 8 && b.get(i + 8) == Some(&b'-') {
         if let Some(end) = match_uuid(b, i) {
             if ends_ok(end) {
                 return Some((HoleKind::Uuid, end));
