@@ -980,6 +980,28 @@ fn remote_specs(
     Ok(out)
 }
 
+/// The password of a profile's `user`: `password_env`, `password_command`, or `default_env`.
+fn profile_password(
+    name: &str,
+    p: &SourceProfile,
+    user: &str,
+    default_env: &str,
+) -> Result<(Secret, String), ConfigError> {
+    profile_secret(
+        name,
+        "password",
+        p.password_env.as_deref(),
+        p.password_command.as_deref(),
+        default_env,
+    )?
+    .ok_or_else(|| {
+        ConfigError(format!(
+            "[sources.{name}] user = {user:?} needs a password: password_env or \
+             password_command (or {default_env})"
+        ))
+    })
+}
+
 fn profile_spec(name: &str, p: &SourceProfile, net: &NetArgs) -> Result<RemoteSpec, ConfigError> {
     for (field, present) in [
         ("token", p.token.is_some()),
@@ -1020,19 +1042,7 @@ fn profile_spec(name: &str, p: &SourceProfile, net: &NetArgs) -> Result<RemoteSp
             let auth = match (token, user) {
                 (Some((token, from)), _) => Auth::Token { token, from },
                 (None, Some(user)) => {
-                    let pw = profile_secret(
-                        name,
-                        "password",
-                        p.password_env.as_deref(),
-                        p.password_command.as_deref(),
-                        "CASEFILE_SPLUNK_PASSWORD",
-                    )?
-                    .ok_or_else(|| {
-                        ConfigError(format!(
-                            "[sources.{name}] user = {user:?} needs a password: password_env \
-                             or password_command (or CASEFILE_SPLUNK_PASSWORD)"
-                        ))
-                    })?;
+                    let pw = profile_password(name, p, &user, "CASEFILE_SPLUNK_PASSWORD")?;
                     Auth::Login {
                         user,
                         password: pw.0,
@@ -1064,19 +1074,7 @@ fn profile_spec(name: &str, p: &SourceProfile, net: &NetArgs) -> Result<RemoteSp
             let auth = match (key, user) {
                 (Some((key, from)), _) => Auth::ApiKey { key, from },
                 (None, Some(user)) => {
-                    let pw = profile_secret(
-                        name,
-                        "password",
-                        p.password_env.as_deref(),
-                        p.password_command.as_deref(),
-                        "CASEFILE_ELASTIC_PASSWORD",
-                    )?
-                    .ok_or_else(|| {
-                        ConfigError(format!(
-                            "[sources.{name}] user = {user:?} needs a password: password_env \
-                             or password_command (or CASEFILE_ELASTIC_PASSWORD)"
-                        ))
-                    })?;
+                    let pw = profile_password(name, p, &user, "CASEFILE_ELASTIC_PASSWORD")?;
                     Auth::Basic {
                         user,
                         password: pw.0,
