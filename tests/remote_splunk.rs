@@ -117,6 +117,22 @@ fn trace_args<'a>(url: &'a str, search: Option<&'a str>) -> Vec<&'a str> {
     a
 }
 
+/// `<command> --splunk URL --splunk-search index=app` over the test window, as JSON.
+fn window_args<'a>(command: &'a str, url: &'a str) -> Vec<&'a str> {
+    vec![
+        command,
+        "--splunk",
+        url,
+        "--splunk-search",
+        "index=app",
+        "--since",
+        SINCE,
+        "--until",
+        UNTIL,
+        "--json",
+    ]
+}
+
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     casefile_env(dir, args, None, env)
 }
@@ -582,18 +598,7 @@ fn events_reads_the_window_from_splunk() {
     let dir = tempfile::tempdir().unwrap();
     let r = run(
         dir.path(),
-        &[
-            "events",
-            "--splunk",
-            &fake.url,
-            "--splunk-search",
-            "index=app",
-            "--since",
-            SINCE,
-            "--until",
-            UNTIL,
-            "--json",
-        ],
+        &window_args("events", &fake.url),
         &[("CASEFILE_SPLUNK_TOKEN", TOKEN)],
     );
     assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
@@ -831,24 +836,11 @@ fn fake_splunk_cut_and_throttle() {
 fn bundle_from_splunk_records_the_source_and_keeps_the_token_out() {
     let fake = FakeSplunk::start(token_config());
     let dir = tempfile::tempdir().unwrap();
-    let r = run(
-        dir.path(),
-        &[
-            "bundle",
-            R,
-            "--splunk",
-            &fake.url,
-            "--splunk-search",
-            "index=app",
-            "--since",
-            SINCE,
-            "--until",
-            UNTIL,
-            "-o",
-            "case",
-        ],
-        &[("CASEFILE_SPLUNK_TOKEN", TOKEN)],
-    );
+    let mut args = trace_args(&fake.url, Some("index=app"));
+    args[0] = "bundle";
+    args.retain(|a| *a != "--json");
+    args.extend(["-o", "case"]);
+    let r = run(dir.path(), &args, &[("CASEFILE_SPLUNK_TOKEN", TOKEN)]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let case = dir.path().join("case");
     let manifest = std::fs::read(case.join("manifest.json")).unwrap();
@@ -905,18 +897,7 @@ fn cluster_over_splunk_names_remote_examples() {
     let dir = tempfile::tempdir().unwrap();
     let r = run(
         dir.path(),
-        &[
-            "cluster",
-            "--splunk",
-            &fake.url,
-            "--splunk-search",
-            "index=app",
-            "--since",
-            SINCE,
-            "--until",
-            UNTIL,
-            "--json",
-        ],
+        &window_args("cluster", &fake.url),
         &[("CASEFILE_SPLUNK_TOKEN", TOKEN)],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
