@@ -5,23 +5,31 @@
 #   benches/drain3_compare.sh                    # the measurement: 1,000,000 messages
 #   MESSAGES=50000 benches/drain3_compare.sh     # quick check of the plumbing
 #
-# Environment: MESSAGES (default 1000000), RUNS (casefile timed runs, median; default 3),
+# Environment: MESSAGES (default 1000000), ROUNDS (paired rounds; default 5),
 # CASEFILE_BENCH_DATA (directory holding data/loghub-2k; default ../shared), NO_BUILD=1 (use
 # the existing target/release/casefile).
+#
+# Paired rounds: a shared or virtual machine drifts between fast and slow phases (here wall
+# times of the same run moved by up to 1.7x within minutes), so timings taken minutes apart
+# compare phases, not tools. Each round therefore runs drain3, then casefile on one thread,
+# then casefile on all cores, back to back, and the ratio is taken within the round. The
+# report gives every round, the median of each tool's times, and the median and the lowest
+# of the per-round ratios.
 #
 # Steps: a venv at benches/out/venv with drain3==0.9.11 from PyPI; the corpus
 # benches/out/content_1m.txt (content_<MESSAGES>.txt for other sizes): the eight Loghub-2k
 # `.content` files concatenated in a fixed order and repeated until MESSAGES lines, cut at
-# exactly MESSAGES; drain3 over it (benches/drain3_run.py, add loop timed, file reading not);
-# `cargo build --release`; casefile over it with `--threads 1` and with all cores, whole
-# process wall time (startup, reading, mining, JSON output to /dev/null; the all-cores warm-up
-# run's JSON is kept as benches/out/casefile-<MESSAGES>.json). Prints messages/s and clusters of
-# each and the ratio casefile/drain3; the same text goes to benches/out/drain3-<MESSAGES>.txt.
+# exactly MESSAGES; `cargo build --release`; a warm-up casefile run (page cache; its JSON is
+# kept as benches/out/casefile-<MESSAGES>.json); then ROUNDS rounds of: drain3 over the corpus
+# (benches/drain3_run.py, add loop timed, file reading not), casefile with `--threads 1` and
+# casefile with all cores (whole process wall time: startup, reading, mining, JSON output to
+# /dev/null). Prints messages/s and clusters of each and the ratios casefile/drain3; the same
+# text goes to benches/out/drain3-<MESSAGES>.txt.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 MESSAGES=${MESSAGES:-1000000}
-RUNS=${RUNS:-3}
+ROUNDS=${ROUNDS:-${RUNS:-5}}
 DATA=${CASEFILE_BENCH_DATA:-../shared}/data/loghub-2k
 OUT=benches/out
 VENV=$OUT/venv
@@ -65,54 +73,67 @@ if [[ ! -f $CORPUS ]] || [[ $(wc -l < "$CORPUS") -ne $MESSAGES ]]; then
 fi
 bytes=$(wc -c < "$CORPUS")
 
-# 3. drain3, one thread (CPython).
-echo "== drain3 over $CORPUS"
-d_line=$("$VENV/bin/python" benches/drain3_run.py "$CORPUS")
-echo "$d_line"
-d_rate=$(sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' <<< "$d_line")
-d_clusters=$(sed -n 's/.*clusters=\([0-9]*\).*/\1/p' <<< "$d_line")
-
-# 4. casefile.
+# 3. casefile build and warm-up.
 if [[ ${NO_BUILD:-0} != 1 ]]; then
     echo "== cargo build --release"
     cargo build --release --quiet
 fi
 if ! "$BIN" cluster --help > /dev/null 2>&1; then
-    echo "$BIN has no \`cluster\` subcommand (yet): drain3 half done, casefile half skipped" >&2
+    echo "$BIN has no \`cluster\` subcommand" >&2
     exit 1
 fi
-# Median wall time of RUNS runs of: casefile cluster --plain CORPUS --json [ARGS...] > /dev/null
-casefile_secs() {
-    local times=() t0 t1 i
-    # Warm-up (page cache); its output is kept to count the signatures.
-    "$BIN" cluster --plain "$CORPUS" --json --no-progress "$@" > "$OUT/casefile-$MESSAGES.json"
-    for (( i = 0; i < RUNS; i++ )); do
-        t0=$EPOCHREALTIME
-        "$BIN" cluster --plain "$CORPUS" --json --no-progress "$@" > /dev/null
-        t1=$EPOCHREALTIME
-        times+=("$(elapsed "$t0" "$t1")")
-    done
-    printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
-}
-echo "== casefile cluster --plain, --threads 1 ($RUNS runs)"
-c1_secs=$(casefile_secs --threads 1)
-echo "== casefile cluster --plain, all cores ($RUNS runs)"
-cn_secs=$(casefile_secs)
-c_clusters=$("$VENV/bin/python" -c 'import json, sys; print(len(json.load(sys.stdin)["signatures"]))' \
+"$BIN" cluster --plain "$CORPUS" --json --no-progress > "$OUT/casefile-$MESSAGES.json"
+c_clusters=$(python3 -c 'import json, sys; print(len(json.load(sys.stdin)["signatures"]))' \
     < "$OUT/casefile-$MESSAGES.json" 2> /dev/null || echo "?")
+
+# Wall seconds of: casefile cluster --plain CORPUS --json [ARGS...] > /dev/null
+casefile_secs() {
+    local t0 t1
+    t0=$EPOCHREALTIME
+    "$BIN" cluster --plain "$CORPUS" --json --no-progress "$@" > /dev/null
+    t1=$EPOCHREALTIME
+    elapsed "$t0" "$t1"
+}
+median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+lowest() { printf '%s\n' "$@" | sort -g | head -n 1; }
+
+# 4. Paired rounds.
+d_all=() c1_all=() cn_all=() r1_all=() rn_all=() rounds_txt=""
+for (( r = 1; r <= ROUNDS; r++ )); do
+    d_line=$("$VENV/bin/python" benches/drain3_run.py "$CORPUS")
+    d_secs=$(sed -n 's/.*seconds=\([0-9.]*\).*/\1/p' <<< "$d_line")
+    d_clusters=$(sed -n 's/.*clusters=\([0-9]*\).*/\1/p' <<< "$d_line")
+    c1=$(casefile_secs --threads 1)
+    cn=$(casefile_secs)
+    r1=$(awk -v d="$d_secs" -v c="$c1" 'BEGIN { printf "%.1f", d / c }')
+    rn=$(awk -v d="$d_secs" -v c="$cn" 'BEGIN { printf "%.1f", d / c }')
+    line=$(printf 'round %d: drain3 %7.3f s | casefile 1 thread %6.3f s (%5.1fx) | all cores %6.3f s (%5.1fx)' \
+        "$r" "$d_secs" "$c1" "$r1" "$cn" "$rn")
+    echo "$line"
+    rounds_txt+="$line"$'\n'
+    d_all+=("$d_secs") c1_all+=("$c1") cn_all+=("$cn") r1_all+=("$r1") rn_all+=("$rn")
+done
+d_med=$(median "${d_all[@]}")
+c1_secs=$(median "${c1_all[@]}")
+cn_secs=$(median "${cn_all[@]}")
+d_rate=$(rate "$MESSAGES" "$d_med")
 c1_rate=$(rate "$MESSAGES" "$c1_secs")
 cn_rate=$(rate "$MESSAGES" "$cn_secs")
-ratio=$(awk -v a="$c1_rate" -v b="$d_rate" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }')
+ratio=$(median "${r1_all[@]}")
+ratio_low=$(lowest "${r1_all[@]}")
+ratio_n=$(median "${rn_all[@]}")
 
 {
     echo
     echo "corpus: $CORPUS, $MESSAGES messages, $bytes bytes (loghub-2k content x$(( (MESSAGES + 15999) / 16000 )))"
     echo "machine: $(nproc) cores"
+    printf '%s' "$rounds_txt"
+    echo "medians over $ROUNDS rounds:"
     printf '%-34s %12s %12s %9s\n' tool seconds msgs/s clusters
-    printf '%-34s %12s %12s %9s\n' "drain3 0.9.11 (1 thread)" \
-        "$(awk -v n="$MESSAGES" -v r="$d_rate" 'BEGIN { printf "%.3f", n / r }')" "$d_rate" "$d_clusters"
+    printf '%-34s %12s %12s %9s\n' "drain3 0.9.11 (1 thread)" "$d_med" "$d_rate" "$d_clusters"
     printf '%-34s %12s %12s %9s\n' "casefile cluster --threads 1" "$c1_secs" "$c1_rate" "$c_clusters"
     printf '%-34s %12s %12s %9s\n' "casefile cluster (all cores)" "$cn_secs" "$cn_rate" "$c_clusters"
-    echo "ratio casefile/drain3 (1 thread each): ${ratio}x"
+    echo "ratio casefile/drain3, 1 thread each: median of rounds ${ratio}x, lowest ${ratio_low}x"
+    echo "ratio casefile all cores/drain3: median of rounds ${ratio_n}x"
     echo "(drain3: add loop only; casefile: whole process incl. startup, reading and JSON output)"
 } | tee "$REPORT"
