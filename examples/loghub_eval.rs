@@ -4,9 +4,12 @@
 //! ```text
 //! cargo run --release --example loghub_eval -- [DATA_DIR]
 //! ```
-//! DATA_DIR defaults to `../shared/data/loghub-2k`; every `<S>/` in it holding `<S>_2k.log`,
-//! `<S>_2k.content` and `<S>_2k.log_structured_corrected.csv` is evaluated, so held-out systems
-//! are measured by dropping their folders in.
+//! DATA_DIR defaults to `../shared/data/loghub-2k`; every `<S>/` in it holding `<S>_2k.log`
+//! and a ground truth is evaluated, so held-out systems are measured by dropping their folders
+//! in. The ground truth is `<S>_2k.log_structured_corrected.csv` (Khan et al.'s corrected
+//! templates, as in logparser's `loghub_2k_corrected`) or, failing that, the original
+//! `<S>_2k.log_structured.csv` of logpai/loghub (marked `*` in the table). The content-mode
+//! input is `<S>_2k.content`, or the ground truth's `Content` column when there is none.
 //!
 //! - content mode: `<S>_2k.content`, each line one message (`casefile cluster --plain`).
 //! - raw mode: `<S>_2k.log`, headers found and stripped by casefile's dialect detection
@@ -68,17 +71,21 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
     rows
 }
 
-fn load_gt(path: &Path) -> Vec<String> {
+/// The ground truth's `EventTemplate` column, and its `Content` column when it has one.
+fn load_gt(path: &Path) -> (Vec<String>, Option<Vec<String>>) {
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let rows = parse_csv(&text);
-    let col = rows[0]
-        .iter()
-        .position(|h| h == "EventTemplate")
-        .expect("EventTemplate column");
-    rows[1..]
-        .iter()
-        .map(|r| r.get(col).cloned().unwrap_or_default())
-        .collect()
+    let column = |name: &str| {
+        rows[0].iter().position(|h| h == name).map(|col| {
+            rows[1..]
+                .iter()
+                .map(|r| r.get(col).cloned().unwrap_or_default())
+                .collect::<Vec<String>>()
+        })
+    };
+    let templates = column("EventTemplate")
+        .unwrap_or_else(|| panic!("{}: no EventTemplate column", path.display()));
+    (templates, column("Content"))
 }
 
 /// GA as eval_ga.py computes it (gt-key template, pred-key label).
@@ -182,22 +189,55 @@ fn main() {
         .filter_map(|e| e.ok())
         .filter(|e| e.path().is_dir())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|s| dir.join(s).join(format!("{s}_2k.log")).exists())
+        .filter(|s| {
+            let base = dir.join(s);
+            base.join(format!("{s}_2k.log")).exists()
+                && (base
+                    .join(format!("{s}_2k.log_structured_corrected.csv"))
+                    .exists()
+                    || base.join(format!("{s}_2k.log_structured.csv")).exists())
+        })
         .collect();
     systems.sort();
     let (mut sum_c, mut sum_r) = (0.0, 0.0);
     let t0 = Instant::now();
     let mut lines_total = 0;
+    let mut any_original = false;
     println!(
         "{:<12} {:>10} {:>10} {:>8}",
         "system", "content GA", "raw GA", "GT groups"
     );
     for s in &systems {
         let base = dir.join(s);
-        let gt = load_gt(&base.join(format!("{s}_2k.log_structured_corrected.csv")));
+        let corrected = base.join(format!("{s}_2k.log_structured_corrected.csv"));
+        let (gt_file, mark) = if corrected.exists() {
+            (corrected, " ")
+        } else {
+            (base.join(format!("{s}_2k.log_structured.csv")), "*")
+        };
+        any_original |= mark == "*";
+        let (gt, gt_content) = load_gt(&gt_file);
         let n = gt.len();
         lines_total += 2 * n;
-        let (content, _) = labels(&base.join(format!("{s}_2k.content")), true, n);
+        let mut content_file = base.join(format!("{s}_2k.content"));
+        if !content_file.exists() {
+            // The ground truth's Content column, one message per line.
+            let lines = gt_content.unwrap_or_else(|| {
+                panic!("{s}: no {s}_2k.content and no Content column in the ground truth")
+            });
+            content_file = std::env::temp_dir().join(format!(
+                "casefile-loghub-{}-{s}.content",
+                std::process::id()
+            ));
+            let mut text = lines.join("\n");
+            text.push('\n');
+            std::fs::write(&content_file, text)
+                .unwrap_or_else(|e| panic!("{}: {e}", content_file.display()));
+        }
+        let (content, _) = labels(&content_file, true, n);
+        if content_file.starts_with(std::env::temp_dir()) {
+            let _ = std::fs::remove_file(&content_file);
+        }
         let (raw, _) = labels(&base.join(format!("{s}_2k.log")), false, n);
         let gc = grouping_accuracy(&gt, &content);
         let gr = grouping_accuracy(&gt, &raw);
@@ -206,11 +246,17 @@ fn main() {
             .filter(|t| !t.is_empty())
             .collect::<std::collections::HashSet<_>>()
             .len();
-        println!("{s:<12} {gc:>10.3} {gr:>10.3} {groups:>8}");
+        println!(
+            "{:<12} {gc:>10.3} {gr:>10.3} {groups:>8}",
+            format!("{s}{mark}")
+        );
         sum_c += gc;
         sum_r += gr;
     }
     let k = systems.len().max(1) as f64;
+    if any_original {
+        println!("* ground truth: the original logpai/loghub templates (no corrected file)");
+    }
     println!(
         "{:<12} {:>10.4} {:>10.4}   ({} systems, {} lines in {:.2}s)",
         "mean",
