@@ -196,6 +196,35 @@ const CASES: &[Case] = &[
         ids: &[("trace_id", "t-42")],
     },
     Case {
+        // Android `adb logcat` (threadtime, its default format)
+        line: "03-17 16:13:38.819  1702  8671 E PowerManagerService: acquire lock=233570404, flags=0x1, uid=10037",
+        dialect: "logcat",
+        ts: Some("2026-03-17T16:13:38.819Z"),
+        level: Some("error"),
+        service: "pathsvc",
+        message: "acquire lock=233570404, flags=0x1, uid=10037",
+        ids: &[("uid", "10037")],
+    },
+    Case {
+        line: "2026-03-17 16:13:38.811  1702  2395 W Wifi Hal : scan timed out",
+        dialect: "logcat",
+        ts: Some("2026-03-17T16:13:38.811Z"),
+        level: Some("warn"),
+        service: "pathsvc",
+        message: "scan timed out",
+        ids: &[],
+    },
+    Case {
+        // `adb logcat -v time`
+        line: "03-17 16:13:38.811 I/ActivityManager( 1702): Start proc 2227:com.android.systemui",
+        dialect: "logcat-time",
+        ts: Some("2026-03-17T16:13:38.811Z"),
+        level: Some("info"),
+        service: "pathsvc",
+        message: "Start proc 2227:com.android.systemui",
+        ids: &[],
+    },
+    Case {
         line: "2015-10-18 18:01:47,978 INFO [main] org.apache.hadoop.mapreduce.v2.app.MRAppMaster: Created MRAppMaster for application appattempt_1445144423722_0020_000001",
         dialect: "generic",
         ts: Some("2015-10-18T18:01:47.978Z"),

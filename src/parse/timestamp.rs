@@ -435,9 +435,9 @@ impl TimeContext {
             }
         }
         let mut c = Cur::new(s);
-        // MM.dd HH:MM:SS (no year)
+        // MM.dd HH:MM:SS (Proxifier) and MM-dd HH:MM:SS.mmm (Android logcat), no year
         let mo = c.num(2)?;
-        c.eat(b'.').then_some(())?;
+        c.eat_any(b".-")?;
         let d = c.num(2)?;
         c.eat(b' ').then_some(())?;
         let h = c.num(2)?;
@@ -445,6 +445,7 @@ impl TimeContext {
         let mi = c.num(2)?;
         c.eat(b':').then_some(())?;
         let sec = c.num(2)?;
+        let ns = c.fraction(b".");
         let p = Parts {
             y: 0,
             mo,
@@ -452,7 +453,7 @@ impl TimeContext {
             h,
             mi,
             s: sec,
-            ns: 0,
+            ns,
             off: None,
             year_known: false,
         };
@@ -626,6 +627,7 @@ mod tests {
             ("20171224-0:0:0:215", "2017-12-24T00:00:00.215Z"),
             ("2005-06-03-15.42.50.675872", "2005-06-03T15:42:50.675872Z"),
             ("10.30 16:49:06", "2026-10-30T16:49:06.000Z"),
+            ("03-17 16:13:38.811", "2026-03-17T16:13:38.811Z"),
             ("2026-11-28", "2026-11-28T00:00:00.000Z"),
             ("[2026-11-28 22:00:00 UTC]", "2026-11-28T22:00:00.000Z"),
         ];
