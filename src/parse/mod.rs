@@ -437,7 +437,13 @@ impl Parser {
             None => {
                 let t = rest.trim_start();
                 let off = rest.len() - t.len();
-                if let Some(p) = t.strip_prefix('|') {
+                if let Some((m, host, tag)) = relayed_syslog(rest, &header, tctx) {
+                    rec.host = Some(host.to_string());
+                    let name = tag.trim_end_matches(':');
+                    let name = name.split_once('[').map_or(name, |(n, _)| n);
+                    rec.service = Some(name.to_string()).filter(|n| !n.is_empty());
+                    m
+                } else if let Some(p) = t.strip_prefix('|') {
                     // `|`-separated header fields: skip those without spaces.
                     let mut pos = off + 1;
                     let mut cur = p;
@@ -598,6 +604,42 @@ impl Parser {
                 .then_some((k.as_str(), v.as_str()))
         })
     }
+}
+
+/// A syslog (RFC 3164) header carried after a collector's own header (a relay's timestamp
+/// and host, Thunderbird's `- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228
+/// crond[2916]: msg`): among the first header tokens, `Mon dd hh:mm:ss`, a host, then a
+/// `tag:` or `tag[pid]:` token. Returns where the message starts, the host and the tag.
+fn relayed_syslog<'a>(
+    rest: &'a str,
+    header: &[(usize, usize)],
+    tctx: &TimeContext,
+) -> Option<(usize, &'a str, &'a str)> {
+    for (k, &(s, _)) in header.iter().enumerate().take(6) {
+        if !rest.as_bytes()[s].is_ascii_uppercase() {
+            continue;
+        }
+        let Some((_, used)) = tctx.parse_prefix(&rest[s..]) else {
+            continue;
+        };
+        // The timestamp must end at a token boundary: `Nov 9 12:01:01` is three tokens.
+        let end = s + used;
+        let next = header[k + 1..].iter().position(|&(ts, _)| ts > end)? + k + 1;
+        let (hs, he) = *header.get(next)?;
+        let host = &rest[hs..he];
+        let (_, te) = *header.get(next + 1)?;
+        let tag = &rest[header[next + 1].0..te];
+        let tag_ok = tag.len() > 1
+            && tag.ends_with(':')
+            && tag[..tag.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b':');
+        if !host.ends_with(':') && tag_ok {
+            return Some((te, host, tag));
+        }
+        return None;
+    }
+    None
 }
 
 /// A timestamp at the start of the line, or at the start of its second or third token (BGL's

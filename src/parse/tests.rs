@@ -95,6 +95,16 @@ const CASES: &[Case] = &[
         ids: &[("x_request_id", "7c9e6679-7425-40de-944b-e07fc1f90ae7")],
     },
     Case {
+        // macOS system.log: launchd names the job in parentheses after the pid
+        line: "Jul  3 13:39:50 calvisitor-10-105-160-237 com.apple.xpc.launchd[1] (com.apple.WebKit.Networking.A546008E[33438]): Service exited with abnormal code: 1",
+        dialect: "syslog-3164",
+        ts: Some("2026-07-03T13:39:50.000Z"),
+        level: None,
+        service: "com.apple.xpc.launchd",
+        message: "Service exited with abnormal code: 1",
+        ids: &[],
+    },
+    Case {
         line: "Nov 28 22:00:01 db01 postgres[2147]: ERROR:  duplicate key value violates unique constraint \"orders_pkey\"",
         dialect: "syslog-3164",
         ts: Some("2026-11-28T22:00:01.000Z"),
@@ -222,6 +232,16 @@ const CASES: &[Case] = &[
         level: Some("info"),
         service: "pathsvc",
         message: "Start proc 2227:com.android.systemui",
+        ids: &[],
+    },
+    Case {
+        // a syslog line relayed under a collector's header (Loghub Thunderbird)
+        line: "- 1131566461 2005.11.09 dn228 Nov 9 12:01:01 dn228/dn228 crond(pam_unix)[2915]: session closed for user root",
+        dialect: "generic",
+        ts: Some("2005-11-09T20:01:01.000Z"),
+        level: None,
+        service: "crond(pam_unix)",
+        message: "session closed for user root",
         ids: &[],
     },
     Case {
