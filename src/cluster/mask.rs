@@ -24,6 +24,8 @@
 //! * `<NUM>` an optionally signed run of digits, with `.`, `:`, `-`, `/`, `,` between digit
 //!   groups (decimals, versions `4.0.1`, times `00:01`, dates), optionally followed by a
 //!   unit word in the next chunk (`18.4 KB`, `3 ms`, `<1 sec`);
+//! * a date inside the message, `Jul 17 15:09:24` (month name, day, time), with a weekday
+//!   right before it, is one `<NUM>` (`at Sun Jul 17 15:09:24 2005` -> `at <NUM> <NUM>`);
 //!
 //! A number or hex run only counts when it stands alone: the characters on both sides must
 //! not be letters or digits (`_`, `-`, `.`, `:` and other punctuation are boundaries). So
@@ -337,6 +339,18 @@ pub fn mask_into(msg: &str, out: &mut Masked) {
                 continue;
             }
         }
+        if flags & (C_DIGIT | C_SLASH | C_EQ | C_CTRL) == 0
+            && i - start == 3
+            && b[start].is_ascii_uppercase()
+            && b.get(i + 1).is_some_and(|&c| c == b' ' || is_digit(c))
+        {
+            // A date written inside the message (`at Sun Jul 17 15:09:24 2005`).
+            if let Some(dend) = date_hole(out, b, start, &mut ps, &mut pe) {
+                first = false;
+                i = dend;
+                continue;
+            }
+        }
         if flags & (C_DIGIT | C_SLASH | C_EQ | C_CTRL) == 0 && i - start < UUID_LEN {
             // Fast path: without digits, `/`, `\\` or `=`, the only possible hole is a
             // (36-byte) UUID of hex letters, so a shorter chunk is one literal.
@@ -366,6 +380,80 @@ pub fn mask_into(msg: &str, out: &mut Masked) {
     }
     out.copy(b, ps, pe);
     out.hash = hash_key(out.key());
+}
+
+const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+const WEEKDAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+
+fn is_weekday(w: &[u8]) -> bool {
+    WEEKDAYS.iter().any(|d| d.as_slice() == w)
+}
+
+/// If the chunk at `start` begins a date (see [`embedded_date`]), push it as one `<NUM>` hole,
+/// taking a weekday right before it out of the pending literal `b[ps..pe]` into the hole, and
+/// return the date's end. Kept out of line: it is rare, and the chunk loop stays tight.
+#[inline(never)]
+fn date_hole(
+    out: &mut Masked,
+    b: &[u8],
+    start: usize,
+    ps: &mut usize,
+    pe: &mut usize,
+) -> Option<usize> {
+    let dend = embedded_date(b, start)?;
+    let mut hs = start;
+    let (s0, e0) = (*ps, *pe);
+    let mut cut = e0;
+    if s0 < e0 && e0 + 1 == start && e0 - s0 >= 3 && is_weekday(&b[e0 - 3..e0]) {
+        if e0 - 3 == s0 {
+            hs = s0;
+            cut = s0;
+        } else if b[e0 - 4] == SEP_SPACE {
+            hs = e0 - 3;
+            cut = e0 - 4;
+        }
+    }
+    out.copy(b, s0, cut);
+    (*ps, *pe) = (0, 0);
+    if out.len > 0 {
+        out.push(SEP_SPACE);
+    }
+    push_hole(out, HoleKind::Num, hs, dend);
+    Some(dend)
+}
+
+/// If `b[start..start + 3]` is a month name followed by a day and a time (`Jul 17 15:09:24`,
+/// `Jul  1 09:00`), the end of the time.
+fn embedded_date(b: &[u8], start: usize) -> Option<usize> {
+    if !MONTHS.iter().any(|m| m.as_slice() == &b[start..start + 3]) {
+        return None;
+    }
+    let mut j = start + 3;
+    let spaces = b[j..].iter().take_while(|&&c| c == b' ').count();
+    if !(1..=2).contains(&spaces) {
+        return None;
+    }
+    j += spaces;
+    let d = digits_at(b, j);
+    if !(1..=2).contains(&d) || b.get(j + d) != Some(&b' ') {
+        return None;
+    }
+    j += d + 1;
+    // hh:mm or hh:mm:ss, optionally with a fraction
+    let h = digits_at(b, j);
+    if !(1..=2).contains(&h) || b.get(j + h) != Some(&b':') || digits_at(b, j + h + 1) != 2 {
+        return None;
+    }
+    j += h + 3;
+    if b.get(j) == Some(&b':') && digits_at(b, j + 1) == 2 {
+        j += 3;
+        if b.get(j) == Some(&b'.') && digits_at(b, j + 1) > 0 {
+            j += 1 + digits_at(b, j + 1);
+        }
+    }
+    (j == b.len() || !is_wordish(b[j])).then_some(j)
 }
 
 /// A fast 64-bit hash of a key (for the miner's table; not for anything persistent): 16 bytes
@@ -887,6 +975,27 @@ mod tests {
             t("20171223-22:15:29:606|Step_LSC|30002312"),
             "<NUM>|Step_LSC|<NUM>"
         );
+    }
+
+    #[test]
+    fn dates_inside_messages_are_one_hole() {
+        assert_eq!(
+            t("connection from 24.54.76.216 at Sun Jul 17 15:09:24 2005"),
+            "connection from <IP> at <NUM> <NUM>"
+        );
+        assert_eq!(t("at Mon Jun 18 15:09:24 2005"), "at <NUM> <NUM>");
+        assert_eq!(t("Sun Jul  1 09:00 done"), "<NUM> done");
+        assert_eq!(t("Jul 1 09:00:01.123 done"), "<NUM> done");
+        let m = mask("at Sun Jul 17 15:09:24 2005");
+        assert_eq!(
+            &"at Sun Jul 17 15:09:24 2005"[m.holes[0].1..m.holes[0].2],
+            "Sun Jul 17 15:09:24"
+        );
+        // Not a date: no time after the day, a weekday alone, a month word in text.
+        assert_eq!(t("due Jul 17 2005"), "due Jul <NUM> <NUM>");
+        assert_eq!(t("closed on Sun 17"), "closed on Sun <NUM>");
+        assert_eq!(t("May 3 items"), "May <NUM> items");
+        assert_eq!(t("Sunday Jul 17 15:09:24"), "Sunday <NUM>");
     }
 
     #[test]
