@@ -135,6 +135,9 @@ impl Visitor for V<'_> {
     fn rebase(&self, acc: &mut SigAcc, base: u64) {
         acc.rebase(base);
     }
+    fn end_unit(&self, acc: &mut SigAcc) {
+        self.collector.flush(acc);
+    }
 }
 
 /// One label per input line.

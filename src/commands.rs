@@ -407,6 +407,9 @@ impl Visitor for ScanVisitor<'_> {
     fn rebase(&self, (_, sig): &mut Self::Acc, base: u64) {
         sig.rebase(base);
     }
+    fn end_unit(&self, (_, sig): &mut Self::Acc) {
+        self.errors.flush(sig);
+    }
 }
 
 fn scan(
@@ -862,6 +865,9 @@ impl Visitor for ClusterVisitor<'_> {
     }
     fn rebase(&self, acc: &mut SigAcc, base: u64) {
         acc.rebase(base);
+    }
+    fn end_unit(&self, acc: &mut SigAcc) {
+        self.collector.flush(acc);
     }
 }
 

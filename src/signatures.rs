@@ -179,10 +179,42 @@ pub struct SigAcc {
     unit_service: Option<String>,
     stats: HashMap<u32, EntryStats, std::hash::BuildHasherDefault<IdHasher>>,
     assignments: Vec<(u64, u32)>,
+    /// Messages masked but not yet in the shared miner (see [`Batch`]).
+    batch: Batch,
+}
+
+/// With more than one thread, messages are masked into a batch and added to the shared miner
+/// [`Batch::SIZE`] at a time, so the miner's lock is taken once per batch: taken per message,
+/// the lock's cache line moving between cores cost more than the threads won.
+#[derive(Default)]
+struct Batch {
+    /// One masked message per slot (their buffers are reused).
+    masks: Vec<Masked>,
+    /// The messages' text, end to end; `items` hold their ranges.
+    text: String,
+    items: Vec<BatchItem>,
+}
+
+struct BatchItem {
+    text: (usize, usize),
+    /// Length of the part the miner reads (see [`Miner::prepare`]).
+    msg_len: usize,
+    ts: Option<Timestamp>,
+    /// `None`: no service; `Some(None)`: the unit's service; else another one.
+    service: Option<Option<String>>,
+    level: Option<Level>,
+    line: u64,
+}
+
+impl Batch {
+    const SIZE: usize = 256;
 }
 
 impl SigAcc {
     pub fn rebase(&mut self, base: u64) {
+        for it in &mut self.batch.items {
+            it.line += base;
+        }
         for s in self.stats.values_mut() {
             for l in &mut s.examples {
                 *l += base;
@@ -203,6 +235,8 @@ pub struct Collector {
     keep_samples: bool,
     miner: Mutex<Miner>,
     keep_assignments: bool,
+    /// Batch messages per unit before adding them (more than one thread; see [`Batch`]).
+    batched: bool,
 }
 
 /// One signature as reported.
@@ -253,6 +287,7 @@ impl Collector {
             keep_samples: false,
             miner: Mutex::new(Miner::new(MinerConfig::default())),
             keep_assignments,
+            batched: rayon::current_num_threads() > 1,
         }
     }
 
@@ -278,12 +313,89 @@ impl Collector {
 
     /// Add one message with the facts kept about it (no `Event` needed: `cluster --plain`).
     pub fn add_parts(&self, acc: &mut SigAcc, text: &str, f: EventFacts<'_>) {
+        if self.batched {
+            self.add_batched(acc, text, f);
+            return;
+        }
         // Mask outside the lock (the costly half), so threads only queue for the lookup.
         let msg = Miner::prepare(&self.cfg, text, &mut acc.scratch);
         let id = {
             let mut m = self.miner.lock().unwrap_or_else(|p| p.into_inner());
             m.add_masked(msg, &acc.scratch)
         };
+        self.record(acc, id, text, f);
+    }
+
+    /// [`Collector::add_parts`] with more than one thread: mask now, add with the batch.
+    fn add_batched(&self, acc: &mut SigAcc, text: &str, f: EventFacts<'_>) {
+        let b = &mut acc.batch;
+        let k = b.items.len();
+        if b.masks.len() <= k {
+            b.masks.push(Masked::new());
+        }
+        // The miner reads `msg`, a prefix of `text`; the sample keeps all of `text`.
+        let msg_len = Miner::prepare(&self.cfg, text, &mut b.masks[k]).len();
+        let start = b.text.len();
+        b.text.push_str(text);
+        let service = f.service.map(|svc| {
+            if acc.unit_service.is_none() {
+                acc.unit_service = Some(svc.to_string());
+            }
+            (acc.unit_service.as_deref() != Some(svc)).then(|| svc.to_string())
+        });
+        b.items.push(BatchItem {
+            text: (start, b.text.len()),
+            msg_len,
+            ts: f.ts,
+            service,
+            level: f.level,
+            line: f.line,
+        });
+        if b.items.len() >= Batch::SIZE {
+            self.flush(acc);
+        }
+    }
+
+    /// Add a unit's batched messages to the shared miner (one lock for all of them). Call at
+    /// the end of a unit ([`crate::source::Visitor::end_unit`]) to free the batch's buffers;
+    /// [`Collector::finish`] flushes whatever is left in any case.
+    pub fn flush(&self, acc: &mut SigAcc) {
+        let mut b = std::mem::take(&mut acc.batch);
+        if !b.items.is_empty() {
+            let ids: Vec<MessageId> = {
+                let mut m = self.miner.lock().unwrap_or_else(|p| p.into_inner());
+                b.items
+                    .iter()
+                    .zip(&b.masks)
+                    .map(|(it, mk)| m.add_masked(&b.text[it.text.0..it.text.0 + it.msg_len], mk))
+                    .collect()
+            };
+            let unit = acc.unit_service.clone();
+            for (it, id) in b.items.iter().zip(ids) {
+                let service = match &it.service {
+                    None => None,
+                    Some(None) => unit.as_deref(),
+                    Some(Some(svc)) => Some(svc.as_str()),
+                };
+                let facts = EventFacts {
+                    ts: it.ts,
+                    service,
+                    level: it.level,
+                    line: it.line,
+                };
+                self.record(acc, id, &b.text[it.text.0..it.text.1], facts);
+            }
+        }
+        if acc.batch.masks.is_empty() && b.items.len() >= Batch::SIZE {
+            // A full batch: keep the buffers for the next one.
+            b.items.clear();
+            b.text.clear();
+            acc.batch = b;
+        }
+    }
+
+    /// Count one message of entry `id` in the unit's statistics.
+    fn record(&self, acc: &mut SigAcc, id: MessageId, text: &str, f: EventFacts<'_>) {
         let s = acc.stats.entry(id.0).or_default();
         s.count += 1;
         if let Some(t) = f.ts {
@@ -317,7 +429,10 @@ impl Collector {
 
     /// Cluster and merge. `accs` are (input index, unit accumulator) in input order;
     /// `sources` names the inputs.
-    pub fn finish(self, accs: Vec<(usize, SigAcc)>, sources: &[String]) -> SignatureReport {
+    pub fn finish(self, mut accs: Vec<(usize, SigAcc)>, sources: &[String]) -> SignatureReport {
+        for (_, acc) in &mut accs {
+            self.flush(acc);
+        }
         let mut miner = self.miner.into_inner().unwrap_or_else(|p| p.into_inner());
         miner.finish();
         let clusters = miner.clusters().to_vec();
@@ -497,6 +612,65 @@ mod tests {
             cluster_text(&ev(raw, "charge failed")),
             "payments.errors.CardDeclined at gateway.py:capture < api.py:charge"
         );
+    }
+
+    /// The batched path (more than one thread) gives the report the direct path gives:
+    /// batches flushed when full, at the end of a unit and in `finish`, lines rebased while
+    /// messages wait in a batch, services and samples kept.
+    #[test]
+    fn batched_collection_matches_direct_collection() {
+        let run = |batched: bool| {
+            let mut c = Collector::new(true).with_samples();
+            c.batched = batched;
+            let mut accs = Vec::new();
+            for unit in 0..3u64 {
+                let mut acc = SigAcc::default();
+                let n = 300 + 170 * unit;
+                for i in 0..n {
+                    let text = match i % 4 {
+                        0 => format!("user {} logged in from 10.0.0.{}", i % 3, i % 7),
+                        1 => format!("disk /dev/sd{} at {}% capacity", i % 2, i % 5),
+                        2 => "connection reset by peer".to_string(),
+                        _ => format!("job {} took {} ms", i % 4, i % 3),
+                    };
+                    let svc = ["api", "api", "db"][(i % 3) as usize];
+                    let f = EventFacts {
+                        ts: Some(Timestamp(i as i64 * 1_000_000_000)),
+                        service: Some(svc),
+                        level: Some(Level::Info),
+                        line: i + 1,
+                    };
+                    c.add_parts(&mut acc, &text, f);
+                }
+                if unit == 1 {
+                    c.flush(&mut acc); // the end-of-unit hook; unit 2 leaves it to `finish`
+                }
+                acc.rebase(1000 * unit);
+                accs.push((0, acc));
+            }
+            let rep = c.finish(accs, &["x".to_string()]);
+            let sigs: Vec<String> = rep
+                .signatures
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{} {} {:?} {:?} {:?} {:?} {:?} {:?}",
+                        s.template,
+                        s.count,
+                        s.services,
+                        s.examples,
+                        s.holes,
+                        s.first_seen,
+                        s.last_seen,
+                        s.sample
+                    )
+                })
+                .collect();
+            (sigs, rep.assignments, rep.events)
+        };
+        let direct = run(false);
+        assert_eq!(direct.2, 300 + 470 + 640);
+        assert_eq!(run(true), direct);
     }
 
     #[test]

@@ -499,6 +499,7 @@ fn run_unit<V: Visitor>(
         plain: opts.plain,
     };
     cutter.run(rd, limit, skip_leading, opts, p.compression, &mut out);
+    v.end_unit(&mut out.acc);
     out
 }
 

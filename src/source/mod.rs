@@ -302,6 +302,8 @@ pub trait Visitor: Sync {
     /// Called once per unit after reading, with the number of lines before the unit in its
     /// source, so that recorded line numbers become absolute.
     fn rebase(&self, acc: &mut Self::Acc, lines_before: u64);
+    /// Called once per unit when its last record has been visited (on the reading thread).
+    fn end_unit(&self, _acc: &mut Self::Acc) {}
 }
 
 #[cfg(test)]
