@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 
 use crate::cluster::mask::Masked;
-use crate::cluster::{MessageId, Miner, MinerConfig};
+use crate::cluster::{HoleSlots, MessageId, Miner, MinerConfig};
 use crate::model::{Event, Level, Span, Timestamp};
 
 /// What a record is clustered by.
@@ -106,6 +106,10 @@ struct EntryStats {
     times: Histogram,
     /// The first event's clustered text and line, when samples are kept.
     sample: Option<(u64, String)>,
+    /// This unit's counters of the entry's hole values: `nholes` counters of
+    /// [`Collector::hole_k`] slots from `hole_base` in [`SigAcc::holes`].
+    hole_base: usize,
+    nholes: usize,
 }
 
 /// Event counts over time, by buckets of 2^k seconds; coarsened (k+1) when it holds more than
@@ -175,12 +179,21 @@ impl std::hash::Hasher for IdHasher {
 #[derive(Default)]
 pub struct SigAcc {
     scratch: Masked,
+    /// Messages masked but not yet in the shared miner (see [`Batch`]).
+    batch: Batch,
+    unit: UnitStats,
+}
+
+/// What a unit has counted (apart from the masking scratch, so both can be borrowed at once).
+#[derive(Default)]
+struct UnitStats {
     /// The service of the unit's first event: most events of a file share it.
     unit_service: Option<String>,
     stats: HashMap<u32, EntryStats, std::hash::BuildHasherDefault<IdHasher>>,
     assignments: Vec<(u64, u32)>,
-    /// Messages masked but not yet in the shared miner (see [`Batch`]).
-    batch: Batch,
+    /// Hole values counted in this unit, merged into the miner in a fixed order at the end
+    /// (see [`Collector::finish`]).
+    holes: HoleSlots,
 }
 
 /// With more than one thread, messages are masked into a batch and added to the shared miner
@@ -215,7 +228,7 @@ impl SigAcc {
         for it in &mut self.batch.items {
             it.line += base;
         }
-        for s in self.stats.values_mut() {
+        for s in self.unit.stats.values_mut() {
             for l in &mut s.examples {
                 *l += base;
             }
@@ -223,7 +236,7 @@ impl SigAcc {
                 *l += base;
             }
         }
-        for (l, _) in &mut self.assignments {
+        for (l, _) in &mut self.unit.assignments {
             *l += base;
         }
     }
@@ -237,6 +250,9 @@ pub struct Collector {
     keep_assignments: bool,
     /// Batch messages per unit before adding them (more than one thread; see [`Batch`]).
     batched: bool,
+    /// Slots per hole counter, and the byte cap of a counted value (the miner's).
+    hole_k: usize,
+    hole_cap: usize,
 }
 
 /// One signature as reported.
@@ -282,10 +298,14 @@ pub struct SignatureReport {
 
 impl Collector {
     pub fn new(keep_assignments: bool) -> Collector {
+        let miner = Miner::new(MinerConfig::default());
+        let (hole_k, hole_cap) = miner.hole_slots_per_entry();
         Collector {
             cfg: MinerConfig::default(),
             keep_samples: false,
-            miner: Mutex::new(Miner::new(MinerConfig::default())),
+            miner: Mutex::new(miner),
+            hole_k,
+            hole_cap,
             keep_assignments,
             batched: rayon::current_num_threads() > 1,
         }
@@ -319,11 +339,12 @@ impl Collector {
         }
         // Mask outside the lock (the costly half), so threads only queue for the lookup.
         let msg = Miner::prepare(&self.cfg, text, &mut acc.scratch);
-        let id = {
+        let (id, nholes) = {
             let mut m = self.miner.lock().unwrap_or_else(|p| p.into_inner());
-            m.add_masked(msg, &acc.scratch)
+            let id = m.add_key(&acc.scratch);
+            (id, m.tracked_holes(id))
         };
-        self.record(acc, id, text, f);
+        self.record(&mut acc.unit, (id, nholes), text, f, (msg, &acc.scratch));
     }
 
     /// [`Collector::add_parts`] with more than one thread: mask now, add with the batch.
@@ -338,10 +359,10 @@ impl Collector {
         let start = b.text.len();
         b.text.push_str(text);
         let service = f.service.map(|svc| {
-            if acc.unit_service.is_none() {
-                acc.unit_service = Some(svc.to_string());
+            if acc.unit.unit_service.is_none() {
+                acc.unit.unit_service = Some(svc.to_string());
             }
-            (acc.unit_service.as_deref() != Some(svc)).then(|| svc.to_string())
+            (acc.unit.unit_service.as_deref() != Some(svc)).then(|| svc.to_string())
         });
         b.items.push(BatchItem {
             text: (start, b.text.len()),
@@ -362,16 +383,18 @@ impl Collector {
     pub fn flush(&self, acc: &mut SigAcc) {
         let mut b = std::mem::take(&mut acc.batch);
         if !b.items.is_empty() {
-            let ids: Vec<MessageId> = {
+            let ids: Vec<(MessageId, usize)> = {
                 let mut m = self.miner.lock().unwrap_or_else(|p| p.into_inner());
-                b.items
+                b.masks[..b.items.len()]
                     .iter()
-                    .zip(&b.masks)
-                    .map(|(it, mk)| m.add_masked(&b.text[it.text.0..it.text.0 + it.msg_len], mk))
+                    .map(|mk| {
+                        let id = m.add_key(mk);
+                        (id, m.tracked_holes(id))
+                    })
                     .collect()
             };
-            let unit = acc.unit_service.clone();
-            for (it, id) in b.items.iter().zip(ids) {
+            let unit = acc.unit.unit_service.clone();
+            for ((it, id), mk) in b.items.iter().zip(ids).zip(&b.masks) {
                 let service = match &it.service {
                     None => None,
                     Some(None) => unit.as_deref(),
@@ -383,7 +406,14 @@ impl Collector {
                     level: it.level,
                     line: it.line,
                 };
-                self.record(acc, id, &b.text[it.text.0..it.text.1], facts);
+                let msg = &b.text[it.text.0..it.text.0 + it.msg_len];
+                self.record(
+                    &mut acc.unit,
+                    id,
+                    &b.text[it.text.0..it.text.1],
+                    facts,
+                    (msg, mk),
+                );
             }
         }
         if acc.batch.masks.is_empty() && b.items.len() >= Batch::SIZE {
@@ -395,8 +425,31 @@ impl Collector {
     }
 
     /// Count one message of entry `id` in the unit's statistics.
-    fn record(&self, acc: &mut SigAcc, id: MessageId, text: &str, f: EventFacts<'_>) {
+    /// `id` and the number of its tracked holes come from the miner; `masked` is `msg` (the
+    /// part of `text` the miner reads) masked.
+    fn record(
+        &self,
+        acc: &mut UnitStats,
+        (id, nholes): (MessageId, usize),
+        text: &str,
+        f: EventFacts<'_>,
+        (msg, masked): (&str, &Masked),
+    ) {
         let s = acc.stats.entry(id.0).or_default();
+        if s.count == 0 && nholes > 0 {
+            s.hole_base = acc.holes.grow(nholes * self.hole_k);
+            s.nholes = nholes;
+        }
+        if s.nholes > 0 {
+            acc.holes.count_message(
+                s.hole_base,
+                self.hole_k,
+                s.nholes,
+                self.hole_cap,
+                msg,
+                masked,
+            );
+        }
         s.count += 1;
         if let Some(t) = f.ts {
             s.span.add(t);
@@ -434,6 +487,23 @@ impl Collector {
             self.flush(acc);
         }
         let mut miner = self.miner.into_inner().unwrap_or_else(|p| p.into_inner());
+        // Hole values were counted per unit (each unit read in order by one thread); merging
+        // them unit by unit in an order fixed by the sources' names makes the top values the
+        // same whatever the thread count and the order of the inputs.
+        let mut order: Vec<usize> = (0..accs.len()).collect();
+        order.sort_by(|&a, &b| {
+            let name = |i: usize| sources.get(accs[i].0).map_or("", String::as_str);
+            name(a).cmp(name(b))
+        });
+        for &i in &order {
+            let acc = &accs[i].1;
+            for (&id, st) in &acc.unit.stats {
+                for h in 0..st.nholes {
+                    let from = st.hole_base + h * self.hole_k;
+                    miner.merge_hole_values(MessageId(id), h, &acc.unit.holes, from);
+                }
+            }
+        }
         miner.finish();
         let clusters = miner.clusters().to_vec();
         let n = clusters.len();
@@ -443,10 +513,10 @@ impl Collector {
         let mut assignments = Vec::new();
         let mut events = 0;
         for (input, acc) in accs {
-            let mut ids: Vec<&u32> = acc.stats.keys().collect();
+            let mut ids: Vec<&u32> = acc.unit.stats.keys().collect();
             ids.sort();
             for id in ids {
-                let s = &acc.stats[id];
+                let s = &acc.unit.stats[id];
                 let c = miner.cluster_of(MessageId(*id));
                 if c >= n {
                     continue;
@@ -455,7 +525,7 @@ impl Collector {
                 events += s.count;
                 m.count += s.count;
                 m.span.merge(&s.span);
-                if let (Some(svc), true) = (&acc.unit_service, s.unit_service_count > 0) {
+                if let (Some(svc), true) = (&acc.unit.unit_service, s.unit_service_count > 0) {
                     *m.services.entry(svc.clone()).or_default() += s.unit_service_count;
                 }
                 for (k, v) in &s.services {
@@ -480,7 +550,7 @@ impl Collector {
                     examples[c].pop_last();
                 }
             }
-            for (line, id) in acc.assignments {
+            for (line, id) in acc.unit.assignments {
                 let c = miner.cluster_of(MessageId(id));
                 let sig = clusters.get(c).map_or_else(String::new, |k| k.id.clone());
                 assignments.push((input, line, sig));

@@ -164,7 +164,7 @@ impl Head {
 /// only the heads. Comparisons look at `pre`/`len` first and at the value bytes only when
 /// those cannot decide.
 #[derive(Default)]
-struct HoleSlots {
+pub struct HoleSlots {
     heads: Vec<Head>,
     short: Vec<[u8; INLINE]>,
     long: Vec<Vec<u8>>,
@@ -196,7 +196,7 @@ fn prefix_key(v: &[u8]) -> u64 {
 
 impl HoleSlots {
     /// Room for `n` more slots; returns the index of the first.
-    fn grow(&mut self, n: usize) -> usize {
+    pub fn grow(&mut self, n: usize) -> usize {
         let base = self.heads.len();
         self.heads.resize(base + n, Head::default());
         self.short.resize(base + n, [0; INLINE]);
@@ -222,7 +222,7 @@ impl HoleSlots {
     /// are written without early exits so that they compile to conditional moves: which slot
     /// matches, or is the least, is data the branch predictor cannot learn.
     #[inline]
-    fn add(&mut self, base: usize, k: usize, src: &[u8], s: usize, e: usize, n: u64) {
+    pub fn add(&mut self, base: usize, k: usize, src: &[u8], s: usize, e: usize, n: u64) {
         let vb = &src[s..e];
         let pre = prefix_key(vb);
         let len = vb.len() as u64;
@@ -291,6 +291,29 @@ impl HoleSlots {
         } else {
             self.long[j].clear();
             self.long[j].extend_from_slice(vb);
+        }
+    }
+
+    /// Count one message's hole values: hole `h` (of its first `nholes`) in the counter at
+    /// `base + h * k`, each value cut to `cap` bytes.
+    #[inline]
+    pub fn count_message(
+        &mut self,
+        base: usize,
+        k: usize,
+        nholes: usize,
+        cap: usize,
+        msg: &str,
+        masked: &Masked,
+    ) {
+        for (h, &(_, s, en)) in masked.holes.iter().take(nholes).enumerate() {
+            // Hole ranges are char boundaries; only a cut value needs a new one.
+            let en = if en - s > cap {
+                s + floor_char_boundary(&msg[s..en], cap)
+            } else {
+                en
+            };
+            self.add(base + h * k, k, msg.as_bytes(), s, en, 1);
         }
     }
 
@@ -491,15 +514,32 @@ impl Miner {
 
     /// Add a message masked by [`Miner::prepare`] (with this miner's configuration).
     pub fn add_masked(&mut self, msg: &str, masked: &Masked) -> MessageId {
-        let idx = match self.table.find(masked.hash, masked.key(), &self.entries) {
-            Ok(i) => i,
+        let Some(idx) = self.find_or_insert(masked) else {
+            return MessageId(CATCH_ALL);
+        };
+        let e = &mut self.entries[idx as usize];
+        e.count += 1;
+        if e.nholes > 0 {
+            let cap = self.cfg.max_value_bytes.min(MAX_VALUE);
+            self.holes
+                .count_message(e.base, self.k, e.nholes, cap, msg, masked);
+        }
+        MessageId(idx)
+    }
+
+    /// The entry of `masked`'s key, inserted (with its hole slots) if new; `None` when the
+    /// entry cap is reached (the message is counted in the catch-all).
+    #[inline]
+    fn find_or_insert(&mut self, masked: &Masked) -> Option<u32> {
+        match self.table.find(masked.hash, masked.key(), &self.entries) {
+            Ok(i) => Some(i),
             Err(pos) => {
                 if self.entries.len() >= self.cfg.max_entries
                     || self.entries.len() >= CATCH_ALL as usize
                 {
                     self.evictions += 1;
                     self.catch_all_count += 1;
-                    return MessageId(CATCH_ALL);
+                    return None;
                 }
                 let i = self.entries.len() as u32;
                 // Keys are valid UTF-8 (see `Masked`), so nothing is replaced.
@@ -518,25 +558,60 @@ impl Miner {
                     nholes,
                 });
                 self.table.insert(pos, &self.entries);
-                i
-            }
-        };
-        let e = &mut self.entries[idx as usize];
-        e.count += 1;
-        if e.nholes > 0 {
-            let (k, base) = (self.k, e.base);
-            let max_value = self.cfg.max_value_bytes.min(MAX_VALUE);
-            for (h, &(_, s, en)) in masked.holes.iter().take(e.nholes).enumerate() {
-                // Hole ranges are char boundaries; only a cut value needs a new one.
-                let en = if en - s > max_value {
-                    s + floor_char_boundary(&msg[s..en], max_value)
-                } else {
-                    en
-                };
-                self.holes.add(base + h * k, k, msg.as_bytes(), s, en, 1);
+                Some(i)
             }
         }
-        MessageId(idx)
+    }
+
+    /// [`Miner::add_masked`] without counting hole values: the caller counts them in its own
+    /// [`HoleSlots`] (see [`Miner::hole_slots_per_entry`]) and hands them over with
+    /// [`Miner::merge_hole_values`], in an order of its choosing (so that the result does not
+    /// depend on how threads interleaved).
+    pub fn add_key(&mut self, masked: &Masked) -> MessageId {
+        match self.find_or_insert(masked) {
+            Some(idx) => {
+                self.entries[idx as usize].count += 1;
+                MessageId(idx)
+            }
+            None => MessageId(CATCH_ALL),
+        }
+    }
+
+    /// (slots per hole, value byte cap) for counting an entry's hole values outside the
+    /// miner: `k` slots per hole, values cut to the cap (at a char boundary).
+    pub fn hole_slots_per_entry(&self) -> (usize, usize) {
+        (self.k, self.cfg.max_value_bytes.min(MAX_VALUE))
+    }
+
+    /// Number of holes of entry `id` whose values are tracked (0 for the catch-all).
+    pub fn tracked_holes(&self, id: MessageId) -> usize {
+        self.entries.get(id.0 as usize).map_or(0, |e| e.nholes)
+    }
+
+    /// Add the counts of `from`'s counter at `from_base..from_base + k` (slot order) to hole
+    /// `h` of entry `id`.
+    pub fn merge_hole_values(
+        &mut self,
+        id: MessageId,
+        h: usize,
+        from: &HoleSlots,
+        from_base: usize,
+    ) {
+        let Some(e) = self.entries.get(id.0 as usize) else {
+            return;
+        };
+        if h >= e.nholes {
+            return;
+        }
+        let (k, base) = (self.k, e.base + h * self.k);
+        for j in from_base..from_base + k {
+            let n = from.heads[j].count();
+            if n == 0 {
+                break;
+            }
+            let v = from.value(j);
+            self.holes.add(base, k, v, 0, v.len(), n);
+        }
     }
 
     /// Top values of hole `h` of entry `e` (slot order), or `None` if not tracked.

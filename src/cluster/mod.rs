@@ -19,7 +19,7 @@
 pub mod mask;
 pub mod miner;
 
-pub use miner::{mine_all, Cluster, MessageId, Miner, MinerConfig};
+pub use miner::{mine_all, Cluster, HoleSlots, MessageId, Miner, MinerConfig};
 
 /// Stable signature id of a template: FNV-1a 64 of its UTF-8 bytes, as 16 lowercase hex
 /// digits. Depends only on the template text, never on the run, the machine or the order of
