@@ -3,9 +3,14 @@
 //! per-signature facts a support engineer needs: count, first/last seen, services, levels,
 //! example locations, a time histogram and the most frequent value of each hole.
 //!
-//! Reading is parallel and the [`Miner`] is order-independent, so every unit of work adds to
-//! one shared miner under a lock and keeps its own per-entry statistics; the statistics are
-//! merged in input order, so the output is the same whatever the thread count or file order.
+//! Reading is parallel and the [`Miner`]'s clustering is order-independent, so every unit of
+//! work (a file, or a chunk of a big one) adds its messages' keys to one shared miner under a
+//! lock (with more than one thread, a batch of messages per lock) and keeps its own per-entry
+//! statistics, hole-value counters included. The statistics are merged in input order and the
+//! hole counters in the order of the sources' names: hole values beyond the top-k are
+//! estimates (Space-Saving), and estimates depend on the order values arrive in, so they are
+//! merged in an order that neither the thread count nor the order of the inputs can change.
+//! The output is the same, byte for byte, whatever the thread count or file order.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
