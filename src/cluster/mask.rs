@@ -382,9 +382,6 @@ pub fn mask_into(msg: &str, out: &mut Masked) {
     out.hash = hash_key(out.key());
 }
 
-const MONTHS: [&[u8; 3]; 12] = [
-    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
-];
 const WEEKDAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
 
 fn is_weekday(w: &[u8]) -> bool {
@@ -427,7 +424,11 @@ fn date_hole(
 /// If `b[start..start + 3]` is a month name followed by a day and a time (`Jul 17 15:09:24`,
 /// `Jul  1 09:00`), the end of the time.
 fn embedded_date(b: &[u8], start: usize) -> Option<usize> {
-    if !MONTHS.iter().any(|m| m.as_slice() == &b[start..start + 3]) {
+    // `Jul`, as a date writes it (the month table is the timestamp parser's).
+    let name = &b[start..start + 3];
+    if !(name[0].is_ascii_uppercase() && name[1..].iter().all(u8::is_ascii_lowercase))
+        || crate::parse::timestamp::month_from_name(name).is_none()
+    {
         return None;
     }
     let mut j = start + 3;

@@ -33,7 +33,7 @@ const MONTHS: [&[u8; 3]; 12] = [
     b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec",
 ];
 
-fn month_from_name(b: &[u8]) -> Option<u32> {
+pub(crate) fn month_from_name(b: &[u8]) -> Option<u32> {
     if b.len() < 3 {
         return None;
     }
