@@ -225,3 +225,41 @@ fn human_timeline_is_sanitised() {
     assert!(!r.stdout.contains('\x1b'), "no escape reaches the terminal");
     assert!(r.stdout.contains("\\x1b[2J"), "{}", r.stdout);
 }
+
+#[test]
+fn openstack_request_ids_are_followed_across_services() {
+    // oslo.log: the request context `[req-<uuid> user project - - -]` is a header field.
+    let d = tempfile::tempdir().unwrap();
+    let req = "req-38101a0b-2096-447d-96ea-a692162415ae";
+    write(d.path(), "logs/nova-api.log", &format!(concat!(
+        "2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [{} 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] 10.11.10.1 \"POST /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers HTTP/1.1\" status: 202 len: 733 time: 0.4\n",
+        "2017-05-16 00:00:00.272 25746 INFO nova.osapi_compute.wsgi.server [req-9bc36dd9-91c5-4314-898a-47625eb93b09 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] 10.11.10.1 \"GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1\" status: 200 len: 1893 time: 0.2\n",
+    ), req));
+    write(d.path(), "logs/nova-compute.log", &format!(concat!(
+        "2017-05-16 00:00:01.100 2931 INFO nova.compute.claims [{} 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] Attempting claim: memory 2048 MB, disk 20 GB, vcpus 1 CPU\n",
+        "2017-05-16 00:00:02.551 2931 ERROR nova.compute.manager [{} 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] Instance failed to spawn\n",
+        "2017-05-16 00:00:03.000 2931 INFO nova.compute.manager [-] [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] VM Stopped (Lifecycle Event)\n",
+    ), req, req));
+    let r = casefile(d.path(), &["trace", req, "logs", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
+    assert_eq!(
+        lines_of(&evs),
+        [
+            ("logs/nova-api.log".into(), 1),
+            ("logs/nova-compute.log".into(), 1),
+            ("logs/nova-compute.log".into(), 2),
+        ],
+        "the request's events, not the other request's nor the instance's later ones"
+    );
+    assert_eq!(evs[0]["ids"]["request_id"], req);
+    assert_eq!(evs[2]["level"], "error");
+    assert_eq!(
+        evs[2]["ids"]["instance_id"],
+        "b9000564-fe1a-409b-b8cc-1e88b294cd1d"
+    );
+    assert_eq!(
+        evs[2]["message"],
+        "[instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] Instance failed to spawn"
+    );
+}

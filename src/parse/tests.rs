@@ -178,6 +178,25 @@ const CASES: &[Case] = &[
         ids: &[("job_id", "J-3")],
     },
     Case {
+        // OpenStack (oslo.log): the request context is a header field, its id followed
+        line: "2017-05-16 00:00:00.008 25746 INFO nova.osapi_compute.wsgi.server [req-38101a0b-2096-447d-96ea-a692162415ae 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] 10.11.10.1 \"GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1\" status: 200 len: 1893 time: 0.2477829",
+        dialect: "oslo",
+        ts: Some("2017-05-16T00:00:00.008Z"),
+        level: Some("info"),
+        service: "pathsvc",
+        message: "10.11.10.1 \"GET /v2/54fadb412c4e40cdbaed9335e4c35a9e/servers/detail HTTP/1.1\" status: 200 len: 1893 time: 0.2477829",
+        ids: &[("request_id", "req-38101a0b-2096-447d-96ea-a692162415ae")],
+    },
+    Case {
+        line: "2017-05-16 00:00:10.551 2931 WARNING nova.compute.manager [-] [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] While synchronizing instance power states, found 0 instances",
+        dialect: "oslo",
+        ts: Some("2017-05-16T00:00:10.551Z"),
+        level: Some("warn"),
+        service: "pathsvc",
+        message: "[instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] While synchronizing instance power states, found 0 instances",
+        ids: &[("instance_id", "b9000564-fe1a-409b-b8cc-1e88b294cd1d")],
+    },
+    Case {
         line: "ts=2026-11-28T22:00:00.383Z level=info msg=\"job started\" job_id=J-5 attempt=1 queue=fulfilment",
         dialect: "logfmt",
         ts: Some("2026-11-28T22:00:00.383Z"),
