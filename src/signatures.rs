@@ -40,7 +40,9 @@ fn stack_key(raw: &str) -> Option<String> {
     if !raw.contains('\n') {
         return None;
     }
-    let mut lines = raw.split('\n').skip(1);
+    let rest: Vec<&str> = raw.split('\n').skip(1).collect();
+    let header = shared_header(&rest);
+    let mut lines = rest.iter().map(|l| &l[header..]);
     let mut java_type: Option<&str> = None;
     let mut java_frames: Vec<&str> = Vec::new();
     let mut py_frames: Vec<String> = Vec::new();
@@ -83,6 +85,38 @@ fn stack_key(raw: &str) -> Option<String> {
         return Some(format!("{ty} at {}", java_frames.join(" < ")));
     }
     None
+}
+
+/// The length of a log header that every continuation line of a record starts with (0 when
+/// there is none): OpenStack's oslo.log writes `2017-05-16 00:00:02.551 2931 ERROR
+/// nova.compute.manager [instance: <uuid>] ` before each line of a traceback, and the stack
+/// reads without it. A header starts with a digit (a timestamp), ends at a space and is at least
+/// 20 bytes, so indentation and Java's `\tat ` are never taken for one.
+fn shared_header(lines: &[&str]) -> usize {
+    let Some((first, others)) = lines.split_first() else {
+        return 0;
+    };
+    if others.is_empty() || !first.starts_with(|c: char| c.is_ascii_digit()) {
+        return 0;
+    }
+    let mut n = first.len();
+    for l in others {
+        n = first.as_bytes()[..n]
+            .iter()
+            .zip(l.as_bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    // Cut after the prefix's last space (an ASCII byte, so a char boundary).
+    let cut = first.as_bytes()[..n]
+        .iter()
+        .rposition(|&b| b == b' ')
+        .map_or(0, |i| i + 1);
+    if cut >= 20 {
+        cut
+    } else {
+        0
+    }
 }
 
 fn is_type_name(s: &str) -> bool {
@@ -687,6 +721,32 @@ mod tests {
             cluster_text(&ev(raw, "charge failed")),
             "payments.errors.CardDeclined at gateway.py:capture < api.py:charge"
         );
+    }
+
+    #[test]
+    fn traceback_lines_under_a_log_header_group_like_a_bare_traceback() {
+        // oslo.log (OpenStack) repeats its header before every line of a traceback.
+        let h = "2017-05-16 00:00:02.551 2931 ERROR nova.compute.manager [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] ";
+        let raw = format!(
+            "2017-05-16 00:00:02.551 2931 ERROR nova.compute.manager [req-3ea4 u p - - -] [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] Instance failed to spawn\n\
+             {h}Traceback (most recent call last):\n\
+             {h}  File \"/usr/lib/python2.7/dist-packages/nova/compute/manager.py\", line 2218, in _build_resources\n\
+             {h}    yield resources\n\
+             {h}  File \"/usr/lib/python2.7/dist-packages/nova/network/neutronv2/api.py\", line 1190, in _update_port_binding\n\
+             {h}    raise exception.PortBindingFailed(port_id=port_id)\n\
+             {h}PortBindingFailed: Binding failed for port 8e0c, please check neutron logs for more information."
+        );
+        assert_eq!(
+            cluster_text(&ev(&raw, "Instance failed to spawn")),
+            "PortBindingFailed at api.py:_update_port_binding < manager.py:_build_resources"
+        );
+        // Short or indented shared prefixes are not headers.
+        assert_eq!(
+            shared_header(&["\tat a.B(B.java:1)", "\tat a.C(C.java:2)"]),
+            0
+        );
+        assert_eq!(shared_header(&["2017 x", "2017 y"]), 0);
+        assert_eq!(shared_header(&[h.trim_end()]), 0);
     }
 
     /// The batched path (more than one thread) gives the report the direct path gives:

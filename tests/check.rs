@@ -187,12 +187,7 @@ fn baselines_are_stable_sorted_and_merge() {
         "byte-identical"
     );
     let v: Value = serde_json::from_slice(&std::fs::read(&a).unwrap()).unwrap();
-    let ids: Vec<&str> = v["signatures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap())
-        .collect();
+    let ids = signature_fields(&v, "id");
     let mut sorted = ids.clone();
     sorted.sort();
     assert_eq!(ids, sorted);

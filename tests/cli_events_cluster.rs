@@ -328,12 +328,7 @@ fn assignments_csv_has_one_row_per_event() {
     assert_eq!(sig(1), sig(3), "same template, same signature");
     assert_ne!(sig(1), sig(4));
     let doc = r.json();
-    let t: Vec<&str> = doc["signatures"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["template"].as_str().unwrap())
-        .collect();
+    let t = signature_fields(&doc, "template");
     assert!(
         t.contains(&"PacketResponder <NUM> for block blk_<NUM> terminating"),
         "{t:?}"

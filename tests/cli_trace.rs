@@ -238,6 +238,10 @@ fn openstack_request_ids_are_followed_across_services() {
     write(d.path(), "logs/nova-compute.log", &format!(concat!(
         "2017-05-16 00:00:01.100 2931 INFO nova.compute.claims [{} 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] Attempting claim: memory 2048 MB, disk 20 GB, vcpus 1 CPU\n",
         "2017-05-16 00:00:02.551 2931 ERROR nova.compute.manager [{} 113d3a99c3da401fbd62cc2caa5b96d2 54fadb412c4e40cdbaed9335e4c35a9e - - -] [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] Instance failed to spawn\n",
+        "2017-05-16 00:00:02.551 2931 ERROR nova.compute.manager [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] Traceback (most recent call last):\n",
+        "2017-05-16 00:00:02.551 2931 ERROR nova.compute.manager [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d]   File \"/usr/lib/python2.7/dist-packages/nova/compute/manager.py\", line 2218, in _build_resources\n",
+        "2017-05-16 00:00:02.551 2931 ERROR nova.compute.manager [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d]     yield resources\n",
+        "2017-05-16 00:00:02.551 2931 ERROR nova.compute.manager [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] PortBindingFailed: Binding failed for port 8e0c, please check neutron logs for more information.\n",
         "2017-05-16 00:00:03.000 2931 INFO nova.compute.manager [-] [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] VM Stopped (Lifecycle Event)\n",
     ), req, req));
     let r = casefile(d.path(), &["trace", req, "logs", "--json"]);
@@ -261,5 +265,25 @@ fn openstack_request_ids_are_followed_across_services() {
     assert_eq!(
         evs[2]["message"],
         "[instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d] Instance failed to spawn"
+    );
+    // The traceback, logged a line at a time under a header, is part of the event...
+    let raw = evs[2]["raw"].as_str().unwrap();
+    assert_eq!(raw.lines().count(), 5, "{raw}");
+    assert!(raw.ends_with("please check neutron logs for more information."));
+    // ...and its signature is the exception and its frames.
+    let r = casefile(d.path(), &["cluster", "logs", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = r.json();
+    let mut templates = signature_fields(&doc, "template");
+    templates.sort_unstable();
+    assert_eq!(
+        templates,
+        [
+            "<IP> \"GET <PATH> HTTP/<NUM>\" status: <NUM> len: <NUM> time: <NUM>",
+            "<IP> \"POST <PATH> HTTP/<NUM>\" status: <NUM> len: <NUM> time: <NUM>",
+            "PortBindingFailed at manager.py:_build_resources",
+            "[instance: <UUID>] Attempting claim: memory <NUM>, disk <NUM>, vcpus <NUM> CPU",
+            "[instance: <UUID>] VM Stopped (Lifecycle Event)",
+        ]
     );
 }

@@ -110,6 +110,16 @@ pub fn lines_of(events: &[Value]) -> Vec<(String, u64)> {
         .collect()
 }
 
+/// One string field of every signature of a `cluster --json` / baseline document, in order.
+pub fn signature_fields<'a>(doc: &'a Value, key: &str) -> Vec<&'a str> {
+    doc["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s[key].as_str().unwrap())
+        .collect()
+}
+
 pub mod elastic;
 
 pub mod fake_http;
