@@ -1,6 +1,6 @@
 //! One log record (possibly several lines) through everything the parser does with it:
 //! record-start detection and event parsing with every dialect (and none), dialect detection,
-//! and the logfmt / free-text key=value scanners.
+//! the text an event is clustered by, and the logfmt / free-text key=value scanners.
 #![no_main]
 
 use std::sync::{Arc, OnceLock};
@@ -44,6 +44,8 @@ fuzz_target!(|bytes: &[u8]| {
             // The event keeps the record as it was given.
             assert_eq!(ev.raw, text);
             let _ = parser.follow_ids(&ev).count();
+            // What the event is clustered by (stack traces keyed by type and frames).
+            let _ = casefile::signatures::cluster_text(&ev);
         }
     }
 
