@@ -150,7 +150,9 @@ impl Parser {
 
     /// Choose a source's dialect from a sample of its first lines: the one that parses the most
     /// lines with a timestamp (ties go to the earlier, more specific, entry). `None` when no
-    /// dialect reads any line.
+    /// dialect reads any line. For a multi-line dialect with a `start` pattern, lines count only
+    /// from the first that starts a record: a dialect whose lines would all join one record
+    /// (`oslo`'s pattern also reads its traceback lines, which never start one) does not fit.
     pub fn detect(&self, sample: &[u8], tctx: &TimeContext) -> Option<usize> {
         let text = String::from_utf8_lossy(sample);
         let lines: Vec<&str> = text
@@ -164,8 +166,15 @@ impl Parser {
         let mut best: Option<(usize, usize)> = None;
         for (i, d) in self.dialects.iter().enumerate() {
             let mut score = 0;
+            let mut started = !(d.multiline && d.start.is_some());
             for l in &lines {
                 if let Some(r) = self.parse_with(d, l, tctx) {
+                    if !started {
+                        if !self.is_event_start(Some(i), l.as_bytes()) {
+                            continue;
+                        }
+                        started = true;
+                    }
                     if r.ts.is_some() {
                         score += 2;
                     } else {
@@ -192,7 +201,10 @@ impl Parser {
         }
         match d.map(|i| &self.dialects[i]) {
             Some(d) if d.multiline => match (&d.start, &d.kind) {
-                (Some(re), _) => re.is_match(&line[..line.len().min(96)]),
+                // A start pattern may reach past a long logger name (`oslo`), so it sees more
+                // of the line than the timestamp scan below; it is anchored, so a line that
+                // does not start a record fails within its first bytes.
+                (Some(re), _) => re.is_match(&line[..line.len().min(START_HEAD)]),
                 (None, Kind::Generic) => {
                     let head = &line[..line.len().min(96)];
                     let s = String::from_utf8_lossy(head);
@@ -742,6 +754,9 @@ fn skip_after_level(rest: &str, from: usize) -> usize {
     }
     pos
 }
+
+/// How much of a line a dialect's `start` pattern sees.
+const START_HEAD: usize = 256;
 
 /// Does the line look like the middle of a stack trace or traceback?
 pub fn looks_like_continuation(l: &str) -> bool {

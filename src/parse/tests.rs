@@ -406,3 +406,42 @@ fn generic_headers_are_stripped() {
         assert_eq!(e.level, level, "{line}");
     }
 }
+
+#[test]
+fn oslo_is_chosen_only_where_its_lines_start_records() {
+    let p = Parser::default_parser();
+    let tctx = TimeContext::default();
+    let name = |d: Option<usize>| d.map(|i| p.dialects[i].name.to_string());
+    let oslo = p.dialect_index("oslo");
+    // More traceback lines (under oslo's exception header) than records: still oslo, and the
+    // traceback lines continue their record.
+    let h = "2017-05-16 00:00:02.551 2931 ERROR nova.compute.manager [instance: b9000564-fe1a-409b-b8cc-1e88b294cd1d]";
+    let sample = format!(
+        "2017-05-16 00:00:02.551 2931 ERROR nova.compute.manager [req-38101a0b-2096-447d-96ea-a692162415ae u p - - -] Instance failed to spawn\n\
+         {h} Traceback (most recent call last):\n\
+         {h}   File \"/usr/lib/python2.7/dist-packages/nova/compute/manager.py\", line 2218, in _build_resources\n\
+         {h}     yield resources\n\
+         {h} PortBindingFailed: Binding failed\n"
+    );
+    assert_eq!(
+        name(p.detect(sample.as_bytes(), &tctx)).as_deref(),
+        Some("oslo")
+    );
+    assert!(!p.is_event_start(
+        oslo,
+        format!("{h} Traceback (most recent call last):").as_bytes()
+    ));
+    // A logger name long enough to push the request context past 96 bytes.
+    let long = "2017-05-16 00:00:00.008 25746 INFO neutron.plugins.ml2.drivers.openvswitch.agent.ovs_neutron_agent [-] Agent out of sync with plugin!";
+    assert!(p.is_event_start(oslo, long.as_bytes()));
+    // `ts pid LEVEL logger message` without oslo's context: every line parses with oslo's
+    // pattern but none starts a record there, so another dialect reads it, a record per line.
+    let plain = "2026-11-28 22:00:00.123 4312 INFO app.server started\n\
+                 2026-11-28 22:00:01.123 4312 ERROR app.server failed x=1\n";
+    let d = p.detect(plain.as_bytes(), &tctx);
+    assert_ne!(name(d).as_deref(), Some("oslo"));
+    assert!(p.is_event_start(
+        d,
+        b"2026-11-28 22:00:01.123 4312 ERROR app.server failed x=1"
+    ));
+}
