@@ -40,9 +40,8 @@ fn stack_key(raw: &str) -> Option<String> {
     if !raw.contains('\n') {
         return None;
     }
-    let rest: Vec<&str> = raw.split('\n').skip(1).collect();
-    let header = shared_header(&rest);
-    let mut lines = rest.iter().map(|l| &l[header..]);
+    let header = shared_header(raw.split('\n').skip(1));
+    let mut lines = raw.split('\n').skip(1).map(|l| &l[header..]);
     let mut java_type: Option<&str> = None;
     let mut java_frames: Vec<&str> = Vec::new();
     let mut py_frames: Vec<String> = Vec::new();
@@ -92,15 +91,17 @@ fn stack_key(raw: &str) -> Option<String> {
 /// nova.compute.manager [instance: <uuid>] ` before each line of a traceback, and the stack
 /// reads without it. A header starts with a digit (a timestamp), ends at a space and is at least
 /// 20 bytes, so indentation and Java's `\tat ` are never taken for one.
-fn shared_header(lines: &[&str]) -> usize {
-    let Some((first, others)) = lines.split_first() else {
+fn shared_header<'a>(mut lines: impl Iterator<Item = &'a str>) -> usize {
+    let Some(first) = lines.next() else {
         return 0;
     };
-    if others.is_empty() || !first.starts_with(|c: char| c.is_ascii_digit()) {
+    if !first.starts_with(|c: char| c.is_ascii_digit()) {
         return 0;
     }
     let mut n = first.len();
-    for l in others {
+    let mut others = 0;
+    for l in lines {
+        others += 1;
         n = first.as_bytes()[..n]
             .iter()
             .zip(l.as_bytes())
@@ -112,7 +113,7 @@ fn shared_header(lines: &[&str]) -> usize {
         .iter()
         .rposition(|&b| b == b' ')
         .map_or(0, |i| i + 1);
-    if cut >= 20 {
+    if others > 0 && cut >= 20 {
         cut
     } else {
         0
@@ -742,11 +743,11 @@ mod tests {
         );
         // Short or indented shared prefixes are not headers.
         assert_eq!(
-            shared_header(&["\tat a.B(B.java:1)", "\tat a.C(C.java:2)"]),
+            shared_header(["\tat a.B(B.java:1)", "\tat a.C(C.java:2)"].into_iter()),
             0
         );
-        assert_eq!(shared_header(&["2017 x", "2017 y"]), 0);
-        assert_eq!(shared_header(&[h.trim_end()]), 0);
+        assert_eq!(shared_header(["2017 x", "2017 y"].into_iter()), 0);
+        assert_eq!(shared_header([h.trim_end()].into_iter()), 0);
     }
 
     /// The batched path (more than one thread) gives the report the direct path gives:
