@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Mutex;
 
 use crate::cluster::mask::Masked;
+use crate::cluster::memo::MaskMemo;
 use crate::cluster::{HoleSlots, MessageId, Miner, MinerConfig};
 use crate::model::{Event, Level, Span, Timestamp};
 
@@ -218,7 +219,8 @@ impl std::hash::Hasher for IdHasher {
 /// One unit's share: statistics per entry, and (when asked) each event's entry.
 #[derive(Default)]
 pub struct SigAcc {
-    scratch: Masked,
+    /// Masks messages, remembering recent ones (repeats are common).
+    memo: MaskMemo,
     /// Messages masked but not yet in the shared miner (see [`Batch`]).
     batch: Batch,
     unit: UnitStats,
@@ -250,7 +252,7 @@ struct Batch {
 
 struct BatchItem {
     text: (usize, usize),
-    /// Length of the part the miner reads (see [`Miner::prepare`]).
+    /// Length of the part the miner reads (see [`Miner::prepare_memo`]).
     msg_len: usize,
     ts: Option<Timestamp>,
     /// `None`: no service; `Some(None)`: the unit's service; else another one.
@@ -378,13 +380,13 @@ impl Collector {
             return;
         }
         // Mask outside the lock (the costly half), so threads only queue for the lookup.
-        let msg = Miner::prepare(&self.cfg, text, &mut acc.scratch);
+        let (msg, masked) = Miner::prepare_memo(&self.cfg, text, &mut acc.memo);
         let (id, nholes) = {
             let mut m = self.miner.lock().unwrap_or_else(|p| p.into_inner());
-            let id = m.add_key(&acc.scratch);
+            let id = m.add_key(masked);
             (id, m.tracked_holes(id))
         };
-        self.record(&mut acc.unit, (id, nholes), text, f, (msg, &acc.scratch));
+        self.record(&mut acc.unit, (id, nholes), text, f, (msg, masked));
     }
 
     /// [`Collector::add_parts`] with more than one thread: mask now, add with the batch.
@@ -395,7 +397,7 @@ impl Collector {
             b.masks.push(Masked::new());
         }
         // The miner reads `msg`, a prefix of `text`; the sample keeps all of `text`.
-        let msg_len = Miner::prepare(&self.cfg, text, &mut b.masks[k]).len();
+        let msg_len = Miner::prepare_memo_to(&self.cfg, text, &mut acc.memo, &mut b.masks[k]).len();
         let start = b.text.len();
         b.text.push_str(text);
         let service = f.service.map(|svc| {

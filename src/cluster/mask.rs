@@ -122,6 +122,20 @@ impl Masked {
         &self.buf[..self.len]
     }
 
+    /// Make `self` a copy of `other`, reusing `self`'s buffers.
+    #[inline]
+    pub fn copy_from(&mut self, other: &Masked) {
+        let n = other.len;
+        if self.buf.len() < n {
+            self.buf.resize(n, 0);
+        }
+        self.buf[..n].copy_from_slice(&other.buf[..n]);
+        self.len = n;
+        self.holes.clear();
+        self.holes.extend_from_slice(&other.holes);
+        self.hash = other.hash;
+    }
+
     /// The key as text (for tests and debugging).
     pub fn key_text(&self) -> String {
         String::from_utf8_lossy(self.key()).into_owned()
@@ -502,6 +516,32 @@ pub fn hash_key(b: &[u8]) -> u64 {
     };
     h = h.rotate_left(29) ^ fold(x ^ K1, y ^ K3);
     fold(h ^ K2, K0)
+}
+
+/// `a == b`, compared 8 bytes at a time inline (keys are a few dozen bytes: a call to
+/// `memcmp` costs more than the comparison).
+#[inline]
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    let word = |s: &[u8], i: usize| {
+        s[i..]
+            .first_chunk::<8>()
+            .map_or(0, |w| u64::from_le_bytes(*w))
+    };
+    if n < 8 {
+        return a == b;
+    }
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
 }
 
 /// If `chunk` is a unit word optionally followed by closing punctuation, the length of the

@@ -34,7 +34,8 @@
 //! construction and needs no per-dataset parameter; dedupe keeps the batch small (a few
 //! thousand distinct keys for millions of messages) so `finish` is cheap.
 
-use super::mask::{self, is_marker, Masked, SEP_JOIN, SEP_SPACE, STAR};
+use super::mask::{self, is_marker, same_bytes, Masked, SEP_JOIN, SEP_SPACE, STAR};
+use super::memo::MaskMemo;
 use super::signature_id;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -444,32 +445,6 @@ impl KeyTable {
     }
 }
 
-/// `a == b`, compared 8 bytes at a time inline (keys are a few dozen bytes: a call to
-/// `memcmp` costs more than the comparison).
-#[inline]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let n = a.len();
-    let word = |s: &[u8], i: usize| {
-        s[i..]
-            .first_chunk::<8>()
-            .map_or(0, |w| u64::from_le_bytes(*w))
-    };
-    if n < 8 {
-        return a == b;
-    }
-    let mut i = 0;
-    while i + 8 < n {
-        if word(a, i) != word(b, i) {
-            return false;
-        }
-        i += 8;
-    }
-    word(a, n - 8) == word(b, n - 8)
-}
-
 /// The template miner. See the module docs for the algorithm.
 pub struct Miner {
     cfg: MinerConfig,
@@ -478,7 +453,7 @@ pub struct Miner {
     /// The top-k counters of every entry's holes (`k = hole_top_k.max(1)` slots per hole).
     holes: HoleSlots,
     k: usize,
-    scratch: Masked,
+    memo: MaskMemo,
     evictions: u64,
     catch_all_count: u64,
     clusters: Vec<Cluster>,
@@ -504,7 +479,7 @@ impl Miner {
             table: KeyTable::default(),
             entries: Vec::new(),
             holes: HoleSlots::default(),
-            scratch: Masked::new(),
+            memo: MaskMemo::new(),
             evictions: 0,
             catch_all_count: 0,
             clusters: Vec::new(),
@@ -515,24 +490,42 @@ impl Miner {
 
     /// Add one message; returns a handle that, after [`Miner::finish`], maps to its cluster.
     pub fn add(&mut self, message: &str) -> MessageId {
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let msg = Self::prepare(&self.cfg, message, &mut scratch);
-        let id = self.add_masked(msg, &scratch);
-        self.scratch = scratch;
+        let mut memo = std::mem::take(&mut self.memo);
+        let (msg, masked) = Self::prepare_memo(&self.cfg, message, &mut memo);
+        let id = self.add_masked(msg, masked);
+        self.memo = memo;
         id
     }
 
     /// The masking half of [`Miner::add`], which needs no `&mut Miner`: callers that share one
     /// miner between threads mask in parallel and hold the lock only for
-    /// [`Miner::add_masked`]. Returns the message as it will be stored (cut to
-    /// `max_message_bytes`).
-    pub fn prepare<'m>(cfg: &MinerConfig, message: &'m str, out: &mut Masked) -> &'m str {
+    /// [`Miner::add_masked`] or [`Miner::add_key`]. Returns the message as it will be stored
+    /// (cut to `max_message_bytes`) and its masked form, through `memo` (a message it has
+    /// just seen is not masked again).
+    #[inline]
+    pub fn prepare_memo<'m, 'a>(
+        cfg: &MinerConfig,
+        message: &'m str,
+        memo: &'a mut MaskMemo,
+    ) -> (&'m str, &'a Masked) {
         let msg = &message[..floor_char_boundary(message, cfg.max_message_bytes)];
-        mask::mask_into(msg, out);
+        (msg, memo.mask(msg))
+    }
+
+    /// [`Miner::prepare_memo`] into `out`.
+    #[inline]
+    pub fn prepare_memo_to<'m>(
+        cfg: &MinerConfig,
+        message: &'m str,
+        memo: &mut MaskMemo,
+        out: &mut Masked,
+    ) -> &'m str {
+        let msg = &message[..floor_char_boundary(message, cfg.max_message_bytes)];
+        memo.mask_to(msg, out);
         msg
     }
 
-    /// Add a message masked by [`Miner::prepare`] (with this miner's configuration).
+    /// Add a message masked by [`Miner::prepare_memo`] (with this miner's configuration).
     pub fn add_masked(&mut self, msg: &str, masked: &Masked) -> MessageId {
         let Some(idx) = self.find_or_insert(masked) else {
             return MessageId(CATCH_ALL);

@@ -8,6 +8,8 @@
 //! * [`mask`] is the masking stage (Drain3's `LogMasker`): one pass over the bytes of a
 //!   message, no regexes, producing a compact key in which numbers, hex strings, UUIDs, IPs,
 //!   paths and URLs are replaced by typed holes.
+//! * [`memo`] remembers recent messages' masked forms, so a message repeated verbatim is
+//!   masked once.
 //! * [`miner`] dedupes masked keys (bounded by [`MinerConfig::max_entries`]) and, in
 //!   [`Miner::finish`], clusters the distinct keys in canonical order, so the result does not
 //!   depend on the order messages were added. The algorithm and its references are described
@@ -17,6 +19,7 @@
 //! casefile's `src/cluster/`.
 
 pub mod mask;
+pub mod memo;
 pub mod miner;
 
 pub use miner::{mine_all, Cluster, HoleSlots, MessageId, Miner, MinerConfig};
