@@ -2,10 +2,12 @@
 //! template), and a small miner over the input's lines (with caps low enough to hit the
 //! entry cap, the value cut and Space-Saving evictions), clustered and then clustered again
 //! after a reversed second pass. Invariants checked: hole ranges lie inside the message on
-//! char boundaries, every message lands in a cluster, counts add up.
+//! char boundaries, every message lands in a cluster, counts add up, and the masking memo
+//! gives what masking gives (each line three times: first sighting, kept, served).
 #![no_main]
 
-use casefile::cluster::mask::{mask, render};
+use casefile::cluster::mask::{mask, mask_into, render, Masked};
+use casefile::cluster::memo::MaskMemo;
 use casefile::cluster::{Miner, MinerConfig};
 use libfuzzer_sys::fuzz_target;
 
@@ -26,6 +28,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut miner = Miner::new(cfg);
     let lines: Vec<&str> = text.lines().take(64).collect();
+    let (mut memo, mut want) = (MaskMemo::new(), Masked::new());
+    for l in lines.iter().chain(&lines).chain(&lines) {
+        mask_into(l, &mut want);
+        let got = memo.mask(l);
+        assert_eq!((got.key(), &got.holes, got.hash), (want.key(), &want.holes, want.hash));
+    }
     let ids: Vec<_> = lines.iter().map(|l| miner.add(l)).collect();
     miner.finish();
     let n = miner.clusters().len();
