@@ -163,7 +163,7 @@ impl Head {
 }
 
 /// The top-k counters of every tracked hole: `k` slots per hole, contiguous, used slots first
-/// (`count >= 1`). Three parallel arrays: the [`Head`]s, the values of at most [`INLINE`]
+/// (`count >= 1`). Three parallel arrays: the `Head`s, the values of at most `INLINE`
 /// bytes, and the longer values (whose buffers are reused), so that the common case touches
 /// only the heads. Comparisons look at `pre`/`len` first and at the value bytes only when
 /// those cannot decide.
