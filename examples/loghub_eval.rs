@@ -136,7 +136,7 @@ impl Visitor for V<'_> {
         acc.rebase(base);
     }
     fn end_unit(&self, acc: &mut SigAcc) {
-        self.collector.flush(acc);
+        self.collector.end_unit(acc);
     }
 }
 

@@ -408,7 +408,7 @@ impl Visitor for ScanVisitor<'_> {
         sig.rebase(base);
     }
     fn end_unit(&self, (_, sig): &mut Self::Acc) {
-        self.errors.flush(sig);
+        self.errors.end_unit(sig);
     }
 }
 
@@ -867,7 +867,7 @@ impl Visitor for ClusterVisitor<'_> {
         acc.rebase(base);
     }
     fn end_unit(&self, acc: &mut SigAcc) {
-        self.collector.flush(acc);
+        self.collector.end_unit(acc);
     }
 }
 

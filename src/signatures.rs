@@ -419,10 +419,18 @@ impl Collector {
         }
     }
 
-    /// Add a unit's batched messages to the shared miner (one lock for all of them). Call at
-    /// the end of a unit ([`crate::source::Visitor::end_unit`]) to free the batch's buffers;
+    /// Call at the end of a unit ([`crate::source::Visitor::end_unit`]): adds what is left of
+    /// its batch to the shared miner and frees the unit's working memory (batch buffers, the
+    /// masking memo), which would otherwise live, unit after unit, until
+    /// [`Collector::finish`].
+    pub fn end_unit(&self, acc: &mut SigAcc) {
+        self.flush(acc);
+        acc.memo = MaskMemo::new();
+    }
+
+    /// Add a unit's batched messages to the shared miner (one lock for all of them);
     /// [`Collector::finish`] flushes whatever is left in any case.
-    pub fn flush(&self, acc: &mut SigAcc) {
+    fn flush(&self, acc: &mut SigAcc) {
         let mut b = std::mem::take(&mut acc.batch);
         if !b.items.is_empty() {
             let ids: Vec<(MessageId, usize)> = {
@@ -780,8 +788,10 @@ mod tests {
                     };
                     c.add_parts(&mut acc, &text, f);
                 }
+                assert!(acc.memo.slots() > 0, "the memo is in use");
                 if unit == 1 {
-                    c.flush(&mut acc); // the end-of-unit hook; unit 2 leaves it to `finish`
+                    c.end_unit(&mut acc); // the end-of-unit hook; unit 2 leaves it to `finish`
+                    assert_eq!(acc.memo.slots(), 0, "a finished unit's memo is freed");
                 }
                 acc.rebase(1000 * unit);
                 accs.push((0, acc));

@@ -76,6 +76,11 @@ impl MaskMemo {
         Self::default()
     }
 
+    /// Number of slots the table has now (0 until first used).
+    pub fn slots(&self) -> usize {
+        self.slots.len()
+    }
+
     /// `msg` masked, as [`mask_into`] would mask it.
     #[inline]
     pub fn mask(&mut self, msg: &str) -> &Masked {
