@@ -4,16 +4,16 @@
 //! example locations, a time histogram and the most frequent value of each hole.
 //!
 //! Reading is parallel and the [`Miner`]'s clustering is order-independent, so every unit of
-//! work (a file, or a chunk of a big one) adds its messages' keys to one shared miner under a
-//! lock (with more than one thread, a batch of messages per lock) and keeps its own per-entry
-//! statistics, hole-value counters included. The statistics are merged in input order and the
-//! hole counters in the order of the sources' names: hole values beyond the top-k are
-//! estimates (Space-Saving), and estimates depend on the order values arrive in, so they are
-//! merged in an order that neither the thread count nor the order of the inputs can change.
-//! The output is the same, byte for byte, whatever the thread count or file order.
+//! work (a file, or a chunk of a big one) counts on its own, with no lock and nothing shared:
+//! its messages' distinct masked keys in a key table of its own, and its per-entry statistics,
+//! hole-value counters included. [`Collector::finish`] adds the units' keys to one miner in
+//! input order, clusters, and merges the statistics in input order and the hole counters in
+//! the order of the sources' names: hole values beyond the top-k are estimates (Space-Saving),
+//! and estimates depend on the order values arrive in, so they are merged in an order that
+//! neither the thread count nor the order of the inputs can change. The output is the same,
+//! byte for byte, whatever the thread count or file order.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Mutex;
 
 use crate::cluster::mask::Masked;
 use crate::cluster::memo::MaskMemo;
@@ -217,20 +217,35 @@ impl std::hash::Hasher for IdHasher {
 }
 
 /// One unit's share: statistics per entry, and (when asked) each event's entry.
-#[derive(Default)]
 pub struct SigAcc {
     /// Masks messages, remembering recent ones (repeats are common).
     memo: MaskMemo,
-    /// Messages masked but not yet in the shared miner (see [`Batch`]).
-    batch: Batch,
+    /// The unit's distinct masked keys and their counts: a miner used as a key table (hole
+    /// values are counted in `unit.holes`), added to the shared miner by
+    /// [`Collector::finish`].
+    keys: Miner,
     unit: UnitStats,
 }
 
-/// What a unit has counted (apart from the masking scratch, so both can be borrowed at once).
+impl Default for SigAcc {
+    fn default() -> Self {
+        SigAcc {
+            memo: MaskMemo::new(),
+            keys: Miner::new(MinerConfig {
+                track_hole_values: false,
+                ..MinerConfig::default()
+            }),
+            unit: UnitStats::default(),
+        }
+    }
+}
+
+/// What a unit has counted (apart from the masking memo, so both can be borrowed at once).
 #[derive(Default)]
 struct UnitStats {
     /// The service of the unit's first event: most events of a file share it.
     unit_service: Option<String>,
+    /// By the entry's id in the unit's key table ([`SigAcc::keys`]).
     stats: HashMap<u32, EntryStats, std::hash::BuildHasherDefault<IdHasher>>,
     assignments: Vec<(u64, u32)>,
     /// Hole values counted in this unit, merged into the miner in a fixed order at the end
@@ -238,38 +253,8 @@ struct UnitStats {
     holes: HoleSlots,
 }
 
-/// With more than one thread, messages are masked into a batch and added to the shared miner
-/// [`Batch::SIZE`] at a time, so the miner's lock is taken once per batch: taken per message,
-/// the lock's cache line moving between cores cost more than the threads won.
-#[derive(Default)]
-struct Batch {
-    /// One masked message per slot (their buffers are reused).
-    masks: Vec<Masked>,
-    /// The messages' text, end to end; `items` hold their ranges.
-    text: String,
-    items: Vec<BatchItem>,
-}
-
-struct BatchItem {
-    text: (usize, usize),
-    /// Length of the part the miner reads (see [`Miner::prepare_memo`]).
-    msg_len: usize,
-    ts: Option<Timestamp>,
-    /// `None`: no service; `Some(None)`: the unit's service; else another one.
-    service: Option<Option<String>>,
-    level: Option<Level>,
-    line: u64,
-}
-
-impl Batch {
-    const SIZE: usize = 256;
-}
-
 impl SigAcc {
     pub fn rebase(&mut self, base: u64) {
-        for it in &mut self.batch.items {
-            it.line += base;
-        }
         for s in self.unit.stats.values_mut() {
             for l in &mut s.examples {
                 *l += base;
@@ -284,14 +269,12 @@ impl SigAcc {
     }
 }
 
-/// Collects signatures from events seen in parallel.
+/// Collects signatures from events seen in parallel: each unit of work counts into its own
+/// [`SigAcc`], and [`Collector::finish`] puts them together.
 pub struct Collector {
     cfg: MinerConfig,
     keep_samples: bool,
-    miner: Mutex<Miner>,
     keep_assignments: bool,
-    /// Batch messages per unit before adding them (more than one thread; see [`Batch`]).
-    batched: bool,
     /// Slots per hole counter, and the byte cap of a counted value (the miner's).
     hole_k: usize,
     hole_cap: usize,
@@ -340,16 +323,14 @@ pub struct SignatureReport {
 
 impl Collector {
     pub fn new(keep_assignments: bool) -> Collector {
-        let miner = Miner::new(MinerConfig::default());
-        let (hole_k, hole_cap) = miner.hole_slots_per_entry();
+        let cfg = MinerConfig::default();
+        let (hole_k, hole_cap) = Miner::new(cfg.clone()).hole_slots_per_entry();
         Collector {
-            cfg: MinerConfig::default(),
+            cfg,
             keep_samples: false,
-            miner: Mutex::new(miner),
             hole_k,
             hole_cap,
             keep_assignments,
-            batched: rayon::current_num_threads() > 1,
         }
     }
 
@@ -375,108 +356,26 @@ impl Collector {
 
     /// Add one message with the facts kept about it (no `Event` needed: `cluster --plain`).
     pub fn add_parts(&self, acc: &mut SigAcc, text: &str, f: EventFacts<'_>) {
-        if self.batched {
-            self.add_batched(acc, text, f);
-            return;
-        }
-        // Mask outside the lock (the costly half), so threads only queue for the lookup.
         let (msg, masked) = Miner::prepare_memo(&self.cfg, text, &mut acc.memo);
-        let (id, nholes) = {
-            let mut m = self.miner.lock().unwrap_or_else(|p| p.into_inner());
-            let id = m.add_key(masked);
-            (id, m.tracked_holes(id))
+        let id = acc.keys.add_key(masked);
+        let nholes = if id == MessageId::CATCH_ALL || !self.cfg.track_hole_values {
+            0
+        } else {
+            masked.holes.len()
         };
         self.record(&mut acc.unit, (id, nholes), text, f, (msg, masked));
     }
 
-    /// [`Collector::add_parts`] with more than one thread: mask now, add with the batch.
-    fn add_batched(&self, acc: &mut SigAcc, text: &str, f: EventFacts<'_>) {
-        let b = &mut acc.batch;
-        let k = b.items.len();
-        if b.masks.len() <= k {
-            b.masks.push(Masked::new());
-        }
-        // The miner reads `msg`, a prefix of `text`; the sample keeps all of `text`.
-        let msg_len = Miner::prepare_memo_to(&self.cfg, text, &mut acc.memo, &mut b.masks[k]).len();
-        let start = b.text.len();
-        b.text.push_str(text);
-        let service = f.service.map(|svc| {
-            if acc.unit.unit_service.is_none() {
-                acc.unit.unit_service = Some(svc.to_string());
-            }
-            (acc.unit.unit_service.as_deref() != Some(svc)).then(|| svc.to_string())
-        });
-        b.items.push(BatchItem {
-            text: (start, b.text.len()),
-            msg_len,
-            ts: f.ts,
-            service,
-            level: f.level,
-            line: f.line,
-        });
-        if b.items.len() >= Batch::SIZE {
-            self.flush(acc);
-        }
-    }
-
-    /// Call at the end of a unit ([`crate::source::Visitor::end_unit`]): adds what is left of
-    /// its batch to the shared miner and frees the unit's working memory (batch buffers, the
-    /// masking memo), which would otherwise live, unit after unit, until
+    /// Call at the end of a unit ([`crate::source::Visitor::end_unit`]): frees the unit's
+    /// masking memo, which would otherwise live, unit after unit, until
     /// [`Collector::finish`].
     pub fn end_unit(&self, acc: &mut SigAcc) {
-        self.flush(acc);
         acc.memo = MaskMemo::new();
     }
 
-    /// Add a unit's batched messages to the shared miner (one lock for all of them);
-    /// [`Collector::finish`] flushes whatever is left in any case.
-    fn flush(&self, acc: &mut SigAcc) {
-        let mut b = std::mem::take(&mut acc.batch);
-        if !b.items.is_empty() {
-            let ids: Vec<(MessageId, usize)> = {
-                let mut m = self.miner.lock().unwrap_or_else(|p| p.into_inner());
-                b.masks[..b.items.len()]
-                    .iter()
-                    .map(|mk| {
-                        let id = m.add_key(mk);
-                        (id, m.tracked_holes(id))
-                    })
-                    .collect()
-            };
-            let unit = acc.unit.unit_service.clone();
-            for ((it, id), mk) in b.items.iter().zip(ids).zip(&b.masks) {
-                let service = match &it.service {
-                    None => None,
-                    Some(None) => unit.as_deref(),
-                    Some(Some(svc)) => Some(svc.as_str()),
-                };
-                let facts = EventFacts {
-                    ts: it.ts,
-                    service,
-                    level: it.level,
-                    line: it.line,
-                };
-                let msg = &b.text[it.text.0..it.text.0 + it.msg_len];
-                self.record(
-                    &mut acc.unit,
-                    id,
-                    &b.text[it.text.0..it.text.1],
-                    facts,
-                    (msg, mk),
-                );
-            }
-        }
-        if acc.batch.masks.is_empty() && b.items.len() >= Batch::SIZE {
-            // A full batch: keep the buffers for the next one.
-            b.items.clear();
-            b.text.clear();
-            acc.batch = b;
-        }
-    }
-
     /// Count one message of entry `id` in the unit's statistics.
-    /// `id` and the number of its tracked holes come from the miner; `masked` is `msg` (the
-    /// part of `text` the miner reads) masked.
+    /// `id` comes from the unit's key table, with the number of its tracked holes; `masked`
+    /// is `msg` (the part of `text` the miner reads) masked.
     fn record(
         &self,
         acc: &mut UnitStats,
@@ -532,11 +431,32 @@ impl Collector {
 
     /// Cluster and merge. `accs` are (input index, unit accumulator) in input order;
     /// `sources` names the inputs.
-    pub fn finish(self, mut accs: Vec<(usize, SigAcc)>, sources: &[String]) -> SignatureReport {
-        for (_, acc) in &mut accs {
-            self.flush(acc);
-        }
-        let mut miner = self.miner.into_inner().unwrap_or_else(|p| p.into_inner());
+    pub fn finish(self, accs: Vec<(usize, SigAcc)>, sources: &[String]) -> SignatureReport {
+        // The units' distinct keys, added in input order, so that which keys find room under
+        // the entry cap does not depend on the thread count. `maps[u]` gives the shared id of
+        // each of unit `u`'s entries.
+        let mut miner = Miner::new(self.cfg.clone());
+        let maps: Vec<Vec<MessageId>> = accs
+            .iter()
+            .map(|(_, acc)| {
+                let (entries, catch_all) = acc.keys.entries();
+                let map = entries
+                    .enumerate()
+                    .map(|(id, (key, hash, n))| {
+                        let nholes = acc.unit.stats.get(&(id as u32)).map_or(0, |s| s.nholes);
+                        miner.add_counted(key, hash, nholes, n)
+                    })
+                    .collect();
+                miner.add_catch_all(catch_all, acc.keys.evictions());
+                map
+            })
+            .collect();
+        let shared = |unit: usize, id: u32| -> MessageId {
+            maps[unit]
+                .get(id as usize)
+                .copied()
+                .unwrap_or(MessageId::CATCH_ALL)
+        };
         // Hole values were counted per unit (each unit read in order by one thread); merging
         // them unit by unit in an order fixed by the sources' names makes the top values the
         // same whatever the thread count and the order of the inputs.
@@ -550,7 +470,7 @@ impl Collector {
             for (&id, st) in &acc.unit.stats {
                 for h in 0..st.nholes {
                     let from = st.hole_base + h * self.hole_k;
-                    miner.merge_hole_values(MessageId(id), h, &acc.unit.holes, from);
+                    miner.merge_hole_values(shared(i, id), h, &acc.unit.holes, from);
                 }
             }
         }
@@ -562,12 +482,12 @@ impl Collector {
         let mut samples: Vec<Option<(usize, u64, String)>> = vec![None; n];
         let mut assignments = Vec::new();
         let mut events = 0;
-        for (input, acc) in accs {
+        for (unit, (input, acc)) in accs.into_iter().enumerate() {
             let mut ids: Vec<&u32> = acc.unit.stats.keys().collect();
             ids.sort();
             for id in ids {
                 let s = &acc.unit.stats[id];
-                let c = miner.cluster_of(MessageId(*id));
+                let c = miner.cluster_of(shared(unit, *id));
                 if c >= n {
                     continue;
                 }
@@ -601,7 +521,7 @@ impl Collector {
                 }
             }
             for (line, id) in acc.unit.assignments {
-                let c = miner.cluster_of(MessageId(id));
+                let c = miner.cluster_of(shared(unit, id));
                 let sig = clusters.get(c).map_or_else(String::new, |k| k.id.clone());
                 assignments.push((input, line, sig));
             }
@@ -760,41 +680,52 @@ mod tests {
         assert_eq!(shared_header([h.trim_end()].into_iter()), 0);
     }
 
-    /// The batched path (more than one thread) gives the report the direct path gives:
-    /// batches flushed when full, at the end of a unit and in `finish`, lines rebased while
-    /// messages wait in a batch, services and samples kept.
+    /// Units counted apart (each with its own key table, put together by `finish`) give the
+    /// report one unit holding the same messages gives: counts, services, examples, hole
+    /// values (at most 5 distinct per hole, so exact), first and last seen, samples and
+    /// assignments, with lines rebased. A unit's memo is freed at its end.
     #[test]
-    fn batched_collection_matches_direct_collection() {
-        let run = |batched: bool| {
-            let mut c = Collector::new(true).with_samples();
-            c.batched = batched;
+    fn units_counted_apart_match_one_unit() {
+        let msg = |i: u64| match i % 4 {
+            0 => format!("user {} logged in from 10.0.0.{}", i % 3, i % 5),
+            1 => format!("disk /dev/sd{} at {}% capacity", i % 2, i % 5),
+            2 => "connection reset by peer".to_string(),
+            _ => format!("job {} took {} ms", i % 4, i % 3),
+        };
+        let run = |split: bool| {
+            let c = Collector::new(true).with_samples();
             let mut accs = Vec::new();
+            let mut whole = SigAcc::default();
             for unit in 0..3u64 {
                 let mut acc = SigAcc::default();
                 let n = 300 + 170 * unit;
                 for i in 0..n {
-                    let text = match i % 4 {
-                        0 => format!("user {} logged in from 10.0.0.{}", i % 3, i % 7),
-                        1 => format!("disk /dev/sd{} at {}% capacity", i % 2, i % 5),
-                        2 => "connection reset by peer".to_string(),
-                        _ => format!("job {} took {} ms", i % 4, i % 3),
-                    };
                     let svc = ["api", "api", "db"][(i % 3) as usize];
-                    let f = EventFacts {
-                        ts: Some(Timestamp(i as i64 * 1_000_000_000)),
+                    let f = |line| EventFacts {
+                        ts: Some(Timestamp((i + unit) as i64 * 1_000_000_000)),
                         service: Some(svc),
                         level: Some(Level::Info),
-                        line: i + 1,
+                        line,
                     };
-                    c.add_parts(&mut acc, &text, f);
+                    if split {
+                        c.add_parts(&mut acc, &msg(i + unit), f(i + 1));
+                    } else {
+                        c.add_parts(&mut whole, &msg(i + unit), f(1000 * unit + i + 1));
+                    }
                 }
-                assert!(acc.memo.slots() > 0, "the memo is in use");
-                if unit == 1 {
-                    c.end_unit(&mut acc); // the end-of-unit hook; unit 2 leaves it to `finish`
-                    assert_eq!(acc.memo.slots(), 0, "a finished unit's memo is freed");
+                if split {
+                    assert!(acc.memo.slots() > 0, "the memo is in use");
+                    if unit == 1 {
+                        // The end-of-unit hook; the other units leave it to `finish`.
+                        c.end_unit(&mut acc);
+                        assert_eq!(acc.memo.slots(), 0, "a finished unit's memo is freed");
+                    }
+                    acc.rebase(1000 * unit);
+                    accs.push((0, acc));
                 }
-                acc.rebase(1000 * unit);
-                accs.push((0, acc));
+            }
+            if !split {
+                accs.push((0, whole));
             }
             let rep = c.finish(accs, &["x".to_string()]);
             let sigs: Vec<String> = rep
@@ -814,11 +745,12 @@ mod tests {
                     )
                 })
                 .collect();
-            (sigs, rep.assignments, rep.events)
+            (sigs, rep.assignments, rep.events, rep.distinct_entries)
         };
-        let direct = run(false);
-        assert_eq!(direct.2, 300 + 470 + 640);
-        assert_eq!(run(true), direct);
+        let whole = run(false);
+        assert_eq!(whole.2, 300 + 470 + 640);
+        assert!(whole.0.len() >= 4, "{:?}", whole.0);
+        assert_eq!(run(true), whole);
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub struct Masked {
     buf: Vec<u8>,
     len: usize,
     pub holes: Vec<(HoleKind, usize, usize)>,
-    /// [`hash_key`] of the key, computed once here (outside the miner's lock).
+    /// [`hash_key`] of the key, computed once here.
     pub hash: u64,
 }
 
@@ -120,20 +120,6 @@ impl Masked {
     #[inline]
     pub fn key(&self) -> &[u8] {
         &self.buf[..self.len]
-    }
-
-    /// Make `self` a copy of `other`, reusing `self`'s buffers.
-    #[inline]
-    pub fn copy_from(&mut self, other: &Masked) {
-        let n = other.len;
-        if self.buf.len() < n {
-            self.buf.resize(n, 0);
-        }
-        self.buf[..n].copy_from_slice(&other.buf[..n]);
-        self.len = n;
-        self.holes.clear();
-        self.holes.extend_from_slice(&other.holes);
-        self.hash = other.hash;
     }
 
     /// The key as text (for tests and debugging).

@@ -76,6 +76,11 @@ pub struct MessageId(pub u32);
 
 const CATCH_ALL: u32 = u32::MAX;
 
+impl MessageId {
+    /// The handle of every message counted in the catch-all cluster.
+    pub const CATCH_ALL: MessageId = MessageId(CATCH_ALL);
+}
+
 /// One mined template.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cluster {
@@ -497,11 +502,10 @@ impl Miner {
         id
     }
 
-    /// The masking half of [`Miner::add`], which needs no `&mut Miner`: callers that share one
-    /// miner between threads mask in parallel and hold the lock only for
-    /// [`Miner::add_masked`] or [`Miner::add_key`]. Returns the message as it will be stored
-    /// (cut to `max_message_bytes`) and its masked form, through `memo` (a message it has
-    /// just seen is not masked again).
+    /// The masking half of [`Miner::add`], which needs no `&mut Miner` (callers with a key
+    /// table of their own add the result with [`Miner::add_key`]). Returns the message as it
+    /// will be stored (cut to `max_message_bytes`) and its masked form, through `memo` (a
+    /// message it has just seen is not masked again).
     #[inline]
     pub fn prepare_memo<'m, 'a>(
         cfg: &MinerConfig,
@@ -510,19 +514,6 @@ impl Miner {
     ) -> (&'m str, &'a Masked) {
         let msg = &message[..floor_char_boundary(message, cfg.max_message_bytes)];
         (msg, memo.mask(msg))
-    }
-
-    /// [`Miner::prepare_memo`] into `out`.
-    #[inline]
-    pub fn prepare_memo_to<'m>(
-        cfg: &MinerConfig,
-        message: &'m str,
-        memo: &mut MaskMemo,
-        out: &mut Masked,
-    ) -> &'m str {
-        let msg = &message[..floor_char_boundary(message, cfg.max_message_bytes)];
-        memo.mask_to(msg, out);
-        msg
     }
 
     /// Add a message masked by [`Miner::prepare_memo`] (with this miner's configuration).
@@ -544,28 +535,34 @@ impl Miner {
     /// entry cap is reached (the message is counted in the catch-all).
     #[inline]
     fn find_or_insert(&mut self, masked: &Masked) -> Option<u32> {
-        match self.table.find(masked.hash, masked.key(), &self.entries) {
+        self.find_or_insert_key(masked.key(), masked.hash, masked.holes.len(), 1)
+    }
+
+    /// [`Miner::find_or_insert`] of a key with `nholes` holes, for `n` messages.
+    #[inline]
+    fn find_or_insert_key(&mut self, key: &[u8], hash: u64, nholes: usize, n: u64) -> Option<u32> {
+        match self.table.find(hash, key, &self.entries) {
             Ok(i) => Some(i),
             Err(pos) => {
                 if self.entries.len() >= self.cfg.max_entries
                     || self.entries.len() >= CATCH_ALL as usize
                 {
-                    self.evictions += 1;
-                    self.catch_all_count += 1;
+                    self.evictions += n;
+                    self.catch_all_count += n;
                     return None;
                 }
                 let i = self.entries.len() as u32;
                 // Keys are valid UTF-8 (see `Masked`), so nothing is replaced.
-                let key: Box<str> = String::from_utf8_lossy(masked.key()).into();
+                let key: Box<str> = String::from_utf8_lossy(key).into();
                 let nholes = if self.cfg.track_hole_values {
-                    masked.holes.len()
+                    nholes
                 } else {
                     0
                 };
                 let base = self.holes.grow(nholes * self.k);
                 self.entries.push(Entry {
                     key,
-                    hash: masked.hash,
+                    hash,
                     count: 0,
                     base,
                     nholes,
@@ -574,6 +571,37 @@ impl Miner {
                 Some(i)
             }
         }
+    }
+
+    /// Add `n` messages of one masked key counted elsewhere (an entry of another miner:
+    /// see [`Miner::entries`]), the key having `nholes` holes. Hole values are not counted
+    /// (see [`Miner::merge_hole_values`]).
+    pub fn add_counted(&mut self, key: &[u8], hash: u64, nholes: usize, n: u64) -> MessageId {
+        match self.find_or_insert_key(key, hash, nholes, n) {
+            Some(idx) => {
+                self.entries[idx as usize].count += n;
+                MessageId(idx)
+            }
+            None => MessageId(CATCH_ALL),
+        }
+    }
+
+    /// Add another miner's catch-all: `n` messages, `evictions` of them counted as evictions
+    /// there.
+    pub fn add_catch_all(&mut self, n: u64, evictions: u64) {
+        self.catch_all_count += n;
+        self.evictions += evictions;
+    }
+
+    /// The distinct entries, by id (`MessageId(0)`, `MessageId(1)`, ...): key, its hash and
+    /// the number of messages added under it; then the catch-all's count.
+    pub fn entries(&self) -> (impl Iterator<Item = (&[u8], u64, u64)>, u64) {
+        (
+            self.entries
+                .iter()
+                .map(|e| (e.key.as_bytes(), e.hash, e.count)),
+            self.catch_all_count,
+        )
     }
 
     /// [`Miner::add_masked`] without counting hole values: the caller counts them in its own
