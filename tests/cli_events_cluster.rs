@@ -296,6 +296,47 @@ fn hole_values_are_deterministic_when_estimated() {
     assert_eq!(run(&reversed, "2"), one, "inputs reversed");
 }
 
+/// More distinct messages than the miner keeps (100,000): which of them fit and which go to
+/// the catch-all follows the order of the inputs, so the output is the same on one thread or
+/// two, and the overflow is reported as evictions.
+#[test]
+fn entry_cap_overflow_does_not_depend_on_thread_count() {
+    let d = tempfile::tempdir().unwrap();
+    let word = |mut n: u64| {
+        // Letters only: masking leaves the word as it is, so every line is its own entry.
+        let mut w = String::new();
+        for _ in 0..5 {
+            w.push((b'a' + (n % 26) as u8) as char);
+            n /= 26;
+        }
+        w
+    };
+    let mut names = Vec::new();
+    for f in 0..4u64 {
+        let text: String = (0..30_000u64)
+            .map(|i| format!("event {} happened\n", word(f * 30_000 + i)))
+            .collect();
+        let name = format!("part{f}.log");
+        std::fs::write(d.path().join(&name), text).unwrap();
+        names.push(name);
+    }
+    let run = |threads: &str| {
+        let mut args: Vec<&str> = vec!["cluster", "--plain", "--json", "-j", threads];
+        args.extend(names.iter().map(String::as_str));
+        let r = casefile(d.path(), &args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        r.stdout
+    };
+    let one = run("1");
+    let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(v["events"], 120_000);
+    assert_eq!(v["distinct_entries"], 100_000);
+    assert_eq!(v["evictions"], 20_000);
+    for _ in 0..2 {
+        assert_eq!(run("2"), one, "2 threads: identical bytes");
+    }
+}
+
 #[test]
 fn assignments_csv_has_one_row_per_event() {
     let d = tempfile::tempdir().unwrap();
