@@ -221,7 +221,7 @@ pub struct SigAcc {
     /// Masks messages, remembering recent ones (repeats are common).
     memo: MaskMemo,
     /// The unit's distinct masked keys and their counts: a miner used as a key table (hole
-    /// values are counted in `unit.holes`), added to the shared miner by
+    /// values are counted in `unit.holes`), added to one miner for all units by
     /// [`Collector::finish`].
     keys: Miner,
     unit: UnitStats,
@@ -324,7 +324,7 @@ pub struct SignatureReport {
 impl Collector {
     pub fn new(keep_assignments: bool) -> Collector {
         let cfg = MinerConfig::default();
-        let (hole_k, hole_cap) = Miner::new(cfg.clone()).hole_slots_per_entry();
+        let (hole_k, hole_cap) = cfg.hole_slots();
         Collector {
             cfg,
             keep_samples: false,

@@ -57,6 +57,14 @@ pub struct MinerConfig {
     pub track_hole_values: bool,
 }
 
+impl MinerConfig {
+    /// (slots per hole, value byte cap) for counting an entry's hole values outside the
+    /// miner: `k` slots per hole, values cut to the cap (at a char boundary).
+    pub fn hole_slots(&self) -> (usize, usize) {
+        (self.hole_top_k.max(1), self.max_value_bytes.min(MAX_VALUE))
+    }
+}
+
 impl Default for MinerConfig {
     fn default() -> Self {
         MinerConfig {
@@ -479,7 +487,7 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 impl Miner {
     pub fn new(cfg: MinerConfig) -> Self {
         Miner {
-            k: cfg.hole_top_k.max(1),
+            k: cfg.hole_slots().0,
             cfg,
             table: KeyTable::default(),
             entries: Vec::new(),
@@ -605,7 +613,7 @@ impl Miner {
     }
 
     /// [`Miner::add_masked`] without counting hole values: the caller counts them in its own
-    /// [`HoleSlots`] (see [`Miner::hole_slots_per_entry`]) and hands them over with
+    /// [`HoleSlots`] (see [`MinerConfig::hole_slots`]) and hands them over with
     /// [`Miner::merge_hole_values`], in an order of its choosing (so that the result does not
     /// depend on how threads interleaved).
     pub fn add_key(&mut self, masked: &Masked) -> MessageId {
@@ -616,17 +624,6 @@ impl Miner {
             }
             None => MessageId(CATCH_ALL),
         }
-    }
-
-    /// (slots per hole, value byte cap) for counting an entry's hole values outside the
-    /// miner: `k` slots per hole, values cut to the cap (at a char boundary).
-    pub fn hole_slots_per_entry(&self) -> (usize, usize) {
-        (self.k, self.cfg.max_value_bytes.min(MAX_VALUE))
-    }
-
-    /// Number of holes of entry `id` whose values are tracked (0 for the catch-all).
-    pub fn tracked_holes(&self, id: MessageId) -> usize {
-        self.entries.get(id.0 as usize).map_or(0, |e| e.nholes)
     }
 
     /// Add the counts of `from`'s counter at `from_base..from_base + k` (slot order) to hole
