@@ -584,6 +584,7 @@ impl Miner {
     /// Add `n` messages of one masked key counted elsewhere (an entry of another miner:
     /// see [`Miner::entries`]), the key having `nholes` holes. Hole values are not counted
     /// (see [`Miner::merge_hole_values`]).
+    #[inline]
     pub fn add_counted(&mut self, key: &[u8], hash: u64, nholes: usize, n: u64) -> MessageId {
         match self.find_or_insert_key(key, hash, nholes, n) {
             Some(idx) => {
@@ -616,14 +617,9 @@ impl Miner {
     /// [`HoleSlots`] (see [`MinerConfig::hole_slots`]) and hands them over with
     /// [`Miner::merge_hole_values`], in an order of its choosing (so that the result does not
     /// depend on how threads interleaved).
+    #[inline]
     pub fn add_key(&mut self, masked: &Masked) -> MessageId {
-        match self.find_or_insert(masked) {
-            Some(idx) => {
-                self.entries[idx as usize].count += 1;
-                MessageId(idx)
-            }
-            None => MessageId(CATCH_ALL),
-        }
+        self.add_counted(masked.key(), masked.hash, masked.holes.len(), 1)
     }
 
     /// Add the counts of `from`'s counter at `from_base..from_base + k` (slot order) to hole
