@@ -6,12 +6,14 @@
 //!
 //! # Placeholder format
 //!
-//! `<KIND:xxxx>`, where `xxxx` is the first 4 hex digits (lowercase) of the SHA-256 of the exact
+//! `<KIND:xxxxxxxx>`, where `xxxxxxxx` is the first 8 hex digits (lowercase) of the SHA-256 of the exact
 //! replaced bytes. The same value therefore becomes the same placeholder in every file, every run
 //! and on every machine, so an engineer can still see "the same token was used in these 3 requests"
 //! without seeing it. Custom patterns use `<custom:NAME:xxxx>`. Only the value is replaced: keys,
-//! the word `Bearer`, URL schemes, users and hosts stay. 4 hex digits are a pseudonym, not an
-//! identity: two different values collide with probability 1/65536.
+//! the word `Bearer`, URL schemes, users and hosts stay. 8 hex digits (32 bits) are a pseudonym,
+//! not an identity, but wide enough that two values of one bundle do not read as one: among 1,000
+//! distinct values of a kind the chance of any collision is about 1 in 8,600 (16 bits gave 1% among
+//! 36 values).
 //!
 //! Text that already is a placeholder is never redacted again (`redact(redact(x)) == redact(x)`).
 //!
@@ -22,19 +24,19 @@
 //!
 //! | kind | what | example |
 //! | --- | --- | --- |
-//! | `custom:NAME` | `--redact NAME=REGEX` / config; the whole match, or only capture group 1 if the regex has one (nothing if group 1 did not take part). User patterns go first: they are the most specific of all. | `ticket=TCK-[0-9]{6}`: `TCK-123456` -> `<custom:ticket:883c>` |
-//! | `jwt` | `eyJ` + header, `.`, payload, `.`, signature (base64url; 4 or 5 segments also taken), as a whole token. A JWT sent as `Bearer` is counted **once, as `jwt`**. | `Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.PJuH....Qfw0...` -> `Authorization: Bearer <jwt:09e7>` |
-//! | `aws_key` | `AKIA`/`ASIA` + exactly 16 `[A-Z0-9]`, as a whole token | `aws_access_key_id=AKIAABI2UM2OWLZXYNTL` -> `aws_access_key_id=<aws_key:b10c>` |
-//! | `github_token` | `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` + 36 or more alphanumerics; `github_pat_` + 22 or more `[A-Za-z0-9_]` | `token=ghp_BdhL8mDLqGbQ1v5E9TPn9aVBMqmjMIt78pCH` -> `token=<github_token:3d54>` (one redaction, not also a `secret`) |
-//! | `slack_token` | `xox[abprs]-` + 10 or more `[A-Za-z0-9-]`; the path of `https://hooks.slack.com/services/...` | `xoxb-123456789012-abcdefABCDEF` -> `<slack_token:55e4>`; `https://hooks.slack.com/services/T0/B0/XX` -> `https://hooks.slack.com/services/<slack_token:....>` |
-//! | `bearer` | the token after `Authorization: Bearer` (any spelling of the header: `authorization=`, `"Authorization":"Bearer ..."`); the token after a bare `Bearer` if it looks like one (see near-misses) | `Authorization: Bearer abc123.def-456` -> `Authorization: Bearer <bearer:0a51>` |
-//! | `basic` | the credentials after `Authorization: Basic` | `Authorization: Basic dXNlcjpwYXNzd29yZA==` -> `Authorization: Basic <basic:bdfe>` |
-//! | `url_password` | the password in `scheme://user:pass@host` (scheme, user, host, port, path kept; an `@` inside the password is handled: the last `@` before the host wins) | `postgres://orders_app:0JdTzGyamyUX2w@db01.internal:5432/orders` -> `postgres://orders_app:<url_password:6563>@db01.internal:5432/orders` |
-//! | `aws_secret` | 40 base64 characters after `aws_secret_access_key` (any case, `=` or `:`, quoted or not) | `aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY` -> `aws_secret_access_key = <aws_secret:7831>` |
-//! | `card` | 13-19 digits, optionally in groups separated by one space or one dash (first group of 4, groups of 3-6, one kind of separator), a whole token, first digit 2-6 (Visa, Mastercard, Amex, Discover, JCB, UnionPay, Diners), passing the Luhn check | `"card_number":"4398114895712645"` -> `"card_number":"<card:9f30>"`; `4111 1111 1111 1111` -> `<card:6a7e>` |
-//! | `email` | `local@domain.tld` (the domain needs a dot and a letters-only TLD) | `customer_email=aihhc.srnqtql@example.com` -> `customer_email=<email:f3b6>` |
-//! | `secret` | the value of a secret-named key: `api_key`, `apikey`, `api-key`, `x-api-key`, `token`, `access_token`, `refresh_token`, `secret`, `client_secret`, `secret_key`, `secret_access_key`, `password`, `passwd`, `passphrase`, `pwd`, `private_key` (key case-insensitive), written `key=value`, `key: value`, `"key": "value"`, `key="value"`, `key='value'`, or `\"key\":\"value\"` (JSON inside a string). The key may carry a prefix ending in `_`, `-`, `.` or a camelCase hump (`db_password`, `spring.datasource.password`, `X-Api-Key`, `accessToken`); only the value is replaced. Unquoted values end at whitespace, `,`, `;`, `&`, `)`, `}`, `]` or a quote; quoted values may hold spaces. | `password=hunter2` -> `password=<secret:f52f>`; `{"client_secret": "s3 cr3t"}` -> `{"client_secret": "<secret:6316>"}` |
-//! | `ip` | only with `ips: true` (`--redact-ips`): IPv4 (four octets 0-255, a whole token; the port after `:` is kept) and IPv6 (anything `std::net::Ipv6Addr` parses, incl. `::ffff:10.0.0.1`) | `10.76.19.42 - - to [2001:db8::1]:443` -> `<ip:4125> - - to [<ip:5afd>]:443` |
+//! | `custom:NAME` | `--redact NAME=REGEX` / config; the whole match, or only capture group 1 if the regex has one (nothing if group 1 did not take part). User patterns go first: they are the most specific of all. | `ticket=TCK-[0-9]{6}`: `TCK-123456` -> `<custom:ticket:883c60be>` |
+//! | `jwt` | `eyJ` + header, `.`, payload, `.`, signature (base64url; 4 or 5 segments also taken), as a whole token. A JWT sent as `Bearer` is counted **once, as `jwt`**. | `Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.PJuH....Qfw0...` -> `Authorization: Bearer <jwt:09e7....>` |
+//! | `aws_key` | `AKIA`/`ASIA` + exactly 16 `[A-Z0-9]`, as a whole token | `aws_access_key_id=AKIAABI2UM2OWLZXYNTL` -> `aws_access_key_id=<aws_key:b10c72a5>` |
+//! | `github_token` | `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` + 36 or more alphanumerics; `github_pat_` + 22 or more `[A-Za-z0-9_]` | `token=ghp_BdhL8mDLqGbQ1v5E9TPn9aVBMqmjMIt78pCH` -> `token=<github_token:3d54ff22>` (one redaction, not also a `secret`) |
+//! | `slack_token` | `xox[abprs]-` + 10 or more `[A-Za-z0-9-]`; the path of `https://hooks.slack.com/services/...` | `xoxb-123456789012-abcdefABCDEF` -> `<slack_token:55e46a37>`; `https://hooks.slack.com/services/T0/B0/XX` -> `https://hooks.slack.com/services/<slack_token:........>` |
+//! | `bearer` | the token after `Authorization: Bearer` (any spelling of the header: `authorization=`, `"Authorization":"Bearer ..."`); the token after a bare `Bearer` if it looks like one (see near-misses) | `Authorization: Bearer abc123.def-456` -> `Authorization: Bearer <bearer:0a512cab>` |
+//! | `basic` | the credentials after `Authorization: Basic` | `Authorization: Basic dXNlcjpwYXNzd29yZA==` -> `Authorization: Basic <basic:bdfeaef4>` |
+//! | `url_password` | the password in `scheme://user:pass@host` (scheme, user, host, port, path kept; an `@` inside the password is handled: the last `@` before the host wins) | `postgres://orders_app:0JdTzGyamyUX2w@db01.internal:5432/orders` -> `postgres://orders_app:<url_password:656384d8>@db01.internal:5432/orders` |
+//! | `aws_secret` | 40 base64 characters after `aws_secret_access_key` (any case, `=` or `:`, quoted or not) | `aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY` -> `aws_secret_access_key = <aws_secret:78314b11>` |
+//! | `card` | 13-19 digits, optionally in groups separated by one space or one dash (first group of 4, groups of 3-6, one kind of separator), a whole token, first digit 2-6 (Visa, Mastercard, Amex, Discover, JCB, UnionPay, Diners), passing the Luhn check | `"card_number":"4398114895712645"` -> `"card_number":"<card:9f30c374>"`; `4111 1111 1111 1111` -> `<card:6a7e0e79>` |
+//! | `email` | `local@domain.tld` (the domain needs a dot and a letters-only TLD) | `customer_email=aihhc.srnqtql@example.com` -> `customer_email=<email:f3b6483c>` |
+//! | `secret` | the value of a secret-named key: `api_key`, `apikey`, `api-key`, `x-api-key`, `token`, `access_token`, `refresh_token`, `secret`, `client_secret`, `secret_key`, `secret_access_key`, `password`, `passwd`, `passphrase`, `pwd`, `private_key` (key case-insensitive), written `key=value`, `key: value`, `"key": "value"`, `key="value"`, `key='value'`, or `\"key\":\"value\"` (JSON inside a string). The key may carry a prefix ending in `_`, `-`, `.` or a camelCase hump (`db_password`, `spring.datasource.password`, `X-Api-Key`, `accessToken`); only the value is replaced. Unquoted values end at whitespace, `,`, `;`, `&`, `)`, `}`, `]` or a quote; quoted values may hold spaces. | `password=hunter2` -> `password=<secret:f52fbd32>`; `{"client_secret": "s3 cr3t"}` -> `{"client_secret": "<secret:6316e4ed>"}` |
+//! | `ip` | only with `ips: true` (`--redact-ips`): IPv4 (four octets 0-255, a whole token; the port after `:` is kept) and IPv6 (anything `std::net::Ipv6Addr` parses, incl. `::ffff:10.0.0.1`) | `10.76.19.42 - - to [2001:db8::1]:443` -> `<ip:412502fc> - - to [<ip:5afd19e8>]:443` |
 //!
 //! # What is NOT redacted (near-misses, on purpose)
 //!
@@ -215,10 +217,10 @@ pub fn parse_custom(flag: &str) -> Result<(String, String), String> {
     Ok((name.to_string(), pattern.to_string()))
 }
 
-/// The placeholder for `value` of `kind` (`<kind:xxxx>`): what [`Redactor::redact`] writes.
+/// The placeholder for `value` of `kind` (`<kind:xxxxxxxx>`): what [`Redactor::redact`] writes.
 pub fn placeholder(kind: &str, value: &str) -> String {
-    let digest = Sha256::digest(value.as_bytes());
-    format!("<{kind}:{:02x}{:02x}>", digest[0], digest[1])
+    let d = Sha256::digest(value.as_bytes());
+    format!("<{kind}:{:02x}{:02x}{:02x}{:02x}>", d[0], d[1], d[2], d[3])
 }
 
 /// Accepted spans, keyed by start: `(end, kind)`; kind `None` is an existing placeholder, kept.
@@ -381,7 +383,7 @@ impl Redactor {
             counters,
             custom,
             placeholder: builtin(&format!(
-                r"<(?:{kinds}|custom:[A-Za-z0-9_.-]+):[0-9a-f]{{4}}>"
+                r"<(?:{kinds}|custom:[A-Za-z0-9_.-]+):[0-9a-f]{{8}}>"
             )),
             jwt: builtin(
                 r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+){0,2}",
@@ -415,7 +417,7 @@ impl Redactor {
     }
 
     /// Redact `text`. Consistent pseudonyms: the same value always becomes the same placeholder
-    /// `<kind:xxxx>` (xxxx = first 4 hex of sha256 of the value), in every file, every run, every machine.
+    /// `<kind:xxxxxxxx>` (first 8 hex of sha256 of the value), in every file, every run, every machine.
     pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
         if text.is_empty() {
             return Cow::Borrowed(text);
@@ -744,9 +746,9 @@ mod tests {
     #[test]
     fn placeholder_is_sha256_prefix() {
         // sha256("hunter2") = f52fbd32b2b3b86ff88ef6c490628285f482af15ddcb29541f94bcf526a3f6c7
-        assert_eq!(placeholder("secret", "hunter2"), "<secret:f52f>");
+        assert_eq!(placeholder("secret", "hunter2"), "<secret:f52fbd32>");
         let red = r();
-        assert_eq!(red.redact("password=hunter2"), "password=<secret:f52f>");
+        assert_eq!(red.redact("password=hunter2"), "password=<secret:f52fbd32>");
     }
 
     #[test]
