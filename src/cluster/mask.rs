@@ -26,6 +26,8 @@
 //!   unit word in the next chunk (`18.4 KB`, `3 ms`, `<1 sec`);
 //! * a date inside the message, `Jul 17 15:09:24` (month name, day, time), with a weekday
 //!   right before it, is one `<NUM>` (`at Sun Jul 17 15:09:24 2005` -> `at <NUM> <NUM>`);
+//! * an RFC 3339 / ISO 8601 date-time written as one word (`2026-11-28T23:00:00.123+01:00`,
+//!   `...Z`) is one `<NUM>`;
 //!
 //! A number or hex run only counts when it stands alone: the characters on both sides must
 //! not be letters or digits (`_`, `-`, `.`, `:` and other punctuation are boundaries). So
@@ -773,6 +775,36 @@ fn mask_segment(msg: &str, s: usize, e: usize, flags: u8, out: &mut Masked) {
 
 /// Try to match a hole atom at `i` (a word boundary) within `b[..e]`; the match must end at a
 /// word boundary.
+/// `YYYY-MM-DDThh:mm[:ss[.f...]][Z|+hh:mm|+hhmm|+hh]` at `i`: its end.
+fn match_iso_datetime(b: &[u8], i: usize) -> Option<usize> {
+    let two = |j: usize| digits_at(b, j) == 2;
+    if !(two(i + 5) && b.get(i + 7) == Some(&b'-') && two(i + 8)) {
+        return None;
+    }
+    if !(b.get(i + 10) == Some(&b'T') && two(i + 11) && b.get(i + 13) == Some(&b':') && two(i + 14))
+    {
+        return None;
+    }
+    let mut j = i + 16;
+    if b.get(j) == Some(&b':') && two(j + 1) {
+        j += 3;
+        if matches!(b.get(j), Some(b'.' | b',')) && digits_at(b, j + 1) > 0 {
+            j += 1 + digits_at(b, j + 1);
+        }
+    }
+    match b.get(j) {
+        Some(b'Z') => j += 1,
+        Some(b'+' | b'-') => match digits_at(b, j + 1) {
+            4 => j += 5,
+            2 if b.get(j + 3) == Some(&b':') && two(j + 4) => j += 6,
+            2 => j += 3,
+            _ => {}
+        },
+        _ => {}
+    }
+    Some(j)
+}
+
 fn match_atom(b: &[u8], i: usize, e: usize) -> Option<(HoleKind, usize)> {
     let b = &b[..e];
     let ends_ok = |end: usize| end == e || !is_wordish(b[end]);
@@ -816,6 +848,14 @@ fn match_atom(b: &[u8], i: usize, e: usize) -> Option<(HoleKind, usize)> {
         }
         if ends_ok(end) {
             return Some((HoleKind::Hex, end));
+        }
+    }
+    // An RFC 3339 / ISO 8601 date-time in one chunk (`2026-11-28T23:00:00.5+01:00`).
+    if d == 4 && b.get(i + 4) == Some(&b'-') {
+        if let Some(end) = match_iso_datetime(b, i) {
+            if ends_ok(end) {
+                return Some((HoleKind::Num, end));
+            }
         }
     }
     // Numbers.
@@ -1023,6 +1063,29 @@ mod tests {
         assert_eq!(t("closed on Sun 17"), "closed on Sun <NUM>");
         assert_eq!(t("May 3 items"), "May <NUM> items");
         assert_eq!(t("Sunday Jul 17 15:09:24"), "Sunday <NUM>");
+    }
+
+    /// Issue 18: `check` reported `... scheduled at 2026-11-28T23:00:00Z failed` as new beside
+    /// `...T10:00:00Z failed`: an RFC 3339 time inside a message was not one hole.
+    #[test]
+    fn rfc3339_times_inside_messages_are_one_hole() {
+        for ts in [
+            "2026-11-28T23:00:00Z",
+            "2026-11-28T10:00:00.123+01:00",
+            "2026-11-28T10:00:00.5-0500",
+            "2026-11-28T10:00+02",
+            "2026-11-28T10:00:00.123456789",
+        ] {
+            assert_eq!(
+                t(&format!("job scheduled at {ts} failed")),
+                "job scheduled at <NUM> failed",
+                "{ts}"
+            );
+            assert_eq!(t(&format!("at={ts},")), "at=<NUM>,", "{ts}");
+        }
+        // Not a date-time: a date alone stays a number, a word glued after it is kept apart.
+        assert_eq!(t("on 2026-11-28 done"), "on <NUM> done");
+        assert_eq!(t("v2026-11-28T10:00:00Z"), "v2026-11-28T10:00:00Z");
     }
 
     #[test]
