@@ -306,13 +306,23 @@ impl Parser {
     }
 
     fn parse_logfmt(&self, line: &str, tctx: &TimeContext) -> Option<Record> {
-        let pairs = logfmt_pairs(line)?;
+        let Logfmt { pairs, free } = logfmt(line)?;
         let vals: Vec<(String, Value)> = pairs
             .into_iter()
             .map(|(k, v)| (k.to_string(), Value::String(v)))
             .collect();
         let mut rec = Record::default();
         self.apply_fields(&mut rec, vals.iter().map(|(k, v)| (k.as_str(), v)), tctx);
+        if let Some(free) = free {
+            // Free text after the pairs (`... job_id=J-2 note: retry later`) stays in the
+            // message, and ids written in it count.
+            self.ids_from_text(free, &mut rec.ids);
+            if rec.message.is_empty() {
+                rec.message = free.to_string();
+            } else {
+                rec.message = format!("{} {free}", rec.message);
+            }
+        }
         Some(rec)
     }
 
@@ -873,13 +883,34 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>, depth: usize
     }
 }
 
+/// A logfmt line read: its pairs, and free text that follows them.
+pub struct Logfmt<'a> {
+    pub pairs: Vec<(&'a str, String)>,
+    /// Text after the pairs that is not pairs (`note: retry later`), trimmed; it runs from
+    /// the first bare word to the end of the line, pairs after it included.
+    pub free: Option<&'a str>,
+}
+
 /// logfmt: `key=value key="quoted value" flag`. `None` unless it starts with a key and most
 /// tokens are pairs.
 pub fn logfmt_pairs(line: &str) -> Option<Vec<(&str, String)>> {
+    let l = logfmt(line)?;
+    l.free.is_none().then_some(l.pairs)
+}
+
+/// logfmt with free text allowed after the pairs: a line is logfmt when it starts with a key,
+/// and either most of its tokens are pairs (bare words among them are flags) or it opens with
+/// at least two pairs and ends in free text (`ts=... level=error msg="job failed" job_id=J-2
+/// note: retry later`, or a credential a library appended). In the second case `free` holds
+/// the text from the first bare word on.
+pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
     let b = line.as_bytes();
     let mut i = 0;
     let mut pairs = Vec::new();
     let mut tokens = 0;
+    // Pairs before the first bare word, and where that word starts.
+    let mut leading = None;
+    let mut first_bare = None;
     while i < b.len() {
         while i < b.len() && b[i] == b' ' {
             i += 1;
@@ -927,6 +958,10 @@ pub fn logfmt_pairs(line: &str) -> Option<Vec<(&str, String)>> {
             if tokens == 1 {
                 return None;
             }
+            if first_bare.is_none() {
+                first_bare = Some(ks);
+                leading = Some(pairs.len());
+            }
             while i < b.len() && b[i] != b' ' {
                 if b[i] == b'"' {
                     i += 1;
@@ -938,7 +973,16 @@ pub fn logfmt_pairs(line: &str) -> Option<Vec<(&str, String)>> {
             }
         }
     }
-    (pairs.len() >= 2 && pairs.len() * 5 >= tokens * 4).then_some(pairs)
+    if pairs.len() >= 2 && pairs.len() * 5 >= tokens * 4 {
+        return Some(Logfmt { pairs, free: None });
+    }
+    match (leading, first_bare) {
+        (Some(n), Some(at)) if n >= 2 => Some(Logfmt {
+            pairs,
+            free: Some(line[at..].trim_end()),
+        }),
+        _ => None,
+    }
 }
 
 #[cfg(test)]

@@ -206,6 +206,28 @@ const CASES: &[Case] = &[
         ids: &[("job_id", "J-5")],
     },
     Case {
+        // Issue 18: free text after the pairs lost the time and level (the line fell back to
+        // `unknown`); the pairs read are kept and the text stays in the message.
+        line: "ts=2026-11-28T22:00:06.5Z level=error msg=\"job failed\" job_id=J-2 note: retry later",
+        dialect: "logfmt",
+        ts: Some("2026-11-28T22:00:06.500Z"),
+        level: Some("error"),
+        service: "pathsvc",
+        message: "job failed note: retry later",
+        ids: &[("job_id", "J-2")],
+    },
+    Case {
+        // ... and ids in that text count (`worker-0.log:451` of the checkout fixture has a
+        // trailing `Authorization: Bearer ...`).
+        line: "ts=2026-11-28T22:00:06.332Z level=info msg=\"job started\" job_id=J-305 queue=fulfilment will retry request_id=r-9",
+        dialect: "logfmt",
+        ts: Some("2026-11-28T22:00:06.332Z"),
+        level: Some("info"),
+        service: "pathsvc",
+        message: "job started will retry request_id=r-9",
+        ids: &[("job_id", "J-305"), ("request_id", "r-9")],
+    },
+    Case {
         // logrus text formatter
         line: "time=\"2026-11-28T23:00:00+01:00\" level=warning msg=\"disk low\" request_id=abc-1 component=store",
         dialect: "logfmt",
