@@ -9,8 +9,9 @@
 //! ```
 //!
 //! Signatures are mined from each event's clustered text (see `signatures::cluster_text`) with
-//! secrets replaced by their kind (`Bearer <jwt>`, `password=<secret>`), so planted credentials
-//! and personal data never split a signature. A signature of the checked logs is *known* when
+//! credentials dropped together with their key (`retrying Authorization: Bearer eyJ...` clusters
+//! as `retrying`) and personal data replaced by its kind (`<email>`), so planted credentials and
+//! personal data never split a signature (see [`stable_text`]). A signature of the checked logs is *known* when
 //! its id is in the baseline or when a baseline template, read as a pattern (holes match any
 //! text), matches its template or its first event's text: templates mined from another day's
 //! logs may generalise a little differently, the events they describe do not.
@@ -146,16 +147,46 @@ pub fn max_level(s: &Signature) -> Option<Level> {
     s.levels.keys().filter_map(|l| Level::parse(l)).max()
 }
 
-/// The text `baseline` and `check` cluster an event by: its clustered text with every secret
-/// replaced by its kind, so that a token or an e-mail address does not make a new signature.
+/// The text `baseline`, `check` and `cluster` cluster an event by: its clustered text with every
+/// secret replaced by its kind, so that a token or an e-mail address does not make a new
+/// signature. A credential (token, key, password, `Authorization:` value) is dropped together
+/// with the key or header that names it: `charge requested ... password=hunter2` clusters with
+/// `charge requested ...`, because carrying a credential does not make a different kind of
+/// event. Personal data (e-mail, card, IP) stays as its kind, a hole in the message.
 pub fn stable_text(e: &crate::model::Event, redactor: &Redactor) -> String {
-    static KIND: OnceLock<Regex> = OnceLock::new();
-    let re = KIND.get_or_init(|| {
-        Regex::new(r"<([a-z_]+(?::[A-Za-z0-9_.-]+)?):[0-9a-f]{4}>").expect("static regex")
-    });
     let text = cluster_text(e);
     let red = redactor.redact(&text);
-    re.replace_all(&red, "<$1>").into_owned()
+    secret_free(&red)
+}
+
+/// Redacted text -> the text clustered: credentials dropped with their key, other placeholders
+/// reduced to their kind (`<email:3f2a9b1c>` -> `<email>`).
+pub fn secret_free(redacted: &str) -> String {
+    static CREDENTIAL: OnceLock<Regex> = OnceLock::new();
+    static KIND: OnceLock<Regex> = OnceLock::new();
+    let cred = CREDENTIAL.get_or_init(|| {
+        // An optional key or header (`password=`, `"token": "`, `Authorization: `), then the
+        // placeholder of a credential kind (after `Bearer`/`Basic`/`Token`), or a URL carrying
+        // a password (`postgres://app:<url_password:..>@db:5432/orders`), with its quotes.
+        Regex::new(concat!(
+            r#"[ \t]*(?:[A-Za-z0-9_.\-"'\\]+[ \t]*[:=][ \t]*["'\\]*)?"#,
+            r"(?:(?:(?i:bearer|basic|token)[ \t]+)?<(?:jwt|aws_key|aws_secret|github_token|slack_token|bearer|basic|secret):[0-9a-f]{8}>",
+            r#"|[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@]*:<url_password:[0-9a-f]{8}>@[^\s"',;)}\]]*)"#,
+            r#"["'\\]*"#,
+        ))
+        .expect("static regex")
+    });
+    let kind = KIND.get_or_init(|| {
+        Regex::new(r"<([a-z_]+(?::[A-Za-z0-9_.-]+)?):[0-9a-f]{8}>").expect("static regex")
+    });
+    let dropped = cred.replace_all(redacted, "");
+    let dropped = if dropped.trim().is_empty() {
+        // A message that is nothing but a credential keeps its kind.
+        std::borrow::Cow::Borrowed(redacted)
+    } else {
+        dropped
+    };
+    kind.replace_all(&dropped, "<$1>").into_owned()
 }
 
 /// A template read as a pattern: literal text exactly, each hole any non-empty text.
@@ -335,6 +366,53 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 18: a credential appended to a known message made a new signature (four false
+    /// "new" signatures on the regression scenario). It is dropped with its key.
+    #[test]
+    fn credentials_are_dropped_with_their_key() {
+        let red = Redactor::new(&Default::default()).unwrap();
+        let free = |t: &str| secret_free(&red.redact(t));
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.LWByR2WZU0wxphlngUY8EUeYpCy.Wln9oOO5ArA0jmnVJSKrTjBxx31";
+        for (with, without) in [
+            (
+                format!("job started queue=f Authorization: Bearer {jwt}"),
+                "job started queue=f",
+            ),
+            (
+                "charge requested amount=5 EUR password=hunter2".into(),
+                "charge requested amount=5 EUR",
+            ),
+            (
+                "charge requested amount=5 EUR token=ghp_BdhL8mDLqGbQ1v5E9TPn9aVBMqmjMIt78pCH"
+                    .into(),
+                "charge requested amount=5 EUR",
+            ),
+            (
+                r#"{"user":"u1","api_key":"k3y-v4lue-123"}"#.into(),
+                r#"{"user":"u1",}"#,
+            ),
+            (
+                "calling with Authorization: Basic dXNlcjpwYXNzd29yZA== now".into(),
+                "calling with now",
+            ),
+            (
+                "charge requested db_url=postgres://app:s3cr3t@db01:5432/orders, retrying".into(),
+                "charge requested, retrying",
+            ),
+        ] {
+            assert_eq!(free(&with), without, "{with}");
+        }
+        // Personal data stays as its kind: it is a variable of the message, not noise.
+        assert_eq!(
+            free("mail to a.b@example.com failed"),
+            "mail to <email> failed"
+        );
+        // A message that is nothing but a credential keeps its kind.
+        assert_eq!(free("password=hunter2"), "password=<secret>");
+        // Words that only look like keys stay.
+        assert_eq!(free("token count=5 used"), "token count=5 used");
+    }
 
     #[test]
     fn templates_as_patterns() {
