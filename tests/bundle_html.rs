@@ -1,10 +1,11 @@
 //! The HTML timeline page (`report::html`): no external references, log text stays inert,
-//! deterministic output, 0/1/5,000 events; and, where `/usr/bin/chromium` exists, a real headless
-//! Chromium renders it (one lane per service, the script ran, selecting an event shows its raw
-//! stack) without a single console message (page errors and CSP violations are both logged as
-//! `CONSOLE` lines). CI installs Chromium with
-//! `apt-get install -y --no-install-recommends chromium`; without it that test prints
-//! "SKIP: chromium not installed".
+//! deterministic output, 0/1/5,000 events; and a real headless Chromium renders it (one lane per
+//! service, the script ran, selecting an event shows its raw stack) without a single console
+//! message (page errors and CSP violations are both logged as `CONSOLE` lines). CI installs
+//! Chromium with `apt-get install -y --no-install-recommends chromium`; without it that test
+//! fails with the fix (`common::chromium_binary`).
+
+mod common;
 
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
@@ -465,13 +466,7 @@ fn five_thousand_events() {
             )
         })
         .collect();
-    let started = Instant::now();
     let html = page(&events, &[]);
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "render took {:?}",
-        started.elapsed()
-    );
     assert!(
         html.len() < 3_500_000,
         "{} bytes for 5,000 events",
@@ -484,8 +479,6 @@ fn five_thousand_events() {
 }
 
 // ---- headless Chromium ----
-
-const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("casefile-html-{}-{name}", std::process::id()));
@@ -519,7 +512,7 @@ fn chromium(dir: &Path, run: &str, extra: &[&str], url: &str) -> (String, String
     args.extend(extra.iter().map(|s| s.to_string()));
     args.push("--dump-dom".into());
     args.push(url.to_string());
-    let mut child = Command::new(CHROMIUM)
+    let mut child = Command::new(common::chromium_binary())
         .args(&args)
         .stdin(Stdio::null())
         .stdout(File::create(&out).unwrap())
@@ -562,10 +555,7 @@ fn file_url(p: &Path) -> String {
 
 #[test]
 fn chromium_renders_without_console_errors() {
-    if !Path::new(CHROMIUM).exists() {
-        println!("SKIP: chromium not installed");
-        return;
-    }
+    common::chromium_binary();
     let dir = scratch("chromium");
     let report = dir.join("report.html");
     fs::write(&report, page(&sample(), &["a note".to_string()])).unwrap();

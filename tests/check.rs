@@ -9,16 +9,6 @@ use std::path::{Path, PathBuf};
 use common::*;
 use serde_json::Value;
 
-fn shared() -> Option<PathBuf> {
-    let p = root().join("../shared/scenarios");
-    if p.join("checkout-regression/truth.json").exists() {
-        Some(p)
-    } else {
-        eprintln!("SKIP: ../shared/scenarios absent");
-        None
-    }
-}
-
 fn baseline_of(dir: &Path, logs: &str, out: &Path) {
     let r = casefile(dir, &["baseline", logs, "-o", out.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -26,7 +16,7 @@ fn baseline_of(dir: &Path, logs: &str, out: &Path) {
 
 #[test]
 fn rerun_is_clean_and_regression_flags_only_the_novel_error() {
-    let Some(s) = shared() else { return };
+    let s = shared_scenarios();
     let tmp = tempfile::tempdir().unwrap();
     let base = tmp.path().join("base.json");
     baseline_of(&s, "checkout/logs", &base);
@@ -38,6 +28,23 @@ fn rerun_is_clean_and_regression_flags_only_the_novel_error() {
     );
     assert_eq!(r.code, 0, "rerun must pass: {}", r.stdout);
     assert_eq!(r.json()["new"].as_array().unwrap().len(), 0);
+    // Not even below the failing level: another day's ids, numbers, times and planted
+    // credentials make nothing new at all.
+    let r = casefile(
+        &s,
+        &[
+            "check",
+            "checkout-rerun/logs",
+            "--baseline",
+            b,
+            "--fail-on",
+            "new-any",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "rerun must pass at new-any: {}", r.stdout);
+    assert_eq!(r.json()["new"], serde_json::json!([]), "{}", r.stdout);
+    assert_eq!(r.json()["new_below_level"], 0);
 
     let truth: Value = serde_json::from_str(
         &std::fs::read_to_string(s.join("checkout-regression/truth.json")).unwrap(),
@@ -57,19 +64,111 @@ fn rerun_is_clean_and_regression_flags_only_the_novel_error() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     let doc = r.json();
     let new = doc["new"].as_array().unwrap();
-    assert!(!new.is_empty());
-    for n in new {
-        assert!(
-            n["template"].as_str().unwrap().contains(novel),
-            "only the novel error may be new: {n}"
-        );
-        assert_eq!(n["level"], "error");
-        assert!(n["examples"][0]
+    // README: exactly one new signature, the novel error, with every one of its events.
+    assert_eq!(new.len(), 1, "{}", r.stdout);
+    let n = &new[0];
+    assert!(
+        n["template"]
             .as_str()
             .unwrap()
-            .starts_with("checkout-regression/logs/"));
+            .starts_with(&format!("{novel} reservation failed")),
+        "only the novel error may be new: {n}"
+    );
+    assert_eq!(n["level"], "error");
+    // Counted independently: the lines of the regression logs that say it.
+    let orders =
+        std::fs::read_to_string(s.join("checkout-regression/logs/orders/orders.log")).unwrap();
+    let lines = orders
+        .lines()
+        .filter(|l| l.contains("inventory reservation failed"))
+        .count();
+    assert_eq!(lines, 52);
+    assert_eq!(n["count"], 52, "{n}");
+    assert!(n["examples"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("checkout-regression/logs/orders/orders.log:"));
+    // Every other signature of the regression day is known (measured: 22).
+    assert_eq!(doc["known"], 22, "{}", r.stdout);
+    assert_eq!(doc["new_below_level"], 0, "{}", r.stdout);
+}
+
+/// Issue 18: a credential appended to a known message made a new signature, and an RFC 3339
+/// time inside a message was not masked; README promises 0 new when only ids, numbers, times
+/// and credentials changed.
+#[test]
+fn credentials_and_rfc3339_times_make_nothing_new() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(
+        d.join("good.log"),
+        "ts=2026-11-28T22:00:00Z level=error msg=\"job scheduled at 2026-11-28T23:00:00Z failed\" job_id=J-1\n\
+         ts=2026-11-28T22:00:01Z level=warn msg=\"upstream slow, retrying\" job_id=J-2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("new.log"),
+        "ts=2026-11-29T10:00:00Z level=error msg=\"job scheduled at 2026-11-29T10:00:00.250+01:00 failed\" job_id=J-7\n\
+         ts=2026-11-29T10:00:01Z level=warn msg=\"upstream slow, retrying\" job_id=J-8 Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.LWByR2WZU0wxphlngUY8EUeYpC.Wln9oOO5ArA0jmnVJSKrTjB\n\
+         ts=2026-11-29T10:00:02Z level=warn msg=\"upstream slow, retrying\" job_id=J-9 password=hunter2\n",
+    )
+    .unwrap();
+    baseline_of(d, "good.log", &d.join("b.json"));
+    let r = casefile(
+        d,
+        &[
+            "check",
+            "new.log",
+            "--baseline",
+            "b.json",
+            "--fail-on",
+            "new-any",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.json()["new"], serde_json::json!([]));
+    assert_eq!(r.json()["known"], 2);
+}
+
+/// Narrower new signatures of the same new kind are folded into the broader one (README), the
+/// folded ids listed under `also` and their events counted.
+#[test]
+fn narrower_new_signatures_fold_into_the_broader_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(
+        d.join("good.log"),
+        "ts=2026-11-28T22:00:00Z level=info msg=\"served\" req_id=r1\n",
+    )
+    .unwrap();
+    let mut new = String::new();
+    for i in 0..6 {
+        new.push_str(&format!(
+            "ts=2026-11-29T10:00:0{i}Z level=error msg=\"cache unreachable node=cache-{i}\" req_id=r{i}\n"
+        ));
     }
-    assert!(doc["known"].as_u64().unwrap() > 10);
+    // The same error with a detail appended after its last hole: a narrower template that
+    // the broader one's pattern matches.
+    for i in 0..3 {
+        new.push_str(&format!(
+            "ts=2026-11-29T10:01:0{i}Z level=error msg=\"cache unreachable node=cache-{i} (circuit open)\" req_id=s{i}\n"
+        ));
+    }
+    std::fs::write(d.join("new.log"), new).unwrap();
+    baseline_of(d, "good.log", &d.join("b.json"));
+    let r = casefile(d, &["check", "new.log", "--baseline", "b.json", "--json"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let doc = r.json();
+    let new = doc["new"].as_array().unwrap();
+    assert_eq!(new.len(), 1, "{}", r.stdout);
+    assert_eq!(
+        new[0]["template"], "cache unreachable node=cache-<NUM>",
+        "{}",
+        r.stdout
+    );
+    assert_eq!(new[0]["count"], 9, "{}", r.stdout);
+    assert_eq!(new[0]["also"].as_array().unwrap().len(), 1, "{}", r.stdout);
 }
 
 #[test]
@@ -253,7 +352,7 @@ fn known_issues_are_named() {
 
 #[test]
 fn ci_outputs_are_written() {
-    let Some(s) = shared() else { return };
+    let s = shared_scenarios();
     let tmp = tempfile::tempdir().unwrap();
     let base = tmp.path().join("base.json");
     baseline_of(&s, "checkout/logs", &base);

@@ -1,26 +1,14 @@
-//! Acceptance on `../shared/scenarios/*` (skipped with a message where ../shared is absent):
+//! Acceptance on `../shared/scenarios/*` (a missing ../shared fails these tests with the fix):
 //! every target's events found by `trace` (recall 1.0, precision >= 0.99), stacks whole, and
 //! `events --since --until` returning exactly the window's events.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 use serde_json::Value;
-
-fn scenarios_dir() -> Option<PathBuf> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for cand in [
-        here.join("../shared/scenarios"),
-        here.join("../../shared/scenarios"),
-    ] {
-        if cand.join("checkout/truth.json").exists() {
-            return Some(cand);
-        }
-    }
-    eprintln!("SKIP: ../shared/scenarios not found; scenario acceptance not run");
-    None
-}
 
 fn run_json(dir: &Path, args: &[&str]) -> Vec<Value> {
     let out = Command::cargo_bin("casefile")
@@ -50,8 +38,7 @@ fn loc(v: &Value) -> (String, u64) {
 }
 
 fn check_scenario(name: &str) {
-    let Some(base) = scenarios_dir() else { return };
-    check_dir(name, &base.join(name));
+    check_dir(name, &common::shared_scenarios().join(name));
 }
 
 fn check_dir(name: &str, dir: &Path) {

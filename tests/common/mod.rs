@@ -14,6 +14,56 @@ pub fn fixtures() -> PathBuf {
     root().join("fixtures")
 }
 
+/// A prerequisite a test cannot run without. A test never passes without running: a missing
+/// prerequisite fails the test with what is missing and how to get it (under `CI=true` as
+/// everywhere else), so it shows in the summary instead of an `ok` that checked nothing.
+pub fn missing_prerequisite(what: &str, fix: &str) -> ! {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+    panic!(
+        "prerequisite missing: {what}\n  fix: {fix}\n  (this test does not pass without running{})",
+        if ci { "; CI=true" } else { "" }
+    )
+}
+
+/// `../shared/scenarios` (the generated multi-service log sets with `truth.json`), beside this
+/// repository.
+pub fn shared_scenarios() -> PathBuf {
+    let here = root();
+    for cand in [
+        here.join("../shared/scenarios"),
+        here.join("../../shared/scenarios"),
+    ] {
+        if cand.join("checkout-regression/truth.json").exists() {
+            return cand;
+        }
+    }
+    missing_prerequisite(
+        "../shared/scenarios (checkout, checkout-rerun, checkout-regression with truth.json)",
+        "check out the shared data beside this repository, as ../shared",
+    )
+}
+
+/// A headless Chromium: `$CASEFILE_CHROMIUM`, else `chromium`, `chromium-browser`,
+/// `google-chrome` on `PATH`.
+pub fn chromium_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("CASEFILE_CHROMIUM") {
+        return PathBuf::from(p);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for name in ["chromium", "chromium-browser", "google-chrome"] {
+        for dir in std::env::split_paths(&path) {
+            let cand = dir.join(name);
+            if cand.is_file() {
+                return cand;
+            }
+        }
+    }
+    missing_prerequisite(
+        "a headless Chromium (chromium, chromium-browser or google-chrome on PATH, or $CASEFILE_CHROMIUM)",
+        "apt-get install -y --no-install-recommends chromium (what .ci/run does)",
+    )
+}
+
 pub struct Run {
     pub code: i32,
     pub stdout: String,
