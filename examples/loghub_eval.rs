@@ -222,25 +222,27 @@ fn main() {
         let (gt, gt_content) = load_gt(&gt_file);
         let n = gt.len();
         lines_total += 2 * n;
-        let mut content_file = base.join(format!("{s}_2k.content"));
-        if !content_file.exists() {
-            // The ground truth's Content column, one message per line.
+        let shipped = base.join(format!("{s}_2k.content"));
+        // Where the dataset has no content file, the ground truth's Content column, one message
+        // per line, in a temporary file of our own: only that file is ever deleted (the
+        // dataset's own files stay, wherever the data folder is; it used to delete them when
+        // the folder was under the temp directory).
+        let own = if shipped.exists() {
+            None
+        } else {
             let lines = gt_content.unwrap_or_else(|| {
                 panic!("{s}: no {s}_2k.content and no Content column in the ground truth")
             });
-            content_file = std::env::temp_dir().join(format!(
-                "casefile-loghub-{}-{s}.content",
-                std::process::id()
-            ));
             let mut text = lines.join("\n");
             text.push('\n');
-            std::fs::write(&content_file, text)
-                .unwrap_or_else(|e| panic!("{}: {e}", content_file.display()));
-        }
-        let (content, _) = labels(&content_file, true, n);
-        if content_file.starts_with(std::env::temp_dir()) {
-            let _ = std::fs::remove_file(&content_file);
-        }
+            let mut f = tempfile::NamedTempFile::new().expect("a temporary file");
+            std::io::Write::write_all(&mut f, text.as_bytes())
+                .unwrap_or_else(|e| panic!("{}: {e}", f.path().display()));
+            Some(f)
+        };
+        let content_file = own.as_ref().map_or(shipped.as_path(), |f| f.path());
+        let (content, _) = labels(content_file, true, n);
+        drop(own);
         let (raw, _) = labels(&base.join(format!("{s}_2k.log")), false, n);
         let gc = grouping_accuracy(&gt, &content);
         let gr = grouping_accuracy(&gt, &raw);
