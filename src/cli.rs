@@ -275,7 +275,7 @@ pub struct BundleArgs {
     /// Write secrets and personal data as they are (marks the manifest and the file name).
     #[arg(long)]
     pub no_redact: bool,
-    /// Also redact what this pattern matches, as `<NAME:xxxx>` (repeatable): NAME=REGEX.
+    /// Also redact what this pattern matches, as `<custom:NAME:xxxxxxxx>` (repeatable): NAME=REGEX.
     #[arg(long = "redact", value_name = "NAME=REGEX")]
     pub redact: Vec<String>,
     /// Also redact IP addresses.

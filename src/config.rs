@@ -588,7 +588,8 @@ fn cluster_config(filter: EventFilter, c: &ClusterArgs) -> Result<ClusterConfig,
     }
     if c.plain && (filter.since.is_some() || filter.until.is_some() || filter.level.is_some()) {
         return Err(ConfigError(
-            "--plain reads each line as a bare message without time or level, so --since,              --until and --level cannot apply; drop --plain to parse the logs' headers"
+            "--plain reads each line as a bare message without time or level, so --since, \
+             --until and --level cannot apply; drop --plain to parse the logs' headers"
                 .into(),
         ));
     }
@@ -1194,5 +1195,32 @@ mod tests {
         assert_eq!(parse_time("now", now, &ctx), Some(now));
         assert!(parse_time("2026-11-28T22:00:00Z", now, &ctx).is_some());
         assert!(parse_time("yesterday", now, &ctx).is_none());
+    }
+
+    /// Issue 18: the `--plain` error carried 14 stray spaces from a string continued without
+    /// its backslash.
+    #[test]
+    fn plain_with_filters_teaches_the_fix_in_one_clean_sentence() {
+        let filter = EventFilter {
+            since: None,
+            until: None,
+            level: Some(Level::Warn),
+            services: Vec::new(),
+            grep: None,
+        };
+        let args = crate::cli::ClusterArgs {
+            top: None,
+            plain: true,
+            assignments: None,
+        };
+        let Err(ConfigError(msg)) = cluster_config(filter, &args) else {
+            panic!("--plain with --level must be refused");
+        };
+        assert_eq!(
+            msg,
+            "--plain reads each line as a bare message without time or level, so --since, \
+             --until and --level cannot apply; drop --plain to parse the logs' headers"
+        );
+        assert!(!msg.contains("  "), "{msg}");
     }
 }
