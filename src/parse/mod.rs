@@ -342,12 +342,15 @@ impl Parser {
             let Some(v) = line.get(m.range()) else {
                 continue;
             };
+            // A regex cannot name two groups alike: `trace_id2` is the field `trace_id`
+            // written in a second place of the dialect's line.
+            let name = name.strip_suffix('2').unwrap_or(name);
             match name {
                 "ts" => {
                     rec.ts = tctx.parse(v);
                     rec.ts?;
                 }
-                "level" | "level2" => rec.level = rec.level.or_else(|| Level::parse(v)),
+                "level" => rec.level = rec.level.or_else(|| Level::parse(v)),
                 "pri" => {
                     if let Ok(p) = v.parse::<u16>() {
                         rec.level = Some(Level::from_syslog_severity((p % 8) as u8));
@@ -401,7 +404,6 @@ impl Parser {
                         rec.ts = inner.ts;
                     }
                 }
-                "logger2" => extra.push(("logger".into(), Value::String(v.to_string()))),
                 _ => extra.push((name.to_string(), Value::String(v.to_string()))),
             }
         }

@@ -147,6 +147,30 @@ const CASES: &[Case] = &[
         ids: &[],
     },
     Case {
+        // Issue 18: Spring Boot 3.2's default names the application after `---`; it is the
+        // service (it was lost).
+        line: "2026-11-28T22:00:00.047+01:00  INFO 4312 --- [myapp] [           main] o.s.b.w.e.tomcat.TomcatWebServer         : Tomcat started on port 8080 (http)",
+        dialect: "spring",
+        ts: Some("2026-11-28T21:00:00.047Z"),
+        level: Some("info"),
+        service: "myapp",
+        message: "Tomcat started on port 8080 (http)",
+        ids: &[],
+    },
+    Case {
+        // ... with Micrometer tracing's `[traceId-spanId]` after the thread.
+        line: "2026-11-28T22:00:00.047Z ERROR 4312 --- [orders] [nio-8080-exec-1] [0c01c3f252edc87ff4adfa36d0840164-709ab7f3f386d0cd] c.a.orders.OrderController : charge failed",
+        dialect: "spring",
+        ts: Some("2026-11-28T22:00:00.047Z"),
+        level: Some("error"),
+        service: "orders",
+        message: "charge failed",
+        ids: &[
+            ("span_id", "709ab7f3f386d0cd"),
+            ("trace_id", "0c01c3f252edc87ff4adfa36d0840164"),
+        ],
+    },
+    Case {
         line: "2026-11-28 22:00:00.123 [http-nio-8080-exec-3] WARN  com.acme.Cart - cart expired cartId=c-1",
         dialect: "logback",
         ts: Some("2026-11-28T22:00:00.123Z"),
