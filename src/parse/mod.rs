@@ -64,6 +64,9 @@ pub struct Dialect {
     start: Option<Regex>,
     message_template: Option<String>,
     pub multiline: bool,
+    /// The regex has a `tag` group (CRI's `P`/`F`): a line tagged `P` is a partial line that
+    /// the next line continues.
+    partials: bool,
 }
 
 impl Dialect {
@@ -96,12 +99,15 @@ impl Dialect {
             }
             None => None,
         };
+        let partials =
+            matches!(&kind, Kind::Regex(re) if re.capture_names().flatten().any(|n| n == "tag"));
         Ok(Dialect {
             name: spec.name.as_str().into(),
             kind,
             start,
             message_template: spec.message.clone(),
             multiline: spec.multiline,
+            partials,
         })
     }
 }
@@ -221,8 +227,16 @@ impl Parser {
         }
     }
 
+    /// Does the line after `prev` continue it, whatever it looks like? In a source of CRI
+    /// lines, a line tagged `P` (`2026-... stdout P text`) is a partial line: the runtime cut
+    /// one long line, and the next line carries the rest.
+    pub fn continues_after(&self, d: Option<usize>, prev: &[u8]) -> bool {
+        d.is_some_and(|i| self.dialects[i].partials) && cri_tag(prev) == Some(b"P")
+    }
+
     /// Parse one record: its first line with dialect `d` (falling back to every other dialect),
-    /// the whole text kept as `raw`.
+    /// the whole text kept as `raw`. CRI partial lines (`P`) are read as one line with the
+    /// line that ends them (`F`): the first line's header and every line's text, joined.
     #[allow(clippy::too_many_arguments)]
     pub fn event(
         &self,
@@ -235,6 +249,13 @@ impl Parser {
     ) -> Event {
         let first = raw.split('\n').next().unwrap_or("");
         let first = first.strip_suffix('\r').unwrap_or(first);
+        let joined;
+        let first = if self.continues_after(d, first.as_bytes()) {
+            joined = join_cri_partials(&raw);
+            joined.as_str()
+        } else {
+            first
+        };
         let mut dialect = self.unknown.clone();
         let mut rec = None;
         if let Some(i) = d {
@@ -883,6 +904,35 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>, depth: usize
         }
         _ => out.push((prefix.to_string(), v.clone())),
     }
+}
+
+/// The tag of a CRI line (`<time> <stream> <tag> <text>`): `P` partial, `F` full.
+fn cri_tag(line: &[u8]) -> Option<&[u8]> {
+    let mut it = line.splitn(4, |&b| b == b' ');
+    it.next()?;
+    it.next()?;
+    it.next()
+}
+
+/// A record that starts with CRI partial lines as the one line the container wrote: the first
+/// line whole, then the text of each following line up to and including the first that is not
+/// partial.
+fn join_cri_partials(raw: &str) -> String {
+    let mut lines = raw.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l));
+    let mut out = String::with_capacity(raw.len());
+    let Some(first) = lines.next() else {
+        return out;
+    };
+    out.push_str(first);
+    for l in lines {
+        let mut it = l.splitn(4, ' ');
+        let (tag, text) = (it.nth(2), it.next());
+        out.push_str(text.unwrap_or(""));
+        if tag != Some("P") {
+            break;
+        }
+    }
+    out
 }
 
 /// A logfmt line read: its pairs, and free text that follows them.

@@ -521,8 +521,15 @@ const INITIAL_BUF: usize = 1 << 20;
 const MAX_RECORD: usize = 8 << 20;
 
 impl<V: Visitor> Cutter<'_, V> {
-    fn is_start(&self, line: &[u8]) -> bool {
-        self.plain || self.parser.is_event_start(self.ctx.dialect, line)
+    /// Does the line at `s` start a record? Not when the line before is a CRI partial line
+    /// that it continues.
+    fn is_start(&self, buf: &[u8], s: usize) -> bool {
+        self.plain
+            || (self.parser.is_event_start(self.ctx.dialect, line_of(buf, s))
+                && !(s > 0
+                    && self
+                        .parser
+                        .continues_after(self.ctx.dialect, line_of(buf, line_start(buf, s - 1)))))
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -713,7 +720,7 @@ impl<V: Visitor> Cutter<'_, V> {
                     continue;
                 }
                 let mut s = line_start(buf, m);
-                while s > first && !self.is_start(line_of(buf, s)) {
+                while s > first && !self.is_start(buf, s) {
                     s = line_start(buf, s - 1);
                 }
                 if s >= stop {
@@ -760,7 +767,7 @@ impl<V: Visitor> Cutter<'_, V> {
             return (first_end, n);
         }
         let mut e = first_end;
-        while e < complete && !self.is_start(line_of(buf, e)) {
+        while e < complete && !self.is_start(buf, e) {
             let (next, k) = step(e);
             e = next;
             n += k;
@@ -775,7 +782,7 @@ impl<V: Visitor> Cutter<'_, V> {
 
     fn record_end(&self, buf: &[u8], s: usize, complete: usize) -> usize {
         let mut e = next_line(buf, s);
-        while e < complete && !self.is_start(line_of(buf, e)) {
+        while e < complete && !self.is_start(buf, e) {
             e = next_line(buf, e);
         }
         e.min(complete.max(next_line(buf, s)))
@@ -785,7 +792,7 @@ impl<V: Visitor> Cutter<'_, V> {
     fn last_start(&self, buf: &[u8]) -> usize {
         let mut s = line_start(buf, buf.len().saturating_sub(1));
         loop {
-            if self.is_start(line_of(buf, s)) || s == 0 {
+            if self.is_start(buf, s) || s == 0 {
                 return s;
             }
             s = line_start(buf, s - 1);
@@ -795,7 +802,7 @@ impl<V: Visitor> Cutter<'_, V> {
     fn first_start(&self, buf: &[u8], complete: usize) -> Option<usize> {
         let mut s = 0;
         while s < complete {
-            if self.is_start(line_of(buf, s)) {
+            if self.is_start(buf, s) {
                 return Some(s);
             }
             s = next_line(buf, s);
