@@ -60,13 +60,9 @@ fn read_bundle(p: &Path) -> BTreeMap<String, Vec<u8>> {
 
 fn scenario_dirs() -> Vec<PathBuf> {
     let mut v = vec![fixtures().join("checkout")];
-    let shared = root().join("../shared/scenarios");
+    let shared = shared_scenarios();
     for s in ["checkout-rerun", "checkout-regression"] {
-        if shared.join(s).join("truth.json").exists() {
-            v.push(shared.join(s));
-        } else {
-            eprintln!("SKIP: {} absent", shared.join(s).display());
-        }
+        v.push(shared.join(s));
     }
     v
 }
@@ -210,7 +206,7 @@ fn verify_finds_damage_and_says_what() {
     assert_eq!(run(tmp.path(), &["verify", "b"], "0").code, 0);
     std::fs::write(out.join("summary.md"), "edited").unwrap();
     let v = run(tmp.path(), &["verify", "b"], "0");
-    assert_eq!(v.code, 1);
+    assert_eq!(v.code, 1, "{}", v.stdout);
     assert!(
         v.stdout.contains("summary.md: checksum mismatch"),
         "{}",
@@ -218,6 +214,12 @@ fn verify_finds_damage_and_says_what() {
     );
     std::fs::write(out.join("extra.txt"), "x").unwrap();
     let v = run(tmp.path(), &["verify", "b"], "0");
+    assert_eq!(v.code, 1, "{}", v.stdout);
+    assert!(
+        v.stdout.contains("summary.md: checksum mismatch"),
+        "{}",
+        v.stdout
+    );
     assert!(
         v.stdout.contains("extra.txt: not covered by SHA256SUMS"),
         "{}",
@@ -226,6 +228,164 @@ fn verify_finds_damage_and_says_what() {
     let v = run(tmp.path(), &["verify", "nope.tar.gz"], "0");
     assert_eq!(v.code, 2);
     assert!(v.stderr.contains("cannot read the bundle"), "{}", v.stderr);
+}
+
+/// A `.tar.gz` or `.zip` holding `files` (as `read_bundle` returns them), written the plain way
+/// an archiver would: to damage a bundle by hand, the way a user does after unpacking it.
+fn write_archive(to: &Path, files: &BTreeMap<String, Vec<u8>>) {
+    let out = std::fs::File::create(to).unwrap();
+    if to.to_string_lossy().ends_with(".zip") {
+        let mut z = zip::ZipWriter::new(out);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in files {
+            z.start_file(name.as_str(), opts).unwrap();
+            std::io::Write::write_all(&mut z, bytes).unwrap();
+        }
+        z.finish().unwrap();
+    } else {
+        let gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+        let mut t = tar::Builder::new(gz);
+        for (name, bytes) in files {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(bytes.len() as u64);
+            h.set_mode(0o644);
+            h.set_mtime(0);
+            h.set_cksum();
+            t.append_data(&mut h, name, &bytes[..]).unwrap();
+        }
+        t.into_inner().unwrap().finish().unwrap();
+    }
+}
+
+/// A bundle of the checkout request in each format: (name, path).
+fn three_bundles(tmp: &Path) -> Vec<(&'static str, PathBuf)> {
+    let mut v = Vec::new();
+    for name in ["b.tar.gz", "b.zip", "b"] {
+        let out = tmp.join(name);
+        let r = run(
+            &fixtures().join("checkout"),
+            &[
+                "bundle",
+                "ee23490f28307d7b",
+                "logs",
+                "-o",
+                out.to_str().unwrap(),
+            ],
+            "0",
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        v.push((name, out));
+    }
+    v
+}
+
+/// Write `files` as the bundle `name` (an archive, or a directory) under `dir`.
+fn write_bundle(dir: &Path, name: &str, files: &BTreeMap<String, Vec<u8>>) {
+    let to = dir.join(name);
+    if name.ends_with(".tar.gz") || name.ends_with(".zip") {
+        write_archive(&to, files);
+    } else {
+        for (n, b) in files {
+            let p = to.join(n);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b).unwrap();
+        }
+    }
+}
+
+/// A file missing from a bundle (directory, .tar.gz, .zip): exit 1, the file named.
+#[test]
+fn verify_missing_file_exits_1_and_names_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, out) in three_bundles(tmp.path()) {
+        let mut files = read_bundle(&out);
+        // Control: the same files rewritten by hand verify clean.
+        let copy = format!("intact-{name}");
+        write_bundle(tmp.path(), &copy, &files);
+        let v = run(tmp.path(), &["verify", &copy], "0");
+        assert_eq!(v.code, 0, "{copy}: {}{}", v.stdout, v.stderr);
+        assert!(
+            v.stdout.contains(&format!("{copy}: OK (11 files)")),
+            "{}",
+            v.stdout
+        );
+
+        assert!(files.remove("timeline.jsonl").is_some());
+        let damaged = format!("missing-{name}");
+        write_bundle(tmp.path(), &damaged, &files);
+        let v = run(tmp.path(), &["verify", &damaged], "0");
+        assert_eq!(v.code, 1, "{damaged}: {}{}", v.stdout, v.stderr);
+        assert!(
+            v.stdout.contains(&format!(
+                "{damaged}: DAMAGED: timeline.jsonl: listed in SHA256SUMS but missing"
+            )),
+            "{}",
+            v.stdout
+        );
+        assert!(
+            v.stdout
+                .contains("timeline.jsonl: listed in manifest.json but missing"),
+            "{}",
+            v.stdout
+        );
+        assert!(!v.stdout.contains(": OK"), "{}", v.stdout);
+    }
+}
+
+/// A file added to a bundle (directory, .tar.gz, .zip): exit 1, the file named.
+#[test]
+fn verify_extra_file_exits_1_and_names_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, out) in three_bundles(tmp.path()) {
+        let mut files = read_bundle(&out);
+        files.insert("excerpts/notes.txt".into(), b"added later\n".to_vec());
+        let damaged = format!("extra-{name}");
+        write_bundle(tmp.path(), &damaged, &files);
+        let v = run(tmp.path(), &["verify", &damaged], "0");
+        assert_eq!(v.code, 1, "{damaged}: {}{}", v.stdout, v.stderr);
+        assert_eq!(
+            v.stdout.trim_end(),
+            format!(
+                "{damaged}: DAMAGED: excerpts/notes.txt: not covered by SHA256SUMS (added after the bundle was made)"
+            ),
+        );
+    }
+}
+
+/// An archive that cannot be read (damaged compressed data, cut short, not an archive): exit 2,
+/// the archive named on stderr, nothing on stdout.
+#[test]
+fn verify_corrupted_archive_exits_2_and_names_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bundles = three_bundles(tmp.path());
+    let mut cases: Vec<(String, Vec<u8>)> = Vec::new();
+    for (name, out) in &bundles[..2] {
+        let bytes = std::fs::read(out).unwrap();
+        // Bytes overwritten in the middle of the compressed data.
+        let mut flipped = bytes.clone();
+        let mid = bytes.len() / 2;
+        for b in &mut flipped[mid..mid + 64] {
+            *b ^= 0xa5;
+        }
+        cases.push((format!("flipped-{name}"), flipped));
+        // Cut short, as by an interrupted copy.
+        cases.push((format!("cut-{name}"), bytes[..bytes.len() / 2].to_vec()));
+    }
+    cases.push(("text.tar.gz".into(), b"not an archive\n".to_vec()));
+    cases.push(("text.zip".into(), b"not an archive\n".to_vec()));
+    for (name, bytes) in cases {
+        std::fs::write(tmp.path().join(&name), bytes).unwrap();
+        let v = run(tmp.path(), &["verify", &name], "0");
+        assert_eq!(v.code, 2, "{name}: {}{}", v.stdout, v.stderr);
+        assert!(
+            v.stderr
+                .contains(&format!("casefile: error: cannot read the bundle {name}: ")),
+            "{name}: {}",
+            v.stderr
+        );
+        assert!(v.stdout.is_empty(), "{name}: {}", v.stdout);
+    }
 }
 
 #[test]
@@ -330,11 +490,7 @@ fn summary_names_failure_reproduction_and_command() {
 /// lane, and nothing is printed to the console (skipped where Chromium is absent; CI installs it).
 #[test]
 fn report_html_renders_every_lane_in_chromium() {
-    let chromium = Path::new("/usr/bin/chromium");
-    if !chromium.exists() {
-        eprintln!("SKIP: chromium not installed");
-        return;
-    }
+    let chromium = chromium_binary();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("b");
     let r = run(
@@ -450,7 +606,7 @@ fn custom_redactions_from_flag_and_config_file() {
             "x",
             "logs",
             "-o",
-            "/tmp/never",
+            tmp.path().join("never").to_str().unwrap(),
             "--redact",
             "noequals",
         ],
@@ -458,4 +614,5 @@ fn custom_redactions_from_flag_and_config_file() {
     );
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("NAME=REGEX"), "{}", r.stderr);
+    assert!(!tmp.path().join("never").exists(), "nothing written");
 }

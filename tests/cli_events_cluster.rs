@@ -39,13 +39,42 @@ fn events_are_merged_in_time_order_and_filtered() {
             "CardDeclined",
         ],
     );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
     assert_eq!(
-        r.json_lines().len(),
+        evs.len(),
         139,
         "--grep sees the whole raw text, stack included"
     );
+    // The name is only in the traceback, never in the first line: the match is on `raw`.
+    assert!(evs.iter().all(|e| e["service"] == "payments"
+        && e["level"] == "error"
+        && e["raw"].as_str().unwrap().contains("CardDeclined")
+        && !e["message"].as_str().unwrap().contains("CardDeclined")));
+    let r = casefile(
+        &fixtures(),
+        &["events", "checkout/logs", "--json", "--level", "warn"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
+    let count = |l: &str| evs.iter().filter(|e| e["level"] == l).count();
+    assert_eq!(
+        (evs.len(), count("warn"), count("error")),
+        (869, 82, 787),
+        "--level warn keeps warn and above"
+    );
+    let r = casefile(&fixtures(), &["events", "checkout/logs", "--grep", "("]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("--grep is not a valid regular expression"),
+        "{}",
+        r.stderr
+    );
 }
 
+/// The db log is RFC 3164 syslog (no year): `--year 2026` pins it, else its year is the fixture
+/// file's mtime year and the test would fail on a checkout made after 2027-11-28.
 #[test]
 fn events_range_is_half_open_and_bad_times_teach_the_fix() {
     let r = casefile(
@@ -54,14 +83,24 @@ fn events_range_is_half_open_and_bad_times_teach_the_fix() {
             "events",
             "checkout/logs/db",
             "--json",
+            "--year",
+            "2026",
             "--since",
             "2026-11-28T22:00:01Z",
             "--until",
             "2026-11-28T22:00:02Z",
         ],
     );
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let evs = r.json_lines();
-    assert!(!evs.is_empty());
+    // Lines 2 and 3 are at 22:00:01; line 4 at 22:00:02 is the excluded end.
+    assert_eq!(
+        lines_of(&evs),
+        [
+            ("checkout/logs/db/postgresql.log".into(), 2),
+            ("checkout/logs/db/postgresql.log".into(), 3),
+        ]
+    );
     assert!(evs
         .iter()
         .all(|e| e["ts"].as_str().unwrap().starts_with("2026-11-28T22:00:01")));
@@ -77,6 +116,7 @@ fn events_range_is_half_open_and_bad_times_teach_the_fix() {
         r.stderr
     );
     let r = casefile(&fixtures(), &["events", "checkout/logs", "--level", "loud"]);
+    assert_eq!(r.code, 2);
     assert!(r
         .stderr
         .contains("use one of trace, debug, info, warn, error, fatal"));
@@ -91,6 +131,7 @@ fn events_range_is_half_open_and_bad_times_teach_the_fix() {
             "-2m",
         ],
     );
+    assert_eq!(r.code, 2);
     assert!(r.stderr.contains("is not before --until"), "{}", r.stderr);
 }
 
@@ -131,6 +172,7 @@ fn scan_inventories_every_source() {
     );
     assert_eq!(top[0]["count"], 281);
     let human = casefile(&fixtures(), &["scan", "checkout/logs"]);
+    assert_eq!(human.code, 0, "{}", human.stderr);
     assert!(human.stdout.contains("access+gzip"));
 }
 
@@ -185,6 +227,7 @@ fn cluster_is_deterministic_across_file_order_and_threads() {
             "1",
         ],
     );
+    assert_eq!(a.code, 0, "{}", a.stderr);
     let b = casefile(
         &fixtures(),
         &[
@@ -197,6 +240,7 @@ fn cluster_is_deterministic_across_file_order_and_threads() {
             "2",
         ],
     );
+    assert_eq!(b.code, 0, "{}", b.stderr);
     let strip = |s: &str| {
         let mut v: serde_json::Value = serde_json::from_str(s).unwrap();
         // Example locations name the inputs; their set is the same, their order follows the
@@ -226,6 +270,7 @@ fn cluster_is_deterministic_across_file_order_and_threads() {
             "2",
         ],
     );
+    assert_eq!(c.code, 0, "{}", c.stderr);
     assert_eq!(
         a.stdout, c.stdout,
         "same order, other thread count: identical bytes"
@@ -337,6 +382,39 @@ fn entry_cap_overflow_does_not_depend_on_thread_count() {
     }
 }
 
+/// `line,signature` rows of an `--assignments` CSV, the header checked.
+fn assignment_rows(csv: &std::path::Path) -> Vec<(u64, String)> {
+    let text = std::fs::read_to_string(csv).unwrap();
+    let mut rows = text.lines();
+    assert_eq!(rows.next(), Some("line,signature"));
+    rows.map(|r| {
+        let (line, sig) = r.split_once(',').unwrap_or_else(|| panic!("bad row {r:?}"));
+        (line.parse().unwrap(), sig.to_string())
+    })
+    .collect()
+}
+
+/// Every id of the CSV is a signature id of the `--json` document, and each signature's count
+/// is the number of rows that name it.
+fn assert_assignments_match_json(rows: &[(u64, String)], doc: &serde_json::Value) {
+    use std::collections::BTreeMap;
+    let mut per_id: BTreeMap<&str, u64> = BTreeMap::new();
+    for (_, sig) in rows {
+        *per_id.entry(sig.as_str()).or_default() += 1;
+    }
+    let json: BTreeMap<&str, u64> = doc["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["id"].as_str().unwrap(), s["count"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        per_id, json,
+        "assignments (id -> rows) != --json (id -> count)"
+    );
+    assert_eq!(rows.len() as u64, doc["events"].as_u64().unwrap());
+}
+
 #[test]
 fn assignments_csv_has_one_row_per_event() {
     let d = tempfile::tempdir().unwrap();
@@ -355,25 +433,58 @@ fn assignments_csv_has_one_row_per_event() {
         ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let csv = std::fs::read_to_string(&out).unwrap();
-    let rows: Vec<&str> = csv.lines().collect();
-    assert_eq!(rows[0], "line,signature");
+    let rows = assignment_rows(&out);
     assert_eq!(
-        rows.len(),
-        5,
-        "header + one row per line, the empty line included"
+        rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+        [1, 2, 3, 4],
+        "one row per line, the empty line included"
     );
-    let sig = |i: usize| rows[i].split(',').nth(1).unwrap();
-    assert_eq!(rows[1].split(',').next().unwrap(), "1");
-    assert_eq!(rows[4].split(',').next().unwrap(), "4");
-    assert_eq!(sig(1), sig(3), "same template, same signature");
-    assert_ne!(sig(1), sig(4));
+    assert_eq!(rows[0].1, rows[2].1, "same template, same signature");
+    assert_ne!(rows[0].1, rows[3].1);
     let doc = r.json();
-    let t = signature_fields(&doc, "template");
-    assert!(
-        t.contains(&"PacketResponder <NUM> for block blk_<NUM> terminating"),
-        "{t:?}"
+    assert_assignments_match_json(&rows, &doc);
+    let packet = doc["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["template"] == "PacketResponder <NUM> for block blk_<NUM> terminating")
+        .unwrap_or_else(|| panic!("{doc}"));
+    assert_eq!(packet["id"].as_str().unwrap(), rows[0].1);
+    assert_eq!(packet["count"], 2);
+}
+
+/// Parsed mode over several inputs, stacks included: the CSV and the JSON name the same
+/// signatures with the same counts.
+#[test]
+fn assignments_ids_are_the_json_signature_ids() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("a.csv");
+    let r = casefile(
+        &fixtures(),
+        &[
+            "cluster",
+            "checkout/logs/orders",
+            "checkout/logs/payments",
+            "--level",
+            "warn",
+            "--json",
+            "--assignments",
+            out.to_str().unwrap(),
+        ],
     );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = r.json();
+    let rows = assignment_rows(&out);
+    assert_eq!(rows.len(), 355);
+    assert_assignments_match_json(&rows, &doc);
+    // The first row is the first warn-or-worse event of orders.log, a Java stack.
+    let java = doc["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["examples"][0] == "checkout/logs/orders/orders.log:35")
+        .expect("the Java stack signature");
+    assert_eq!(rows[0], (35, java["id"].as_str().unwrap().to_string()));
 }
 
 #[test]
@@ -391,11 +502,11 @@ fn plain_mode_rejects_time_filters_with_a_reason() {
 }
 
 /// Credentials in messages become their kind before clustering: no secret in any template,
-/// and `Bearer <jwt>` lines are one signature whatever the token.
+/// and a credential appended to a known message does not split its signature.
 #[test]
 fn cluster_templates_hold_no_secrets() {
     let r = casefile(&fixtures(), &["cluster", "checkout/logs", "--json"]);
-    assert_eq!(r.code, 0);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let truth: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(fixtures().join("checkout/truth.json")).unwrap(),
     )
@@ -406,5 +517,248 @@ fn cluster_templates_hold_no_secrets() {
             "secret {s} in cluster output"
         );
     }
-    assert!(r.stdout.contains("Authorization: Bearer <jwt>"));
+    let doc = r.json();
+    let templates = signature_fields(&doc, "template");
+    assert!(
+        templates.iter().all(|t| !t.contains("Bearer")),
+        "a Bearer token split a signature: {templates:?}"
+    );
+    // orders.log has 77 `retrying` lines, one of them with `Authorization: Bearer <token>`
+    // appended: all 77 are one signature.
+    let orders =
+        std::fs::read_to_string(fixtures().join("checkout/logs/orders/orders.log")).unwrap();
+    assert_eq!(
+        orders
+            .lines()
+            .filter(|l| l.contains("retrying") && l.contains("Bearer "))
+            .count(),
+        1
+    );
+    let retrying = doc["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["template"] == "slow downstream for order <NUM>, retrying")
+        .expect("the retry signature");
+    assert_eq!(
+        retrying["count"].as_u64().unwrap(),
+        orders.lines().filter(|l| l.contains("retrying")).count() as u64
+    );
+    assert_eq!(retrying["count"], 77);
+}
+
+/// One log of five messages seen 5, 4, 3, 2 and 1 times, at 22:00:00, :01, ... (one a second).
+fn ranked_log(dir: &std::path::Path) {
+    let order = [
+        "socket reset by peer",
+        "queue backlog growing",
+        "disk full on node",
+        "token refresh failed",
+        "cache miss storm",
+        "cache miss storm",
+        "disk full on node",
+        "cache miss storm",
+        "cache miss storm",
+        "queue backlog growing",
+        "disk full on node",
+        "disk full on node",
+        "token refresh failed",
+        "queue backlog growing",
+        "disk full on node",
+    ];
+    let text: String = order
+        .iter()
+        .enumerate()
+        .map(|(i, m)| format!("ts=2026-11-28T22:00:{i:02}Z level=error msg=\"{m}\"\n"))
+        .collect();
+    std::fs::write(dir.join("a.log"), text).unwrap();
+}
+
+fn counts_by_template(doc: &serde_json::Value) -> Vec<(String, u64)> {
+    doc["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["template"].as_str().unwrap().to_string(),
+                s["count"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn cluster_top_keeps_exactly_the_n_most_frequent() {
+    let d = tempfile::tempdir().unwrap();
+    ranked_log(d.path());
+    let r = casefile(d.path(), &["cluster", "a.log", "--json", "--top", "2"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = r.json();
+    assert_eq!(
+        counts_by_template(&doc),
+        [
+            ("disk full on node".to_string(), 5),
+            ("cache miss storm".to_string(), 4),
+        ]
+    );
+    assert_eq!(doc["events"], 15, "the total still counts every event");
+    // Without --top, --json has all five.
+    let all = casefile(d.path(), &["cluster", "a.log", "--json"]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    assert_eq!(
+        counts_by_template(&all.json())
+            .iter()
+            .map(|c| c.1)
+            .collect::<Vec<_>>(),
+        [5, 4, 3, 2, 1]
+    );
+    // The human table: two signature rows, the most frequent first.
+    let r = casefile(d.path(), &["cluster", "a.log", "--top", "2"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let rows: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.ends_with("disk full on node") || l.contains("  cache miss storm"))
+        .collect();
+    assert_eq!(rows.len(), 2, "{}", r.stdout);
+    assert!(rows[0].trim_start().starts_with("5 "), "{}", r.stdout);
+    for other in [
+        "queue backlog growing",
+        "token refresh failed",
+        "socket reset by peer",
+    ] {
+        assert!(!r.stdout.contains(other), "{other} shown: {}", r.stdout);
+    }
+    // More than there are: all of them.
+    let r = casefile(d.path(), &["cluster", "a.log", "--json", "--top", "9"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(counts_by_template(&r.json()).len(), 5);
+    let r = casefile(d.path(), &["cluster", "a.log", "--top", "0"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("--top 0 would show nothing"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// On the checkout sample, `--top 5` is the first five signatures of the whole list, as they are.
+#[test]
+fn cluster_top_is_the_head_of_the_full_ranking() {
+    let all = casefile(&fixtures(), &["cluster", "checkout/logs", "--json"]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let top = casefile(
+        &fixtures(),
+        &["cluster", "checkout/logs", "--json", "--top", "5"],
+    );
+    assert_eq!(top.code, 0, "{}", top.stderr);
+    let (all, top) = (all.json(), top.json());
+    let head: Vec<serde_json::Value> = all["signatures"].as_array().unwrap()[..5].to_vec();
+    assert_eq!(top["signatures"].as_array().unwrap(), &head);
+    let counts: Vec<u64> = all["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["count"].as_u64().unwrap())
+        .collect();
+    assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{counts:?}");
+    assert!(
+        counts[4] > counts[5],
+        "the cut is not inside a tie: {counts:?}"
+    );
+}
+
+#[test]
+fn cluster_since_until_counts_only_events_in_range() {
+    let d = tempfile::tempdir().unwrap();
+    ranked_log(d.path());
+    // [22:00:04, 22:00:09): cache at :04, :05, :07, :08 and disk at :06; the queue line at
+    // :09 is the excluded end, the disk line at :02 before the start.
+    let r = casefile(
+        d.path(),
+        &[
+            "cluster",
+            "a.log",
+            "--json",
+            "--since",
+            "2026-11-28T22:00:04Z",
+            "--until",
+            "2026-11-28T22:00:09Z",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = r.json();
+    assert_eq!(doc["events"], 5);
+    assert_eq!(
+        counts_by_template(&doc),
+        [
+            ("cache miss storm".to_string(), 4),
+            ("disk full on node".to_string(), 1),
+        ]
+    );
+    let sigs = doc["signatures"].as_array().unwrap();
+    assert_eq!(sigs[0]["first_seen"], "2026-11-28T22:00:04.000Z");
+    assert_eq!(sigs[0]["last_seen"], "2026-11-28T22:00:08.000Z");
+    assert_eq!(sigs[1]["first_seen"], "2026-11-28T22:00:06.000Z");
+    assert_eq!(sigs[1]["last_seen"], "2026-11-28T22:00:06.000Z");
+}
+
+/// The checkout sample between 22:00:10 and 22:00:20, warn and above. The db log is RFC 3164
+/// syslog: `--year 2026` pins its year (else the fixture file's mtime year).
+#[test]
+fn cluster_since_until_on_the_checkout_sample() {
+    let range = [
+        "--since",
+        "2026-11-28T22:00:10Z",
+        "--until",
+        "2026-11-28T22:00:20Z",
+        "--level",
+        "warn",
+        "--year",
+        "2026",
+    ];
+    let mut args = vec!["cluster", "checkout/logs", "--json"];
+    args.extend(range);
+    let r = casefile(&fixtures(), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc = r.json();
+    assert_eq!(doc["events"], 280);
+    assert_eq!(
+        counts_by_template(&doc),
+        [
+            ("job failed: warehouse api returned <NUM>".to_string(), 96),
+            ("POST <PATH> <NUM>".to_string(), 70),
+            (
+                "java.lang.IllegalStateException at com.acme.orders.PaymentClient.charge < com.acme.orders.OrderService.place < com.acme.orders.OrderController.create"
+                    .to_string(),
+                41
+            ),
+            (
+                "payments.errors.CardDeclined at gateway.py:capture < api.py:charge".to_string(),
+                41
+            ),
+            ("slow downstream for order <NUM>, retrying".to_string(), 29),
+            (
+                "WARNING: there is already a transaction in progress".to_string(),
+                3
+            ),
+        ]
+    );
+    for s in doc["signatures"].as_array().unwrap() {
+        let (first, last) = (
+            s["first_seen"].as_str().unwrap(),
+            s["last_seen"].as_str().unwrap(),
+        );
+        assert!(
+            first >= "2026-11-28T22:00:10" && last < "2026-11-28T22:00:20",
+            "{first} .. {last}"
+        );
+    }
+    // The same range through `events`: the same 280.
+    let mut args = vec!["events", "checkout/logs", "--json"];
+    args.extend(range);
+    let e = casefile(&fixtures(), &args);
+    assert_eq!(e.code, 0, "{}", e.stderr);
+    assert_eq!(e.json_lines().len(), 280);
 }

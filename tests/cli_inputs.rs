@@ -23,9 +23,22 @@ fn bad_inputs_each_get_one_message_and_the_rest_goes_on() {
     };
     // The good file is read whole.
     assert_eq!(src("good.log")["events"], 40);
-    // Truncated gzip: what came before the cut is kept.
-    assert!(src("truncated.log.gz")["events"].as_u64().unwrap() > 100);
-    assert!(src("truncated.log.zst")["events"].as_u64().unwrap() > 100);
+    // Truncated gzip/zstd: what came before the cut is kept, every line of it. The gzip cut
+    // falls inside line 497, which keeps its head (without its timestamp).
+    let gz = src("truncated.log.gz");
+    assert_eq!(
+        (&gz["lines"], &gz["events"], &gz["without_timestamp"]),
+        (&497.into(), &497.into(), &1.into()),
+        "{gz}"
+    );
+    assert_eq!(gz["problems"][0]["line"], 497);
+    let zst = src("truncated.log.zst");
+    assert_eq!(
+        (&zst["lines"], &zst["events"], &zst["without_timestamp"]),
+        (&1182.into(), &1182.into(), &0.into()),
+        "{zst}"
+    );
+    assert_eq!(zst["problems"][0]["line"], 1182);
     assert_eq!(src("binary.log")["read"], false);
     assert_eq!(src("latin1.log")["events"], 2);
     assert_eq!(src("noeol.log")["lines"], 2);
@@ -171,16 +184,63 @@ fn stdin_plain_and_gzip() {
         &["events", "-", "--json"],
         Some(gz.finish().unwrap()),
     );
-    assert_eq!(r.json_lines().len(), 40, "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
+    assert_eq!(evs.len(), 40, "{}", r.stderr);
+    assert_eq!(evs[0]["source"], "-");
+    assert_eq!(
+        evs.iter()
+            .map(|e| e["line"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        (1..=40).collect::<Vec<_>>(),
+        "lines of the decompressed text"
+    );
+    // zstd on stdin, by its magic bytes too.
+    let r = casefile_stdin(
+        &fixtures(),
+        &["events", "-", "--json"],
+        Some(zstd::encode_all(&text[..], 3).unwrap()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json_lines().len(), 40);
 }
 
 #[test]
 fn directories_are_walked_and_globs_expanded() {
+    let sources = |r: &Run| -> Vec<String> {
+        r.json()["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["source"].as_str().unwrap().to_string())
+            .collect()
+    };
     let r = casefile(&fixtures(), &["scan", "checkout/logs/*/*.log", "--json"]);
-    assert_eq!(r.code, 0);
-    assert_eq!(r.json()["sources"].as_array().unwrap().len(), 6);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        sources(&r),
+        [
+            "checkout/logs/db/postgresql.log",
+            "checkout/logs/edge/access.log",
+            "checkout/logs/k8s/notifier-7d9f8b-x2x.log",
+            "checkout/logs/orders/orders.log",
+            "checkout/logs/payments/payments.log",
+            "checkout/logs/worker/worker-0.log",
+        ]
+    );
     let r = casefile(&fixtures(), &["scan", "checkout/logs/**/*.gz", "--json"]);
-    assert_eq!(r.json()["sources"].as_array().unwrap().len(), 1);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(sources(&r), ["checkout/logs/edge/access.log.1.gz"]);
+    // A directory is walked recursively, sorted.
+    let r = casefile(&fixtures(), &["scan", "checkout/logs/edge", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        sources(&r),
+        [
+            "checkout/logs/edge/access.log",
+            "checkout/logs/edge/access.log.1.gz"
+        ]
+    );
     let r = casefile(&fixtures(), &["scan", "nomatch/*.log"]);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("the pattern matches no file"));
@@ -236,4 +296,54 @@ fn chunked_reading_gives_the_same_events() {
     assert_eq!(lines_whole, one.lines().count() as u64 * 5);
     assert_eq!(whole.len(), chunked.len());
     assert_eq!(whole, chunked);
+}
+
+/// Issue 18: CRI partial lines (`P`, a long line the container runtime cut) were separate
+/// events; they are one event with the line that ends them (`F`), its text joined, whether it
+/// is read whole or found by `trace` through an id in its last part.
+#[test]
+fn cri_partial_lines_join_the_line_that_ends_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pod.log"),
+        "2026-11-28T22:00:00.000000001Z stdout F {\"level\":\"info\",\"msg\":\"one\",\"trace_id\":\"t1\"}\n\
+         2026-11-28T22:00:01.000000001Z stdout P {\"level\":\"error\",\"msg\":\"a long li\n\
+         2026-11-28T22:00:01.000000002Z stdout P ne cut by the runt\n\
+         2026-11-28T22:00:01.000000003Z stdout F ime\",\"trace_id\":\"t2\"}\n\
+         2026-11-28T22:00:02.000000001Z stderr P partial text \n\
+         2026-11-28T22:00:02.000000002Z stderr F ends here\n\
+         2026-11-28T22:00:03.000000001Z stdout F last\n",
+    )
+    .unwrap();
+    let r = casefile(dir.path(), &["events", "pod.log", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
+    let got: Vec<(u64, &str, &str)> = evs
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["message"].as_str().unwrap(),
+                e["level"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (1, "one", "info"),
+            (2, "a long line cut by the runtime", "error"),
+            (5, "partial text ends here", "-"),
+            (7, "last", "-"),
+        ]
+    );
+    assert_eq!(evs[1]["ids"]["trace_id"], "t2");
+    assert_eq!(evs[1]["raw"].as_str().unwrap().lines().count(), 3);
+    // The id is only in the last part: trace finds the whole record from it.
+    let r = casefile(dir.path(), &["trace", "t2", "pod.log", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
+    assert_eq!(evs.len(), 1);
+    assert_eq!(evs[0]["line"], 2);
+    assert_eq!(evs[0]["message"], "a long line cut by the runtime");
 }

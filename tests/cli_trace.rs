@@ -109,6 +109,7 @@ fn ids_match_only_as_whole_tokens() {
         d.path(),
         &["trace", "J-12", "logs", "--json", "--max-depth", "0"],
     );
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let got = lines_of(&r.json_lines());
     assert_eq!(
         got,
@@ -124,21 +125,49 @@ fn ids_match_only_as_whole_tokens() {
 fn population_keys_are_not_followed_unless_asked() {
     let d = services();
     let r = casefile(d.path(), &["trace", "req-1", "logs", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         !r.stdout.contains("req-2"),
         "user.id u-7 must not drag in req-2"
     );
+    // The population key is still recorded in ids.
+    assert_eq!(r.json_lines()[0]["ids"]["user.id"], "u-7");
     let r = casefile(
         d.path(),
         &["trace", "req-1", "logs", "--json", "--follow", "user_id"],
     );
-    assert!(r.stdout.contains("req-2"), "--follow user_id follows it");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        lines_of(&r.json_lines()),
+        [
+            ("logs/gateway/gateway.jsonl".into(), 1),
+            ("logs/orders/orders.log".into(), 1),
+            ("logs/gateway/gateway.jsonl".into(), 2),
+            ("logs/orders/orders.log".into(), 2),
+            ("logs/orders/orders.log".into(), 3),
+            ("logs/worker/worker-0.log".into(), 1),
+            ("logs/worker/worker-0.log".into(), 2),
+        ],
+        "--follow user_id follows u-7 to the other request and its job"
+    );
+    assert!(
+        r.stderr
+            .contains("id u-7 (user.id, hop 1, first in logs/gateway/gateway.jsonl:1)"),
+        "{}",
+        r.stderr
+    );
     let r = casefile(
         d.path(),
         &["trace", "req-1", "logs", "--json", "--no-follow", "job_id"],
     );
-    assert!(
-        !r.stdout.contains("job started"),
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        lines_of(&r.json_lines()),
+        [
+            ("logs/gateway/gateway.jsonl".into(), 1),
+            ("logs/orders/orders.log".into(), 1),
+            ("logs/orders/orders.log".into(), 3),
+        ],
         "--no-follow job_id stops at orders"
     );
 }
@@ -150,9 +179,18 @@ fn depth_limit_is_reported() {
         d.path(),
         &["trace", "req-1", "logs", "--json", "--max-depth", "1"],
     );
-    assert_eq!(r.json_lines().len(), 3);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        lines_of(&r.json_lines()),
+        [
+            ("logs/gateway/gateway.jsonl".into(), 1),
+            ("logs/orders/orders.log".into(), 1),
+            ("logs/orders/orders.log".into(), 3),
+        ]
+    );
     assert!(
-        r.stderr.contains("beyond --max-depth not followed"),
+        r.stderr
+            .contains("1 id(s) beyond --max-depth not followed (raise --max-depth to follow them)"),
         "{}",
         r.stderr
     );
@@ -165,6 +203,7 @@ fn window_adds_context_of_the_services_involved() {
         d.path(),
         &["trace", "req-1", "logs", "--json", "--window", "150ms"],
     );
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let evs = r.json_lines();
     let ctx: Vec<(String, u64)> = lines_of(
         &evs.iter()
@@ -182,6 +221,7 @@ fn window_adds_context_of_the_services_involved() {
             ("logs/worker/worker-0.log".into(), 2),
         ]
     );
+    assert_eq!(evs.len(), 7, "the 4 events of the request and 3 of context");
     assert!(evs
         .iter()
         .filter(|e| e["context"] != true)
@@ -192,7 +232,7 @@ fn window_adds_context_of_the_services_involved() {
 fn nothing_found_exits_1() {
     let d = services();
     let r = casefile(d.path(), &["trace", "no-such-id", "logs"]);
-    assert_eq!(r.code, 1);
+    assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stdout.is_empty());
 }
 
