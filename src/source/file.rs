@@ -525,7 +525,9 @@ impl<V: Visitor> Cutter<'_, V> {
     /// that it continues.
     fn is_start(&self, buf: &[u8], s: usize) -> bool {
         self.plain
-            || (self.parser.is_event_start(self.ctx.dialect, line_of(buf, s))
+            || (self
+                .parser
+                .is_event_start(self.ctx.dialect, line_of(buf, s))
                 && !(s > 0
                     && self
                         .parser
