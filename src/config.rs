@@ -233,17 +233,33 @@ pub struct TraceConfig {
 }
 
 impl Config {
-    pub fn from_cli(cli: Cli, argv: Vec<String>) -> Result<Config, ConfigError> {
-        let file = load_file(match &cli.command {
+    pub fn from_cli(mut cli: Cli, argv: Vec<String>) -> Result<Config, ConfigError> {
+        let common = match &mut cli.command {
             Command::Scan { common }
             | Command::Events { common, .. }
             | Command::Cluster { common, .. }
             | Command::Bundle { common, .. }
             | Command::Baseline { common, .. }
             | Command::Check { common, .. }
-            | Command::Trace { common, .. } => common.config.as_deref(),
+            | Command::Trace { common, .. } => Some(common),
             Command::Verify { .. } | Command::Jira { .. } => None,
-        })?;
+        };
+        let file = load_file(common.as_ref().and_then(|c| c.config.as_deref()))?;
+        if let Some(common) = common {
+            // The config file's `[time] tz` is the default of `--tz`, for the logs' naive
+            // timestamps and for a naive `--since`/`--until` alike.
+            if common.tz.is_none() {
+                common.tz = file.time.tz.clone();
+            }
+            if let Some(y) = common.year {
+                if !(1900..=2200).contains(&y) {
+                    return Err(ConfigError(format!(
+                        "--year {y} is not a plausible year for log lines; give the year the \
+                         logs were written in, e.g. --year 2026"
+                    )));
+                }
+            }
+        }
         let mut remote_args: Option<RemoteArgs> = None;
         let (common, command, follow) = match cli.command {
             Command::Scan { common } => (common, CommandConfig::Scan, None),
@@ -341,8 +357,7 @@ impl Config {
             Some(r) => (remote_specs(r, &file.sources)?, r.remote_limit.max(1)),
             None => (Vec::new(), 1),
         };
-        let tz_name = common.tz.clone().or(file.time.tz.clone());
-        let tz = match tz_name {
+        let tz = match common.tz.clone() {
             Some(name) => Some(parse_tz(&name)?),
             None => None,
         };
