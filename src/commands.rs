@@ -919,18 +919,25 @@ fn cluster(
         w.flush()?;
     }
     let found = !rep.signatures.is_empty();
+    let all = rep.signatures.len();
     if let Some(n) = c.top {
         rep.signatures.truncate(n);
     }
     if cfg.json {
         writeln!(out, "{}", serde_json::to_string_pretty(&rep)?)?;
     } else {
-        print_signatures(&rep, out, style)?;
+        print_signatures(&rep, all, out, style)?;
     }
     Ok(found)
 }
 
-fn print_signatures(rep: &SignatureReport, out: &mut dyn Write, style: &Style) -> io::Result<()> {
+/// The signature table; `all` is how many signatures there were before `--top` cut the list.
+fn print_signatures(
+    rep: &SignatureReport,
+    all: usize,
+    out: &mut dyn Write,
+    style: &Style,
+) -> io::Result<()> {
     writeln!(
         out,
         "{}",
@@ -972,9 +979,13 @@ fn print_signatures(rep: &SignatureReport, out: &mut dyn Write, style: &Style) -
     }
     writeln!(
         out,
-        "{} event(s) in {} signature(s){}",
+        "{} event(s) in {all} signature(s){}{}",
         rep.events,
-        rep.signatures.len(),
+        if rep.signatures.len() < all {
+            format!(", the {} most frequent shown (--top)", rep.signatures.len())
+        } else {
+            String::new()
+        },
         if rep.evictions > 0 {
             format!(
                 "; {} event(s) past the signature cap went to the catch-all <*>",

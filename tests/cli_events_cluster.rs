@@ -630,6 +630,13 @@ fn cluster_top_keeps_exactly_the_n_most_frequent() {
     ] {
         assert!(!r.stdout.contains(other), "{other} shown: {}", r.stdout);
     }
+    // The total counts every signature, and says the list was cut (it said "in 2").
+    assert!(
+        r.stdout
+            .ends_with("15 event(s) in 5 signature(s), the 2 most frequent shown (--top)\n"),
+        "{}",
+        r.stdout
+    );
     // More than there are: all of them.
     let r = casefile(d.path(), &["cluster", "a.log", "--json", "--top", "9"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
