@@ -173,6 +173,50 @@ fn data_center_api_2_uses_the_pat_and_wiki_markup() {
 }
 
 #[test]
+fn no_comment_attaches_and_sends_no_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = make_bundle(dir.path());
+    let size = std::fs::metadata(&bundle).unwrap().len();
+    let fake = FakeJira::start(JiraConfig::cloud(EMAIL, TOKEN, &["CASE-123"]));
+    let r = attach(
+        dir.path(),
+        "CASE-123",
+        &bundle,
+        &["--no-comment"],
+        &cloud_env(&fake.url),
+    );
+    assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
+    let reqs = fake.recorded();
+    let calls: Vec<(&str, &str, u16)> = reqs
+        .iter()
+        .map(|q| (q.method.as_str(), q.path.as_str(), q.status))
+        .collect();
+    assert_eq!(
+        calls,
+        [("POST", "/rest/api/3/issue/CASE-123/attachments", 200)],
+        "the upload and nothing else"
+    );
+    assert_eq!(reqs[0].header("x-atlassian-token"), Some("no-check"));
+    assert_eq!(reqs[0].header("authorization"), Some(&*basic()));
+    let uploads = fake.uploads();
+    assert_eq!(uploads.len(), 1);
+    assert_eq!(uploads[0].filename, "case.tar.gz");
+    assert!(
+        uploads[0].bytes == std::fs::read(&bundle).unwrap(),
+        "the uploaded bytes are not the bundle's"
+    );
+    assert!(fake.comments().is_empty());
+    assert_eq!(
+        r.stdout,
+        format!(
+            "CASE-123: attached {} ({size} bytes, attachment 10000)\n",
+            bundle.display()
+        )
+    );
+    no_secret(&r);
+}
+
+#[test]
 fn dry_run_sends_nothing_and_says_what_it_would_send() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = make_bundle(dir.path());

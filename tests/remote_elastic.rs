@@ -1,55 +1,141 @@
-//! Elasticsearch and OpenSearch as trace sources, against real local servers: noida-db (the
-//! Elasticsearch 8 API) and osmem-server (OpenSearch 3). The checkout scenario is shipped into
-//! an index the way Filebeat would, and `casefile trace --elastic` must find every record that
-//! `truth.json` expects, compared by raw text. What differs between the two engines is checked
-//! in `check_engine`; the rest is shared. Server notes: tests/ELASTIC_SERVERS.md.
+//! Elasticsearch and OpenSearch as sources of `trace`, `events`, `cluster` and `bundle`, against
+//! two API emulators (not the real engines): noida-db (the Elasticsearch 8 REST API) and
+//! osmem-server (OpenSearch 3); tests/ELASTIC_SERVERS.md lists how they differ from the real
+//! ones. The checkout scenario's raw files are shipped into an index the way Filebeat would
+//! (`common::elastic::shipper_records`, which never runs casefile), each document's `_id` naming
+//! its file and first line, so every remote event maps back to the `[source, line]` pairs of
+//! `truth.json`: `trace` must find every expected record (recall 1.0) and little else
+//! (precision >= 0.99), `events` must return exactly the truth window, and paging must bring
+//! back every document of a range many pages long. One server per engine holds the scenario
+//! for the whole test binary. What differs between the two engines is checked in
+//! `check_engine`; the rest is shared.
 
 mod common;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use jiff::{Timestamp, ToSpan};
 use serde_json::{json, Value};
 
-use common::elastic::{scenario_records, Engine, EngineServer};
+use common::elastic::{Engine, EngineServer, ShippedRecord};
 use common::*;
 
 /// The index the scenario is shipped into, and the pattern `casefile` is given.
 const INDEX: &str = "logs-checkout";
 const PATTERN: &str = "logs-*";
+/// casefile's page size for Elasticsearch/OpenSearch searches (`PAGE` in
+/// src/remote/elastic.rs): the scenario is many pages long.
+const PAGE: usize = 1000;
+
+type Loc = (String, u64);
 
 fn scenario() -> PathBuf {
     fixtures().join("checkout")
 }
 
-/// A server holding a scenario, the records that went in, and a time range around them.
+fn truth() -> Value {
+    serde_json::from_str(&std::fs::read_to_string(scenario().join("truth.json")).unwrap()).unwrap()
+}
+
+fn locs(v: &Value) -> BTreeSet<Loc> {
+    v.as_array()
+        .expect("a list of [source, line]")
+        .iter()
+        .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_u64().unwrap()))
+        .collect()
+}
+
+/// An index holding shipped records, and a time range around them.
 struct Shipped {
-    server: EngineServer,
-    records: Vec<Value>,
+    index: String,
+    records: Vec<ShippedRecord>,
+    /// `_id` -> position in `records`.
+    by_id: HashMap<String, usize>,
     since: String,
     until: String,
 }
 
-fn shipped(engine: Engine, scenario_dir: &Path) -> Shipped {
-    let server = EngineServer::start(engine);
-    let indexed = server.index_scenario(INDEX, scenario_dir);
-    let records = scenario_records(scenario_dir);
-    assert_eq!(indexed, records.len());
-    check_engine(&server);
-    let times: Vec<Timestamp> = records
+impl Shipped {
+    /// The record a remote event came from (by its `elastic://<index>/<_id>` source).
+    fn record_of(&self, e: &Value) -> &ShippedRecord {
+        let source = e["source"].as_str().unwrap_or("");
+        let id = source
+            .strip_prefix(&format!("elastic://{}/", self.index))
+            .unwrap_or_else(|| panic!("not a document of {}: {e}", self.index));
+        let i = self
+            .by_id
+            .get(id)
+            .unwrap_or_else(|| panic!("no document {id} was shipped: {e}"));
+        &self.records[*i]
+    }
+
+    /// The `[source, line]` of each remote event, checking on the way that each is a remote
+    /// event with no line, carries its document's raw text, and comes once.
+    fn locs_of(&self, what: &str, events: &[Value]) -> BTreeSet<Loc> {
+        self.locs_checked(what, events, true)
+    }
+
+    /// [`Self::locs_of`], without comparing the raw text when `raw` is false (a bundle's
+    /// records are redacted).
+    fn locs_checked(&self, what: &str, events: &[Value], raw: bool) -> BTreeSet<Loc> {
+        let mut out = BTreeSet::new();
+        for e in events {
+            let r = self.record_of(e);
+            assert!(e["line"].is_null(), "{what}: remote line: {e}");
+            if raw {
+                assert_eq!(
+                    e["raw"].as_str(),
+                    Some(r.raw.as_str()),
+                    "{what}: raw of {}",
+                    r.id
+                );
+            }
+            assert!(
+                out.insert((r.path.clone(), r.line)),
+                "{what}: {} returned twice",
+                r.id
+            );
+        }
+        out
+    }
+}
+
+fn ship(server: &EngineServer, index: &str, scenario_dir: &Path) -> Shipped {
+    let records = server.index_scenario(index, scenario_dir);
+    let by_id: HashMap<String, usize> = records
         .iter()
-        .filter_map(|r| r["ts"].as_str())
-        .map(|t| t.parse().unwrap_or_else(|e| panic!("ts {t}: {e}")))
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
         .collect();
-    let since = (*times.iter().min().unwrap() - 1.hour()).to_string();
-    let until = (*times.iter().max().unwrap() + 1.hour()).to_string();
+    assert_eq!(by_id.len(), records.len(), "document ids are unique");
+    let since = (records.iter().map(|r| r.timestamp).min().unwrap() - 1.hour()).to_string();
+    let until = (records.iter().map(|r| r.timestamp).max().unwrap() + 1.hour()).to_string();
     Shipped {
-        server,
+        index: index.to_string(),
         records,
+        by_id,
         since,
         until,
     }
+}
+
+/// The engine's server with the whole checkout scenario in [`INDEX`], started once per test
+/// binary (its watcher stops it when the binary exits).
+fn full(engine: Engine) -> &'static (EngineServer, Shipped) {
+    static ES: OnceLock<(EngineServer, Shipped)> = OnceLock::new();
+    static OS: OnceLock<(EngineServer, Shipped)> = OnceLock::new();
+    let cell = match engine {
+        Engine::Elasticsearch => &ES,
+        Engine::OpenSearch => &OS,
+    };
+    cell.get_or_init(|| {
+        let server = EngineServer::start(engine);
+        let shipped = ship(&server, INDEX, &scenario());
+        check_engine(&server);
+        (server, shipped)
+    })
 }
 
 /// What the client relies on, per engine: the product `GET /` reports, the point-in-time API
@@ -93,14 +179,19 @@ fn check_engine(server: &EngineServer) {
     );
 }
 
-/// `casefile trace <id> [paths] --elastic <url> --elastic-index logs-* --since .. --until ..
-/// --json`, run in the scenario directory.
-fn trace(s: &Shipped, id: &str, paths: &[&str], index: &str) -> Run {
-    let mut args = vec!["trace", id];
-    args.extend_from_slice(paths);
-    args.extend_from_slice(&["--elastic", &s.server.url, "--elastic-index", index]);
-    args.extend_from_slice(&["--since", &s.since, "--until", &s.until, "--json"]);
-    casefile(&scenario(), &args)
+/// `casefile <args> --elastic <url> --elastic-index <index> --since .. --until ..`, run in
+/// `dir`.
+fn remote(
+    server: &EngineServer,
+    dir: &Path,
+    args: &[&str],
+    index: &str,
+    range: (&str, &str),
+) -> Run {
+    let mut all = args.to_vec();
+    all.extend_from_slice(&["--elastic", &server.url, "--elastic-index", index]);
+    all.extend_from_slice(&["--since", range.0, "--until", range.1]);
+    casefile(dir, &all)
 }
 
 fn is_remote(e: &Value) -> bool {
@@ -109,117 +200,299 @@ fn is_remote(e: &Value) -> bool {
         .is_some_and(|s| s.starts_with("elastic://"))
 }
 
-/// Remote events name their document, have no line, and none comes twice.
-fn assert_remote_events(engine: Engine, id: &str, events: &[&Value]) {
-    let prefix = format!("elastic://{INDEX}/");
-    let mut seen = HashSet::new();
-    for e in events {
-        let source = e["source"].as_str().unwrap_or("");
-        assert!(
-            source.starts_with(&prefix),
-            "{engine:?} {id}: source not under {prefix}: {e}"
-        );
-        assert!(e["line"].is_null(), "{engine:?} {id}: remote line: {e}");
-        assert!(
-            seen.insert((source, e["raw"].as_str())),
-            "{engine:?} {id}: returned twice: {e}"
-        );
-    }
-    let raws: HashSet<_> = events.iter().map(|e| e["raw"].as_str()).collect();
-    assert_eq!(
-        raws.len(),
-        events.len(),
-        "{engine:?} {id}: one record came back as two documents"
-    );
+/// The one summary line casefile prints for the source.
+fn summary(engine: Engine, server: &EngineServer, index: &str, stderr: &str) -> String {
+    let head = format!("casefile: elastic {} ({index}): ", server.url);
+    stderr
+        .lines()
+        .find(|l| l.starts_with(&head) && l.contains(" record(s) in "))
+        .unwrap_or_else(|| panic!("{engine:?}: no summary line {head:?} in:\n{stderr}"))
+        .to_string()
 }
 
 fn acceptance(engine: Engine) {
-    let s = shipped(engine, &scenario());
-    let raw_at: HashMap<(&str, u64), &str> = s
-        .records
-        .iter()
-        .map(|r| {
-            let key = (r["source"].as_str().unwrap(), r["line"].as_u64().unwrap());
-            (key, r["raw"].as_str().unwrap())
-        })
-        .collect();
-    let truth: Value =
-        serde_json::from_str(&std::fs::read_to_string(scenario().join("truth.json")).unwrap())
-            .unwrap();
+    let (server, s) = full(engine);
+    let truth = truth();
     let targets = truth["targets"].as_array().expect("truth targets");
     assert!(!targets.is_empty());
     for target in targets {
         let id = target["id"].as_str().unwrap();
-        let run = trace(&s, id, &[], PATTERN);
+        let run = remote(
+            server,
+            &scenario(),
+            &["trace", id, "--json"],
+            PATTERN,
+            (&s.since, &s.until),
+        );
         assert_eq!(
             run.code, 0,
             "{engine:?}: trace {id} exit code; stderr:\n{}",
             run.stderr
         );
         let events = run.json_lines();
-        let remote: Vec<&Value> = events.iter().filter(|e| is_remote(e)).collect();
-        assert_eq!(
-            remote.len(),
-            events.len(),
-            "{engine:?} {id}: non-remote events"
+        assert!(
+            events.iter().all(is_remote),
+            "{engine:?} {id}: non-remote events:\n{}",
+            run.stdout
         );
-        assert_remote_events(engine, id, &remote);
-        let found: HashSet<&str> = remote.iter().filter_map(|e| e["raw"].as_str()).collect();
-        let missing: Vec<String> = target["expect"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| (x[0].as_str().unwrap(), x[1].as_u64().unwrap()))
-            .filter(|key| {
-                let raw = raw_at
-                    .get(key)
-                    .unwrap_or_else(|| panic!("truth names no record: {key:?}"));
-                !found.contains(raw)
+        let got = s.locs_of(&format!("{engine:?} {id}"), &events);
+        let want = locs(&target["expect"]);
+        let missing: Vec<String> = want
+            .difference(&got)
+            .map(|(p, l)| {
+                let raw = s
+                    .records
+                    .iter()
+                    .find(|r| r.path == *p && r.line == *l)
+                    .map_or("(no such record was shipped)", |r| r.raw.as_str());
+                format!("  {p}:{l}: {raw}")
             })
-            .map(|(p, l)| format!("  {p}:{l}: {}", raw_at[&(p, l)]))
             .collect();
         assert!(
             missing.is_empty(),
             "{engine:?}: trace {id} via {PATTERN} missed {} of {} expected records:\n{}\n\
              stderr:\n{}",
             missing.len(),
-            target["expect"].as_array().unwrap().len(),
+            want.len(),
             missing.join("\n"),
             run.stderr
         );
+        let extra: Vec<&Loc> = got.difference(&want).collect();
+        let precision = want.len() as f64 / (want.len() + extra.len()) as f64;
+        assert!(
+            precision >= 0.99,
+            "{engine:?}: trace {id}: precision {precision:.3}, extra {extra:?}"
+        );
+        for st in target["errors_with_stack"].as_array().into_iter().flatten() {
+            let key = (st[0].as_str().unwrap().to_string(), st[1].as_u64().unwrap());
+            let tail = st[2].as_str().unwrap();
+            let ev = events
+                .iter()
+                .find(|e| {
+                    let r = s.record_of(e);
+                    (r.path.as_str(), r.line) == (key.0.as_str(), key.1)
+                })
+                .unwrap();
+            let raw = ev["raw"].as_str().unwrap();
+            assert!(
+                raw.trim_end().ends_with(tail),
+                "{engine:?} {id}: stack of {key:?} does not end with {tail:?}: {raw}"
+            );
+        }
     }
 }
 
+/// `events --elastic` over truth.json's window returns exactly the window's records, no more.
+fn events_window(engine: Engine) {
+    let (server, s) = full(engine);
+    let truth = truth();
+    let w = &truth["window"];
+    let dir = tempfile::tempdir().unwrap();
+    let range = (w["start"].as_str().unwrap(), w["end"].as_str().unwrap());
+    let run = remote(server, dir.path(), &["events", "--json"], PATTERN, range);
+    assert_eq!(run.code, 0, "{engine:?}: stderr:\n{}", run.stderr);
+    let events = run.json_lines();
+    let got = s.locs_of(&format!("{engine:?} window"), &events);
+    let want = locs(&w["expect"]);
+    assert_eq!(
+        got.difference(&want).collect::<Vec<_>>(),
+        Vec::<&Loc>::new(),
+        "{engine:?}: events outside the window"
+    );
+    assert_eq!(
+        want.difference(&got).collect::<Vec<_>>(),
+        Vec::<&Loc>::new(),
+        "{engine:?}: window events missing"
+    );
+    let line = summary(engine, server, PATTERN, &run.stderr);
+    assert!(
+        line.contains(&format!(": {} record(s) in ", want.len())) && line.ends_with(", complete"),
+        "{engine:?}: {line}"
+    );
+}
+
+/// `events --elastic` over the whole scenario: more documents than fit in many pages, paged
+/// with a point in time and `search_after`; every document comes back exactly once, in time
+/// order, and the work is the pages needed: `GET /`, the mapping, opening the point in time,
+/// `N / PAGE + 1` searches (the last one short), closing it.
+fn events_all_pages(engine: Engine) {
+    let (server, s) = full(engine);
+    let n = s.records.len();
+    assert!(n > 10 * PAGE, "the scenario is many pages long: {n}");
+    let dir = tempfile::tempdir().unwrap();
+    let run = remote(
+        server,
+        dir.path(),
+        &["events", "--json"],
+        PATTERN,
+        (&s.since, &s.until),
+    );
+    assert_eq!(run.code, 0, "{engine:?}: stderr:\n{}", run.stderr);
+    let events = run.json_lines();
+    let got = s.locs_of(&format!("{engine:?} all"), &events);
+    assert_eq!(got.len(), n, "{engine:?}: every document once");
+    let times: Vec<Timestamp> = events
+        .iter()
+        .map(|e| e["ts"].as_str().expect("ts").parse().expect("RFC 3339"))
+        .collect();
+    let unordered = times.windows(2).position(|w| w[0] > w[1]);
+    assert_eq!(unordered, None, "{engine:?}: not in time order");
+    let queries = 3 + (n / PAGE + 1) + 1;
+    assert_eq!(
+        summary(engine, server, PATTERN, &run.stderr),
+        format!(
+            "casefile: elastic {} ({PATTERN}): {n} record(s) in {queries} queries, complete",
+            server.url
+        ),
+        "{engine:?}"
+    );
+}
+
+/// `cluster --elastic` gives the signatures `cluster` gives over the same files (the same
+/// templates with the same counts), and the two stack-trace signatures count every record
+/// with a stack (each record of orders and payments longer than one line).
+fn cluster(engine: Engine) {
+    let (server, s) = full(engine);
+    let dir = tempfile::tempdir().unwrap();
+    let run = remote(
+        server,
+        dir.path(),
+        &["cluster", "--level", "warn", "--json"],
+        PATTERN,
+        (&s.since, &s.until),
+    );
+    assert_eq!(run.code, 0, "{engine:?}: stderr:\n{}", run.stderr);
+    let got = run.json();
+    let local = casefile(
+        &scenario(),
+        &[
+            "cluster", "logs", "--level", "warn", "--json", "--year", "2026",
+        ],
+    );
+    assert_eq!(local.code, 0, "{}", local.stderr);
+    let local = local.json();
+    let counts = |doc: &Value| -> BTreeMap<String, u64> {
+        doc["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|sig| {
+                (
+                    sig["template"].as_str().unwrap().to_string(),
+                    sig["count"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        counts(&got),
+        counts(&local),
+        "{engine:?}: signatures differ from the files'"
+    );
+    for service in ["orders", "payments"] {
+        let stacks = s
+            .records
+            .iter()
+            .filter(|r| r.service == service && r.raw.contains('\n'))
+            .count();
+        assert_eq!(stacks, 139, "{service}: records with a stack");
+        let sig = got["signatures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|sig| {
+                sig["examples"].as_array().unwrap().iter().all(|e| {
+                    let e = json!({"source": e});
+                    let r = s.record_of(&e);
+                    r.service == service && r.raw.contains('\n')
+                })
+            })
+            .unwrap_or_else(|| panic!("{engine:?}: no stack signature of {service}: {got:#}"));
+        assert_eq!(sig["count"], stacks, "{engine:?}: {service}: {sig:#}");
+    }
+}
+
+/// `bundle --elastic`: the bundle holds the request's records as truth.json lists them, and its
+/// manifest records the source (URL, index pattern, complete) with the counts.
+fn bundle(engine: Engine) {
+    let (server, s) = full(engine);
+    let truth = truth();
+    let target = &truth["targets"][0];
+    let id = target["id"].as_str().unwrap();
+    let want = locs(&target["expect"]);
+    let dir = tempfile::tempdir().unwrap();
+    let run = remote(
+        server,
+        dir.path(),
+        &["bundle", id, "-o", "case"],
+        PATTERN,
+        (&s.since, &s.until),
+    );
+    assert_eq!(run.code, 0, "{engine:?}: stderr:\n{}", run.stderr);
+    let case = dir.path().join("case");
+    let manifest = std::fs::read(case.join("manifest.json")).unwrap();
+    validate_manifest(&manifest);
+    let m: Value = serde_json::from_slice(&manifest).unwrap();
+    let src = &m["remote_sources"][0];
+    assert_eq!(src["kind"], "elastic", "{m:#}");
+    assert_eq!(src["url"], server.url.as_str());
+    assert_eq!(src["scope"], PATTERN);
+    assert_eq!(src["complete"], true, "{m:#}");
+    assert_eq!(src["events_taken"], want.len(), "{m:#}");
+    assert_eq!(m["remote_sources"].as_array().unwrap().len(), 1);
+    let timeline: Vec<Value> = std::fs::read_to_string(case.join("timeline.jsonl"))
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got = s.locs_checked(&format!("{engine:?} bundle"), &timeline, false);
+    assert_eq!(got, want, "{engine:?}: the bundle's timeline");
+    let v = casefile(dir.path(), &["verify", "case"]);
+    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+}
+
 /// Files and the index in one command: the edge access log is read as a file, gateway and
-/// payments come from the index; both kinds of event come back, merged in time order.
+/// payments come from an index of their own; both kinds of event come back, merged in time
+/// order.
 fn mixed_with_file(engine: Engine) {
+    let (server, _) = full(engine);
     let part = tempfile::tempdir().unwrap();
     for f in ["logs/gateway/gateway.jsonl", "logs/payments/payments.log"] {
         std::fs::create_dir_all(part.path().join(f).parent().unwrap()).unwrap();
         std::fs::copy(scenario().join(f), part.path().join(f)).unwrap();
     }
-    let s = shipped(engine, part.path());
+    let s = ship(server, "part-checkout", part.path());
     let id = "ee23490f28307d7b";
     let file = "logs/edge/access.log.1.gz";
-    let run = trace(&s, id, &[file], PATTERN);
+    let run = remote(
+        server,
+        &scenario(),
+        &["trace", id, file, "--json"],
+        "part-*",
+        (&s.since, &s.until),
+    );
     assert_eq!(run.code, 0, "{engine:?}: stderr:\n{}", run.stderr);
     let events = run.json_lines();
-    let (remote, local): (Vec<&Value>, Vec<&Value>) = events.iter().partition(|e| is_remote(e));
-    assert_remote_events(engine, id, &remote);
-    let gateway = s
-        .records
+    let (remote, local): (Vec<Value>, Vec<Value>) = events.iter().cloned().partition(is_remote);
+    let got = s.locs_of(&format!("{engine:?} mixed"), &remote);
+    let want: BTreeSet<Loc> = locs(&truth()["targets"][0]["expect"])
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("logs/gateway/") || p.starts_with("logs/payments/"))
+        .collect();
+    assert_eq!(got, want, "{engine:?}: the remote part of the trace");
+    let local: Vec<(String, u64)> = local
         .iter()
-        .find(|r| r["source"] == "logs/gateway/gateway.jsonl" && r["line"] == 597)
-        .expect("gateway record 597");
-    assert!(
-        remote.iter().any(|e| e["raw"] == gateway["raw"]),
-        "{engine:?}: gateway record not among the remote events:\n{}",
-        run.stdout
-    );
-    assert!(
-        local.iter().all(|e| e["source"] == file) && local.iter().any(|e| e["line"] == 597),
-        "{engine:?}: expected {file}:597 and no other file:\n{}",
-        run.stdout
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap().into(),
+                e["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        local,
+        [(file.to_string(), 597)],
+        "{engine:?}: the file's part"
     );
     let times: Vec<Timestamp> = events
         .iter()
@@ -237,14 +510,14 @@ fn mixed_with_file(engine: Engine) {
 
 /// A missing index is reported by name, with exit code 2.
 fn missing_index(engine: Engine) {
-    let server = EngineServer::start(engine);
-    let s = Shipped {
+    let (server, _) = full(engine);
+    let run = remote(
         server,
-        records: Vec::new(),
-        since: "2026-11-28T21:00:00Z".into(),
-        until: "2026-11-28T23:00:00Z".into(),
-    };
-    let run = trace(&s, "ee23490f28307d7b", &[], "no-such-index");
+        &scenario(),
+        &["trace", "ee23490f28307d7b", "--json"],
+        "no-such-index",
+        ("2026-11-28T21:00:00Z", "2026-11-28T23:00:00Z"),
+    );
     assert_eq!(run.code, 2, "{engine:?}: stderr:\n{}", run.stderr);
     assert!(
         run.stderr.lines().any(|l| l.contains("no-such-index")),
@@ -261,6 +534,46 @@ fn elasticsearch_trace_acceptance() {
 #[test]
 fn opensearch_trace_acceptance() {
     acceptance(Engine::OpenSearch);
+}
+
+#[test]
+fn elasticsearch_events_window_is_exactly_the_truth_window() {
+    events_window(Engine::Elasticsearch);
+}
+
+#[test]
+fn opensearch_events_window_is_exactly_the_truth_window() {
+    events_window(Engine::OpenSearch);
+}
+
+#[test]
+fn elasticsearch_events_pages_through_every_document() {
+    events_all_pages(Engine::Elasticsearch);
+}
+
+#[test]
+fn opensearch_events_pages_through_every_document() {
+    events_all_pages(Engine::OpenSearch);
+}
+
+#[test]
+fn elasticsearch_cluster_matches_the_files() {
+    cluster(Engine::Elasticsearch);
+}
+
+#[test]
+fn opensearch_cluster_matches_the_files() {
+    cluster(Engine::OpenSearch);
+}
+
+#[test]
+fn elasticsearch_bundle_holds_the_trace_and_records_the_source() {
+    bundle(Engine::Elasticsearch);
+}
+
+#[test]
+fn opensearch_bundle_holds_the_trace_and_records_the_source() {
+    bundle(Engine::OpenSearch);
 }
 
 #[test]

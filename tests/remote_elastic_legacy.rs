@@ -1,14 +1,17 @@
-//! Elasticsearch behaviour the real test servers cannot show: an older cluster (6.8, no point
-//! in time, typed mappings) paged with scroll, authentication (API key, basic) and its 401,
-//! shard failures, throttling. A small fake on 127.0.0.1 answers in Elasticsearch's documented
-//! wire format (`GET /`, `GET /<index>/_mapping`, `POST /<index>/_search?scroll=`,
-//! `POST /_search/scroll`, `DELETE /_search/scroll`) and evaluates the ids of the query it gets.
+//! Elasticsearch behaviour the API emulators cannot show: an older cluster (6.8, no point in
+//! time, typed mappings) paged with scroll, authentication (API key, basic) and its 401, shard
+//! failures, throttling. A small fake on 127.0.0.1 answers in Elasticsearch's documented wire
+//! format (`GET /`, `GET /<index>/_mapping`, `POST /<index>/_search?scroll=`,
+//! `POST /_search/scroll`, `DELETE /_search/scroll`), evaluates the ids and the `@timestamp`
+//! range of the query it gets, and pages by the `size` it is asked for (10 when none is given,
+//! as Elasticsearch does).
 
 mod common;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use jiff::Timestamp;
 use serde_json::{json, Value};
 
 use common::casefile_env;
@@ -17,14 +20,15 @@ use common::fake_http::{Conn, Request, Server};
 const KEY: &str = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw==";
 const INDEX: &str = "logs-legacy";
 
-/// Documents: request R's gateway line names trace T; T's payments lines do not name R.
-fn docs() -> Vec<Value> {
+/// Documents: request R's gateway line names trace T; T's payments lines do not name R. Then
+/// `filler` heartbeat lines naming no id, one per millisecond from 10:00:02.
+fn docs(filler: usize) -> Vec<Value> {
     let mk = |id: &str, ts: &str, msg: &str, svc: &str| {
         json!({"_index": INDEX, "_type": "_doc", "_id": id, "_score": null,
                "_source": {"@timestamp": ts, "message": msg, "service": {"name": svc},
                            "host": {"name": "node-1"}}})
     };
-    vec![
+    let mut docs = vec![
         mk(
             "1",
             "2026-11-28T10:00:00.000Z",
@@ -49,7 +53,39 @@ fn docs() -> Vec<Value> {
             "2026-11-28T10:00:01.000Z INFO unrelated request_id=req-000000",
             "gateway",
         ),
-    ]
+    ];
+    let start: Timestamp = "2026-11-28T10:00:02Z".parse().unwrap();
+    for i in 0..filler {
+        let ts = (start + jiff::SignedDuration::from_millis(i as i64)).to_string();
+        docs.push(mk(
+            &format!("hb-{i}"),
+            &ts,
+            &format!("{ts} INFO heartbeat seq={i}"),
+            "gateway",
+        ));
+    }
+    docs
+}
+
+/// The `gte`/`lt` bounds of the query's `range` on `@timestamp`.
+fn time_range(query: &Value) -> (Timestamp, Timestamp) {
+    fn find(v: &Value) -> Option<&Value> {
+        match v {
+            Value::Object(m) => m
+                .get("range")
+                .and_then(|r| r.get("@timestamp"))
+                .or_else(|| m.values().find_map(find)),
+            Value::Array(a) => a.iter().find_map(find),
+            _ => None,
+        }
+    }
+    let r = find(query).unwrap_or_else(|| panic!("no range on @timestamp in {query}"));
+    let bound = |k: &str| -> Timestamp {
+        r[k].as_str()
+            .and_then(|t| t.parse().ok())
+            .unwrap_or_else(|| panic!("range {k}: {r}"))
+    };
+    (bound("gte"), bound("lt"))
 }
 
 /// Every string in the query that casefile built (terms values, match_phrase, prefix values).
@@ -73,12 +109,15 @@ fn query_terms(v: &Value, out: &mut Vec<String>) {
 struct Behaviour {
     shard_failure: bool,
     throttle_first: usize,
+    /// Heartbeat documents besides the four of the request (see [`docs`]).
+    filler: usize,
 }
 
 /// An Elasticsearch 6.8 cluster that wants `Authorization: ApiKey KEY` or basic `elastic:pw`.
 fn legacy_es(b: Behaviour) -> Server {
     let throttled = Arc::new(AtomicUsize::new(0));
-    let pages: Arc<std::sync::Mutex<Vec<Vec<Value>>>> = Arc::default();
+    // The open scroll: the hits not sent yet, and the page size.
+    let scroll: Arc<std::sync::Mutex<(Vec<Value>, usize)>> = Arc::default();
     Server::start(Arc::new(move |req: &Request, conn: &mut Conn| {
         let auth = req.header("authorization").unwrap_or("");
         if auth != format!("ApiKey {KEY}") && auth != "Basic ZWxhc3RpYzpwdw==" {
@@ -131,17 +170,23 @@ fn legacy_es(b: Behaviour) -> Server {
                 let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
                 let mut terms = Vec::new();
                 query_terms(&body["query"], &mut terms);
-                let hits: Vec<Value> = docs()
+                terms.retain(|t| !t.is_empty());
+                let (gte, lt) = time_range(&body["query"]);
+                let hits: Vec<Value> = docs(b.filler)
                     .into_iter()
                     .filter(|d| {
                         let m = d["_source"]["message"].as_str().unwrap();
-                        terms.iter().any(|t| !t.is_empty() && m.contains(t.as_str()))
+                        let ts: Timestamp =
+                            d["_source"]["@timestamp"].as_str().unwrap().parse().unwrap();
+                        (gte..lt).contains(&ts)
+                            && (terms.is_empty() || terms.iter().any(|t| m.contains(t.as_str())))
                     })
                     .collect();
-                // Pages of one hit, to exercise the scroll loop.
-                let mut p = pages.lock().unwrap();
-                *p = hits.chunks(1).map(|c| c.to_vec()).rev().collect();
-                let first = p.pop().unwrap_or_default();
+                let size = body["size"].as_u64().unwrap_or(10) as usize;
+                let mut open = scroll.lock().unwrap();
+                *open = (hits.clone(), size);
+                let n = size.min(open.0.len());
+                let first: Vec<Value> = open.0.drain(..n).collect();
                 let shards = if b.shard_failure {
                     json!({"total": 5, "successful": 4, "skipped": 0, "failed": 1, "failures": [
                         {"shard": 3, "index": INDEX, "node": "n2",
@@ -158,7 +203,9 @@ fn legacy_es(b: Behaviour) -> Server {
                 );
             }
             ("POST", "/_search/scroll") => {
-                let next = pages.lock().unwrap().pop().unwrap_or_default();
+                let mut open = scroll.lock().unwrap();
+                let n = open.1.min(open.0.len());
+                let next: Vec<Value> = open.0.drain(..n).collect();
                 conn.json(
                     200,
                     &json!({"_scroll_id": "c2Nyb2xsLTE=", "took": 1, "timed_out": false,
@@ -231,12 +278,25 @@ fn old_cluster_is_paged_with_scroll_and_ids_are_followed() {
     assert!(!reqs
         .iter()
         .any(|q| q.path.contains("_pit") || q.path.contains("point_in_time")));
-    let scrolls = reqs.iter().filter(|q| q.path == "/_search/scroll").count();
-    assert!(scrolls >= 3, "paged with scroll: {scrolls}");
-    assert!(
+    let count = |method: &str, path: &str| {
         reqs.iter()
-            .any(|q| q.method == "DELETE" && q.path == "/_search/scroll"),
-        "the scroll is released"
+            .filter(|q| q.method == method && q.path == path)
+            .count()
+    };
+    let searches = count("POST", "/logs-%2A/_search") + count("POST", "/logs-*/_search");
+    assert_eq!(
+        searches, 2,
+        "one search per round: the request id, then the trace id"
+    );
+    assert_eq!(
+        count("POST", "/_search/scroll"),
+        2,
+        "each round's hits fit one page; one scroll more finds it empty"
+    );
+    assert_eq!(
+        count("DELETE", "/_search/scroll"),
+        2,
+        "each scroll is released"
     );
     assert!(!r.stdout.contains(KEY) && !r.stderr.contains(KEY));
 }
@@ -299,4 +359,72 @@ fn throttled_search_is_retried() {
     assert_eq!(r.json_lines().len(), 3);
     assert!(r.stderr.contains("HTTP 429"), "{}", r.stderr);
     assert!(r.stderr.contains("1 retried"), "{}", r.stderr);
+}
+
+/// Paging past one page with scroll: 2,504 documents in the range, asked for in pages of
+/// casefile's size (1,000): one search, then scrolls until a page comes back empty
+/// (1,000 + 1,000 + 504 + 0), then the scroll is released. Every document comes once.
+#[test]
+fn events_are_scrolled_past_one_page() {
+    let es = legacy_es(Behaviour {
+        filler: 2_500,
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = casefile_env(
+        dir.path(),
+        &[
+            "events",
+            "--elastic",
+            &es.url,
+            "--elastic-index",
+            "logs-*",
+            "--since",
+            "2026-11-28T09:00:00Z",
+            "--until",
+            "2026-11-28T11:00:00Z",
+            "--json",
+        ],
+        None,
+        &[("CASEFILE_ELASTIC_API_KEY", KEY)],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
+    let sources: std::collections::BTreeSet<&str> =
+        evs.iter().map(|e| e["source"].as_str().unwrap()).collect();
+    assert_eq!(evs.len(), 2_504);
+    assert_eq!(sources.len(), 2_504, "every document once");
+    assert!(sources.contains("elastic://logs-legacy/hb-2499"));
+    let reqs = es.recorded();
+    let searches: Vec<_> = reqs
+        .iter()
+        .filter(|q| q.method == "POST" && q.path.ends_with("/_search"))
+        .collect();
+    assert_eq!(searches.len(), 1, "one query, no ids");
+    let body: Value = serde_json::from_slice(&searches[0].body).unwrap();
+    assert_eq!(body["size"], 1000, "casefile's page size");
+    let scrolls: Vec<Value> = reqs
+        .iter()
+        .filter(|q| q.method == "POST" && q.path == "/_search/scroll")
+        .map(|q| serde_json::from_slice(&q.body).unwrap())
+        .collect();
+    assert_eq!(scrolls.len(), 3, "1,000 + 1,000 + 504 + an empty page");
+    assert!(
+        scrolls
+            .iter()
+            .all(|b| b["scroll_id"] == "c2Nyb2xsLTE=" && b["scroll"] == "2m"),
+        "{scrolls:?}"
+    );
+    let released = reqs
+        .iter()
+        .filter(|q| q.method == "DELETE" && q.path == "/_search/scroll")
+        .count();
+    assert_eq!(released, 1);
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.ends_with("(logs-*): 2504 record(s) in 7 queries, complete")),
+        "GET /, the mapping, the search, 3 scrolls, the release:\n{}",
+        r.stderr
+    );
 }

@@ -504,8 +504,12 @@ fn nothing_found_is_not_incomplete() {
     let mut args = trace_args(&fake.url, Some("index=app"));
     args[1] = "0123456789abcdef";
     let r = run(dir.path(), &args, &[("CASEFILE_SPLUNK_TOKEN", TOKEN)]);
+    assert_eq!(
+        r.code, 1,
+        "an empty export is complete, and nothing was found: {}",
+        r.stderr
+    );
     assert!(!r.stderr.contains("incomplete"), "{}", r.stderr);
-    assert_ne!(r.code, 2, "an empty export is complete: {}", r.stderr);
     assert!(r.stdout.trim().is_empty(), "{}", r.stdout);
 }
 
@@ -549,6 +553,59 @@ fn service_unavailable_503_is_retried() {
     assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
     assert_eq!(r.json_lines().len(), 3, "{}", r.stdout);
     assert_eq!(statuses(&fake.exports())[..2], [503, 200]);
+}
+
+/// A proxy in front of the search head answers `code` once: retried, then the export streams.
+fn proxy_error_is_retried(code: u16) {
+    let fake = FakeSplunk::start(SplunkConfig {
+        status_5xx_first: 1,
+        status_5xx: code,
+        ..token_config()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(
+        dir.path(),
+        &trace_args(&fake.url, Some("index=app")),
+        &[("CASEFILE_SPLUNK_TOKEN", TOKEN)],
+    );
+    assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
+    assert_eq!(r.json_lines().len(), 3, "{}", r.stdout);
+    let exports = fake.exports();
+    // Two rounds (the request id, then the trace id), the first one tried twice.
+    assert_eq!(statuses(&exports), [code, 200, 200], "{exports:#?}");
+    assert_eq!(exports[0].body, exports[1].body, "the same search again");
+    assert!(r.stderr.contains(&format!("HTTP {code}")), "{}", r.stderr);
+    assert!(r.stderr.contains("(1 retried), complete"), "{}", r.stderr);
+}
+
+#[test]
+fn bad_gateway_502_is_retried() {
+    proxy_error_is_retried(502);
+}
+
+#[test]
+fn gateway_timeout_504_is_retried() {
+    proxy_error_is_retried(504);
+}
+
+#[test]
+fn connection_closed_before_the_answer_is_retried() {
+    let fake = FakeSplunk::start(SplunkConfig {
+        drop_first: 1,
+        ..token_config()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(
+        dir.path(),
+        &trace_args(&fake.url, Some("index=app")),
+        &[("CASEFILE_SPLUNK_TOKEN", TOKEN)],
+    );
+    assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
+    assert_eq!(r.json_lines().len(), 3, "{}", r.stdout);
+    let exports = fake.exports();
+    assert_eq!(statuses(&exports), [0, 200, 200], "{exports:#?}");
+    assert_eq!(exports[0].body, exports[1].body, "the same search again");
+    assert!(r.stderr.contains("(1 retried), complete"), "{}", r.stderr);
 }
 
 #[test]

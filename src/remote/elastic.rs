@@ -108,15 +108,12 @@ impl Elastic {
             idempotent: true,
         };
         let name = self.name();
-        let resp = self.http.send(&req, &mut |e, wait| {
+        let text = self.http.send_text(&req, &mut |e, wait| {
             eprintln!(
                 "casefile: {name}: {e}; retrying in {:.1} s",
                 wait.as_secs_f64()
             )
         })?;
-        let text = resp
-            .into_string()
-            .map_err(|e| HttpError::Transport(format!("reading the answer: {e}")))?;
         if text.trim().is_empty() {
             return Ok(Value::Null);
         }

@@ -151,16 +151,54 @@ impl Http {
         req: &Request<'_>,
         on_retry: &mut dyn FnMut(&HttpError, Duration),
     ) -> Result<ureq::Response, HttpError> {
+        self.send_then(req, on_retry, Ok)
+    }
+
+    /// [`Http::send`], then the whole answer as text. A connection lost while the answer is
+    /// read is retried (for idempotent requests) like one lost before it.
+    pub fn send_text(
+        &self,
+        req: &Request<'_>,
+        on_retry: &mut dyn FnMut(&HttpError, Duration),
+    ) -> Result<String, HttpError> {
+        use std::io::ErrorKind::{BrokenPipe, ConnectionAborted, ConnectionReset, UnexpectedEof};
+        self.send_then(req, on_retry, |resp| {
+            resp.into_string().map_err(|e| {
+                let lost = matches!(
+                    e.kind(),
+                    UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe
+                );
+                (
+                    HttpError::Transport(format!("reading the answer: {e}")),
+                    lost,
+                )
+            })
+        })
+    }
+
+    /// Send and `read` the answer, retrying as the options say; `read` fails with whether the
+    /// connection was lost (worth another try).
+    fn send_then<T>(
+        &self,
+        req: &Request<'_>,
+        on_retry: &mut dyn FnMut(&HttpError, Duration),
+        read: impl Fn(ureq::Response) -> Result<T, (HttpError, bool)>,
+    ) -> Result<T, HttpError> {
         let mut attempt = 0u32;
         loop {
-            let err = match self.send_once(req) {
-                Ok(r) => return Ok(r),
-                Err(e) => e,
-            };
-            let retryable = match &err {
-                HttpError::Status { code, .. } => matches!(code, 429 | 502 | 503 | 504),
-                // A certificate refused stays refused: say so at once.
-                HttpError::Transport(m) => req.idempotent && !m.contains("TLS certificate"),
+            let (err, retryable) = match self.send_once(req) {
+                Ok(r) => match read(r) {
+                    Ok(t) => return Ok(t),
+                    Err((e, lost)) => (e, lost && req.idempotent),
+                },
+                Err(e) => {
+                    let retryable = match &e {
+                        HttpError::Status { code, .. } => matches!(code, 429 | 502 | 503 | 504),
+                        // A certificate refused stays refused: say so at once.
+                        HttpError::Transport(m) => req.idempotent && !m.contains("TLS certificate"),
+                    };
+                    (e, retryable)
+                }
             };
             if !retryable || attempt >= self.opts.retries {
                 return Err(err);

@@ -1,18 +1,20 @@
-//! Real Elasticsearch and OpenSearch servers for the remote-source tests, and a log shipper that
-//! fills them. noida-db (Elasticsearch 8 API) and osmem-server (OpenSearch 3 API) are single
-//! binaries from PyPI that `.ci/setup-test-servers` installs into `target/test-venv`; this module
-//! runs that script itself when needed, so a plain `cargo test` works on a fresh machine. What
-//! each server does and does not do is written down in `tests/ELASTIC_SERVERS.md`.
+//! Elasticsearch and OpenSearch API emulators for the remote-source tests, and a log shipper
+//! that fills them. noida-db (emulates the Elasticsearch 8 REST API) and osmem-server (emulates
+//! OpenSearch 3) are single binaries from PyPI, not the real engines; `.ci/setup-test-servers`
+//! installs them into `target/test-venv`, and this module runs that script itself when needed,
+//! so a plain `cargo test` works on a fresh machine. Where they differ from each other and from
+//! the real engines is written down in `tests/ELASTIC_SERVERS.md`. The shipper reads the
+//! scenario's raw files itself, never through casefile, so what is indexed is independent of
+//! casefile's parser.
 //!
 //! Every request goes to 127.0.0.1 only, through the small HTTP/1.1 client at the bottom.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
@@ -49,8 +51,8 @@ pub struct EngineServer {
     pub url: String,
     pub engine: Engine,
     child: Child,
-    /// osmem-server exits when its stdin closes: held open for the server's life, so the server
-    /// also goes away if the test process dies without running `Drop`.
+    /// The watcher's stdin ([`WATCH`]): held open for the server's life; closing it stops the
+    /// server, also when the test process dies without running `Drop`.
     _stdin: Option<ChildStdin>,
     log: PathBuf,
     _dir: tempfile::TempDir,
@@ -68,7 +70,8 @@ impl EngineServer {
         let log = dir.path().join("server.log");
         let out = File::create(&log).expect("server log file");
         let err = out.try_clone().expect("server log file");
-        let mut cmd = Command::new(&bin);
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", WATCH, "sh"]).arg(dir.path()).arg(&bin);
         match engine {
             Engine::Elasticsearch => {
                 let data = dir.path().join("data");
@@ -76,16 +79,20 @@ impl EngineServer {
                     .arg("--data-dir")
                     .arg(&data)
                     .args(["--host", "127.0.0.1", "--only", "elasticsearch"])
-                    .args(["--elasticsearch-port", "0"])
-                    .stdin(Stdio::null());
+                    .args(["--elasticsearch-port", "0"]);
             }
             Engine::OpenSearch => {
-                cmd.args(["-addr", "127.0.0.1:0", "-no-ja", "-parent-pid"])
-                    .arg(std::process::id().to_string())
-                    .stdin(Stdio::piped());
+                cmd.args([
+                    "-addr",
+                    "127.0.0.1:0",
+                    "-no-ja",
+                    "-no-stdin-watch",
+                    "-parent-pid",
+                ])
+                .arg(std::process::id().to_string());
             }
         }
-        cmd.stdout(out).stderr(err);
+        cmd.stdin(Stdio::piped()).stdout(out).stderr(err);
         let mut child = cmd.spawn().unwrap_or_else(|e| {
             panic!(
                 "cannot run {}: {e}\nfix: bash .ci/setup-test-servers (installs it into target/test-venv)",
@@ -132,14 +139,28 @@ impl EngineServer {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
-    fn fail(&mut self, what: &str) -> ! {
+    /// Closes the watcher's stdin (it stops the server and removes the data) and waits for it,
+    /// at most 10 s before killing it.
+    fn stop(&mut self) {
+        drop(self._stdin.take());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if !matches!(self.child.try_wait(), Ok(None)) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    fn fail(&mut self, what: &str) -> ! {
+        let log = self.log_text();
+        self.stop();
         panic!(
-            "{} test server {what}.\n--- server log ---\n{}--- end of log ---\nfix: run \
+            "{} test server {what}.\n--- server log ---\n{log}--- end of log ---\nfix: run \
              `bash .ci/setup-test-servers` and start it by hand as tests/ELASTIC_SERVERS.md shows",
             self.engine.binary(),
-            self.log_text()
         )
     }
 
@@ -171,16 +192,17 @@ impl EngineServer {
         v
     }
 
-    /// Ships the scenario's logs into `index` like Filebeat would (see [`shipper_document`]),
-    /// refreshes, checks `_count`, and returns the number of documents indexed.
-    pub fn index_scenario(&self, index: &str, scenario_dir: &Path) -> usize {
-        let records = scenario_records(scenario_dir);
+    /// Ships the scenario's raw logs into `index` like Filebeat would ([`shipper_records`],
+    /// [`shipper_document`]; odd documents nested, even ones dotted), refreshes, checks
+    /// `_count`, and returns the records indexed.
+    pub fn index_scenario(&self, index: &str, scenario_dir: &Path) -> Vec<ShippedRecord> {
+        let records = shipper_records(scenario_dir);
         self.ok("PUT", &format!("/{index}"), Some(&json!({})));
         for (batch, chunk) in records.chunks(BULK_BATCH).enumerate() {
             let mut ndjson = String::new();
             for (i, record) in chunk.iter().enumerate() {
-                let (id, doc) = shipper_document(record, (batch * BULK_BATCH + i) % 2 == 1);
-                ndjson.push_str(&json!({"index": {"_id": id}}).to_string());
+                let doc = shipper_document(record, (batch * BULK_BATCH + i) % 2 == 1);
+                ndjson.push_str(&json!({"index": {"_id": record.id}}).to_string());
                 ndjson.push('\n');
                 ndjson.push_str(&doc.to_string());
                 ndjson.push('\n');
@@ -215,48 +237,117 @@ impl EngineServer {
             "{:?}: _count after bulk",
             self.engine
         );
-        records.len()
+        records
     }
 }
 
 impl Drop for EngineServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.stop();
     }
 }
 
-/// The scenario's records as casefile splits them (`casefile events --json logs`, run in
-/// `scenario_dir`): `source` is relative to `scenario_dir` (`logs/orders/orders.log`), `line`
-/// is the record's first line, `raw` its exact text with continuation lines joined by `\n`.
-/// Cached per test process: the casefile binary takes about a second over the checkout logs.
-pub fn scenario_records(scenario_dir: &Path) -> Vec<Value> {
-    static CACHE: Mutex<BTreeMap<PathBuf, Vec<Value>>> = Mutex::new(BTreeMap::new());
-    let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
-    cache
-        .entry(scenario_dir.to_path_buf())
-        .or_insert_with(|| run_events(scenario_dir))
-        .clone()
+/// The watcher each server runs under (`sh -c WATCH sh DIR BINARY ARGS..`): it starts the
+/// server, stops it when its own stdin (a pipe the test process holds) closes, and then
+/// removes DIR (a server that exits by itself leaves DIR and its log for [`EngineServer::fail`]). The pipe closes when the [`EngineServer`] is dropped
+/// or when the test process ends in any way, so a server kept for a whole test binary (in a
+/// `static`) does not outlive it: noida-db has no parent-death watch of its own.
+const WATCH: &str = r#"dir=$1; shift
+exec 3<&0
+"$@" </dev/null 3<&- &
+pid=$!
+(cat <&3 >/dev/null; : >"$dir/stopping"; kill "$pid" 2>/dev/null) &
+wait "$pid"
+if [ -e "$dir/stopping" ]; then rm -rf "$dir"; fi"#;
+
+/// One record as the shipper reads it from a file (see [`shipper_records`]).
+#[derive(Clone, Debug)]
+pub struct ShippedRecord {
+    /// The document's `_id`: the path with `/` as `_`, then `-<line>`
+    /// (`logs_orders_orders.log-1695`).
+    pub id: String,
+    /// Relative to the scenario directory: `logs/orders/orders.log`.
+    pub path: String,
+    /// The record's first line (1-based), as `truth.json` counts.
+    pub line: u64,
+    /// The record's lines joined by `\n`, without the final line end.
+    pub raw: String,
+    /// The time the test's own parser read from the record's first line.
+    pub timestamp: jiff::Timestamp,
+    /// The directory the file is in (`logs/orders/..` -> `orders`).
+    pub service: String,
 }
 
-fn run_events(scenario_dir: &Path) -> Vec<Value> {
-    let out = Command::new(assert_cmd::cargo::cargo_bin("casefile"))
-        .current_dir(scenario_dir)
-        .args(["events", "--json", "logs"])
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run casefile events");
-    assert!(
-        out.status.success(),
-        "casefile events --json logs (in {}) failed: {}",
-        scenario_dir.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let records: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
-        .collect();
+/// The scenario's records as a log shipper (Filebeat, Elastic Agent) reads them from the raw
+/// files under `scenario_dir/logs`, without casefile: `.gz` rotations decompressed, line ends
+/// (`\n`, `\r\n`) stripped, and multi-line records joined with `\n` the way Filebeat's usual
+/// multiline setting for application logs does (`multiline.pattern: '^\d{4}-\d{2}-\d{2}'`,
+/// `negate: true`, `match: after`): in a file whose first line starts with an ISO date, a line
+/// that does not is a continuation of the record before it (Java `\tat ...`, `Caused by:`,
+/// the exception line, Python `Traceback`, `  File ...`). Every other file is one record per
+/// line. Each record's time comes from [`record_time`] (an ingest pipeline's `date`
+/// processor); a record without one is a bug in this parser and panics.
+pub fn shipper_records(scenario_dir: &Path) -> Vec<ShippedRecord> {
+    let mut files = Vec::new();
+    walk_files(&scenario_dir.join("logs"), &mut files);
+    files.sort();
+    let mut records = Vec::new();
+    for file in files {
+        let rel = file
+            .strip_prefix(scenario_dir)
+            .expect("under the scenario")
+            .to_string_lossy()
+            .replace('\\', "/");
+        let service = Path::new(&rel)
+            .parent()
+            .and_then(|d| d.file_name())
+            .map(|d| d.to_string_lossy().into_owned())
+            .expect("a file in a service directory");
+        let mut bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{rel}: {e}"));
+        if rel.ends_with(".gz") {
+            let mut plain = Vec::new();
+            flate2::read::GzDecoder::new(bytes.as_slice())
+                .read_to_end(&mut plain)
+                .unwrap_or_else(|e| panic!("{rel}: gunzip: {e}"));
+            bytes = plain;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let lines: Vec<&str> = text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .collect();
+        let lines = match lines.split_last() {
+            Some((&"", rest)) => rest,
+            _ => &lines[..],
+        };
+        let multiline = lines.first().is_some_and(|l| starts_with_iso_date(l));
+        let mut start: Option<(usize, Vec<&str>)> = None;
+        let mut flush = |start: Option<(usize, Vec<&str>)>| {
+            if let Some((i, parts)) = start {
+                let line = i as u64 + 1;
+                let timestamp = record_time(parts[0])
+                    .unwrap_or_else(|| panic!("shipper: no time in {rel}:{line}: {}", parts[0]));
+                records.push(ShippedRecord {
+                    id: format!("{}-{line}", rel.replace('/', "_")),
+                    path: rel.clone(),
+                    line,
+                    raw: parts.join("\n"),
+                    timestamp,
+                    service: service.clone(),
+                });
+            }
+        };
+        for (i, l) in lines.iter().enumerate() {
+            let continuation = multiline && !starts_with_iso_date(l) && start.is_some();
+            if continuation {
+                start.as_mut().expect("checked").1.push(l);
+            } else {
+                flush(start.take());
+                start = Some((i, vec![l]));
+            }
+        }
+        flush(start.take());
+    }
     assert!(
         !records.is_empty(),
         "no records under {}",
@@ -265,21 +356,112 @@ fn run_events(scenario_dir: &Path) -> Vec<Value> {
     records
 }
 
-/// The document a log shipper would send for one record, and its `_id` (the path with `/` as
-/// `_`, then `-<line>`: `logs_orders_orders.log-1695`).
-///
-/// ECS fields: `@timestamp` (the record's time; left out when casefile found none, as for one
-/// worker line), `event.original` (the raw record), `message` (the raw record for text logs),
-/// `log.file.path` (relative to the scenario), `service.name`, `log.level` and `host.name`
-/// (when known). A JSON-lines record (raw starting with `{`) also gets its own fields at the
-/// top level, as Filebeat's ndjson parser with keys under root does: its own `message` replaces
-/// the raw one, the ECS fields above win over its other keys. With `nested`, every dotted key
-/// is written as nested objects (`{"log": {"level": ..}}`); otherwise all keys stay dotted
-/// (`"log.level"`), so an index holds both styles, as real ones do.
-pub fn shipper_document(record: &Value, nested: bool) -> (String, Value) {
-    let path = record["source"].as_str().expect("record source");
-    let line = record["line"].as_u64().expect("record line");
-    let raw = record["raw"].as_str().expect("record raw");
+fn walk_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries =
+        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("read_dir {}: {e}", dir.display()));
+    for e in entries {
+        let p = e.expect("directory entry").path();
+        if p.is_dir() {
+            walk_files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// `YYYY-MM-DD` at the start of the line.
+fn starts_with_iso_date(l: &str) -> bool {
+    let b = l.as_bytes();
+    b.len() >= 10
+        && b[..10].iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
+/// The year the scenario was logged in, for syslog lines, which carry none.
+const SYSLOG_YEAR: i16 = 2026;
+
+/// A record's time as an ingest pipeline's `date` processor would read it from the first line,
+/// written independently of casefile for the dialects of `fixtures/checkout`: JSON `@timestamp`
+/// (or `ts`, `time`), logfmt `ts=`, an ISO 8601 date at the start (`2026-11-28 22:00:00.047`,
+/// `,060` for Python, CRI's `2026-11-28T22:00:00.671000123Z`), the access log's
+/// `[28/Nov/2026:23:00:12 +0100]`, and RFC 3164 syslog `Nov 28 22:00:16` in
+/// [`SYSLOG_YEAR`]. A time without an offset is UTC (the scenario's services log in UTC).
+pub fn record_time(line: &str) -> Option<jiff::Timestamp> {
+    use jiff::fmt::strtime;
+    if line.starts_with('{') {
+        let v: Value = serde_json::from_str(line).ok()?;
+        let t = ["@timestamp", "ts", "time"]
+            .iter()
+            .find_map(|k| v[*k].as_str())?;
+        return t.parse().ok();
+    }
+    if let Some(rest) = line.strip_prefix("ts=") {
+        let t = rest.split_whitespace().next()?.trim_matches('"');
+        return t.parse().ok();
+    }
+    if starts_with_iso_date(line) {
+        let b = line.as_bytes();
+        if b.len() < 19 || !matches!(b[10], b' ' | b'T') {
+            return None;
+        }
+        let mut end = 19;
+        if matches!(b.get(end), Some(b'.' | b',')) {
+            end += 1;
+            while b.get(end).is_some_and(u8::is_ascii_digit) {
+                end += 1;
+            }
+        }
+        let zone_len = match b.get(end) {
+            Some(b'Z') => 1,
+            Some(b'+' | b'-') => {
+                line[end + 1..]
+                    .bytes()
+                    .take_while(|c| c.is_ascii_digit() || *c == b':')
+                    .count()
+                    + 1
+            }
+            _ => 0,
+        };
+        let mut t = format!("{}T{}", &line[..10], &line[11..end]).replace(',', ".");
+        match zone_len {
+            0 => t.push('Z'),
+            n => t.push_str(&line[end..end + n]),
+        }
+        return t.parse().ok();
+    }
+    if let Some((_, rest)) = line.split_once('[') {
+        let inside = rest.split(']').next().unwrap_or("");
+        if let Ok(tm) = strtime::parse("%d/%b/%Y:%H:%M:%S %z", inside) {
+            return tm.to_timestamp().ok();
+        }
+    }
+    let head = line.get(..15)?;
+    let civil = strtime::parse("%Y %b %e %H:%M:%S", format!("{SYSLOG_YEAR} {head}"))
+        .ok()?
+        .to_datetime()
+        .ok()?;
+    civil
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|z| z.timestamp())
+}
+
+/// The document a log shipper sends for one record: ECS `@timestamp` (the shipper's parsed
+/// time), `event.original` (the raw record), `message` (the raw record for text logs),
+/// `log.file.path` (relative to the scenario) and `service.name` (the directory). A JSON-lines
+/// record (raw starting with `{`) also gets its own keys at the top level, as Filebeat's ndjson
+/// parser with keys under root does: its own `message` replaces the raw one, the ECS fields
+/// above win over its other keys. No level or host is added for text records: a shipper
+/// without a grok pipeline does not know them. With `nested`, every dotted key is written as
+/// nested objects (`{"log": {"level": ..}}`); otherwise all keys stay dotted (`"log.level"`),
+/// so an index holds both styles, as real ones do.
+pub fn shipper_document(record: &ShippedRecord, nested: bool) -> Value {
+    let raw = record.raw.as_str();
     let mut fields: Vec<(String, Value)> = Vec::new();
     let mut message = Value::String(raw.to_string());
     if raw.starts_with('{') {
@@ -293,22 +475,16 @@ pub fn shipper_document(record: &Value, nested: bool) -> (String, Value) {
             }
         }
     }
-    let mut ecs = vec![
-        ("@timestamp", record["ts"].clone()),
+    let ecs = [
+        ("@timestamp", Value::String(record.timestamp.to_string())),
         ("event.original", Value::String(raw.to_string())),
         ("message", message),
-        ("log.file.path", Value::String(path.to_string())),
-        ("service.name", record["service"].clone()),
-        ("log.level", record["level"].clone()),
+        ("log.file.path", Value::String(record.path.clone())),
+        ("service.name", Value::String(record.service.clone())),
     ];
-    if let Some(host) = record.get("host") {
-        ecs.push(("host.name", host.clone()));
-    }
     for (k, v) in ecs {
         fields.retain(|(key, _)| key != k);
-        if !v.is_null() {
-            fields.push((k.to_string(), v));
-        }
+        fields.push((k.to_string(), v));
     }
     let mut doc = Map::new();
     for (k, v) in fields {
@@ -316,8 +492,7 @@ pub fn shipper_document(record: &Value, nested: bool) -> (String, Value) {
             doc.insert(k, v);
         }
     }
-    let id = format!("{}-{line}", path.replace('/', "_"));
-    (id, Value::Object(doc))
+    Value::Object(doc)
 }
 
 /// Puts `value` at the dotted `key` as nested objects; false (and nothing changed) when a

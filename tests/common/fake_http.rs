@@ -1,7 +1,8 @@
 //! A small HTTP/1.1 server for protocol-faithful test fakes (`fake_splunk`, `fake_jira`), std
 //! only: it binds 127.0.0.1:0, serves each connection on its own thread, parses requests by hand
 //! and records every one of them, and lets a handler answer with a fixed-length or chunked body,
-//! stall, or close the socket in the middle of a body. The server stops when it is dropped.
+//! stall, or close the socket in the middle of a body (chunked, or short of its
+//! `Content-Length`). The server stops when it is dropped.
 //!
 //! What the parser accepts: a request line `METHOD target HTTP/1.x`; headers (names compared
 //! case-insensitively, kept lowercased in the record); a body framed by `Transfer-Encoding:
@@ -169,6 +170,16 @@ impl Conn {
         }
     }
 
+    /// A response whose head announces all of `body` (`Content-Length`) but only its first
+    /// `sent` bytes go out before the socket is closed: a connection lost mid-answer.
+    pub fn respond_cut(&mut self, status: u16, headers: &[(&str, &str)], body: &[u8], sent: usize) {
+        let framing = format!("Content-Length: {}\r\n", body.len());
+        if self.head(status, headers, &framing).is_ok() {
+            let _ = self.stream.write_all(&body[..sent.min(body.len())]);
+        }
+        self.cut();
+    }
+
     /// A JSON response.
     pub fn json(&mut self, status: u16, body: &serde_json::Value) {
         self.respond(
@@ -239,7 +250,9 @@ pub fn reason(status: u16) -> &'static str {
         415 => "Unsupported Media Type",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
+        502 => "Bad Gateway",
         503 => "Service Unavailable",
+        504 => "Gateway Timeout",
         _ => "Unknown",
     }
 }

@@ -68,8 +68,10 @@
 //! Failure knobs (`SplunkConfig`): `throttle_first` export requests get 429 with
 //! `Retry-After: 1` and `{"messages":[{"type":"ERROR","text":"Too many requests..."}]}` (the
 //! body is our choice: Splunk documents the 429 status, not its body), then
-//! `status_5xx_first` get 503 `{"messages":[{"type":"ERROR","text":"Service Unavailable"}]}`;
-//! these come before the auth check, like a front-end limiter. `delay_before_body` stalls after
+//! `status_5xx_first` get 503 `{"messages":[{"type":"ERROR","text":"Service Unavailable"}]}`
+//! (or, with `status_5xx` 502/504, a proxy's HTML error page), then `drop_first` have their
+//! connection closed before any answer; these come before the auth check, like a front-end
+//! limiter. `delay_before_body` stalls after
 //! the response head; `cut_after_rows` sends that many rows (none with `lastrow`), then half of
 //! the next line, then closes the socket without ending the chunked body; `omit_lastrow` ends the
 //! body cleanly but without any `lastrow`.
@@ -106,8 +108,13 @@ pub struct SplunkConfig {
     pub cut_after_rows: Option<usize>,
     /// That many 429s (with `Retry-After: 1`) first.
     pub throttle_first: usize,
-    /// Then that many 503s.
+    /// Then that many 503s (or `status_5xx`).
     pub status_5xx_first: usize,
+    /// The status of those: 503 from Splunk itself when 0; 502 or 504 come as a proxy's HTML
+    /// page.
+    pub status_5xx: u16,
+    /// Then that many requests have their connection closed before any answer.
+    pub drop_first: usize,
     /// Stall this long between the response head and the first row.
     pub delay_before_body: Duration,
     /// Add `_cd`, `_bkt`, `_si`... to each result, as Splunk does.
@@ -127,6 +134,8 @@ impl Default for SplunkConfig {
             cut_after_rows: None,
             throttle_first: 0,
             status_5xx_first: 0,
+            status_5xx: 0,
+            drop_first: 0,
             delay_before_body: Duration::ZERO,
             internal_fields: true,
         }
@@ -369,7 +378,21 @@ impl State {
             );
         }
         if k < c.throttle_first + c.status_5xx_first {
-            return reply_json(conn, 503, &[], &messages("ERROR", "Service Unavailable"));
+            return match c.status_5xx {
+                0 | 503 => reply_json(conn, 503, &[], &messages("ERROR", "Service Unavailable")),
+                code => {
+                    let reason = super::fake_http::reason(code);
+                    let page = format!(
+                        "<html>\r\n<head><title>{code} {reason}</title></head>\r\n<body>\r\n\
+                         <center><h1>{code} {reason}</h1></center>\r\n\
+                         <hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+                    );
+                    conn.respond(code, &[("Content-Type", "text/html")], page.as_bytes())
+                }
+            };
+        }
+        if k < c.throttle_first + c.status_5xx_first + c.drop_first {
+            return conn.cut();
         }
         if !self.authorized(req) {
             return reply_error(
