@@ -30,6 +30,8 @@ pub enum Command {
         #[command(flatten)]
         filter: Filter,
         #[command(flatten)]
+        redact: RedactArgs,
+        #[command(flatten)]
         remote: RemoteArgs,
     },
     /// Error signatures: events grouped into templates with counts, first/last seen, services,
@@ -55,6 +57,8 @@ pub enum Command {
         trace: TraceArgs,
         #[command(flatten)]
         bundle: BundleArgs,
+        #[command(flatten)]
+        redact: RedactArgs,
         #[command(flatten)]
         remote: RemoteArgs,
     },
@@ -88,6 +92,8 @@ pub enum Command {
         common: Common,
         #[command(flatten)]
         trace: TraceArgs,
+        #[command(flatten)]
+        redact: RedactArgs,
         #[command(flatten)]
         remote: RemoteArgs,
     },
@@ -267,12 +273,11 @@ pub struct ClusterArgs {
     pub assignments: Option<String>,
 }
 
+/// Redaction of what is printed or written (events, trace, bundle): on by default.
 #[derive(Args, Debug, Clone)]
-pub struct BundleArgs {
-    /// Output: `NAME.tar.gz`, `NAME.zip`, or a new directory.
-    #[arg(short = 'o', long = "output", value_name = "OUT")]
-    pub output: String,
-    /// Write secrets and personal data as they are (marks the manifest and the file name).
+pub struct RedactArgs {
+    /// Show or write secrets and personal data as they are (a bundle's manifest and file name
+    /// say so).
     #[arg(long)]
     pub no_redact: bool,
     /// Also redact what this pattern matches, as `<custom:NAME:xxxxxxxx>` (repeatable): NAME=REGEX.
@@ -281,6 +286,13 @@ pub struct BundleArgs {
     /// Also redact IP addresses.
     #[arg(long)]
     pub redact_ips: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct BundleArgs {
+    /// Output: `NAME.tar.gz`, `NAME.zip`, or a new directory.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: String,
     /// Keep at most N events (the summary says when the cap cut anything).
     #[arg(long, value_name = "N")]
     pub max_events: Option<usize>,

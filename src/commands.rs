@@ -701,12 +701,29 @@ fn events(
     Ok(!evs.is_empty())
 }
 
+/// The timeline of `events` and `trace`, on the terminal or as JSON Lines, redacted unless
+/// `--no-redact`.
 fn print_timeline(
     cfg: &Config,
     evs: &[TracedEvent],
     out: &mut dyn Write,
     style: &Style,
 ) -> io::Result<()> {
+    let redacted: Vec<TracedEvent>;
+    let evs = match &cfg.redactor {
+        Some(r) => {
+            redacted = evs
+                .iter()
+                .map(|t| {
+                    let mut t = t.clone();
+                    crate::report::redact_traced(r, &mut t);
+                    t
+                })
+                .collect();
+            &redacted
+        }
+        None => evs,
+    };
     if cfg.json {
         for t in evs {
             writeln!(out, "{}", traced_line(t))?;

@@ -24,6 +24,8 @@
 //! api_key_env = "PROD_ES_KEY"  # the env var holding the secret (Splunk: token_env), or
 //! # api_key_command = "pass show es/prod"   a command that prints it; or user + password_env
 //! ca_cert = "/etc/ssl/corp-ca.pem"
+//! proxy = "http://proxy.corp:3128"   # else HTTPS_PROXY/HTTP_PROXY (NO_PROXY applies to both);
+//! # proxy_user = "me"  proxy_password_env = "CORP_PROXY_PW"   a proxy login, never in the URL
 //!
 //! [jira]
 //! url = "https://acme.atlassian.net"  # else CASEFILE_JIRA_URL
@@ -41,7 +43,7 @@ use serde::Deserialize;
 
 use crate::cli::{
     BundleArgs, CheckArgs, Cli, ClusterArgs, Command, Common, Filter, JiraCommand, NetArgs,
-    RemoteArgs, TraceArgs,
+    RedactArgs, RemoteArgs, TraceArgs,
 };
 use crate::known_issues::KnownIssues;
 use crate::model::{Level, Timestamp};
@@ -99,10 +101,15 @@ struct SourceProfile {
     insecure: bool,
     timeout: Option<u64>,
     retries: Option<u32>,
+    /// `http://proxy:3128`: this source's proxy (else HTTPS_PROXY/HTTP_PROXY); no credentials.
+    proxy: Option<String>,
+    proxy_user: Option<String>,
+    proxy_password_env: Option<String>,
     // Accepted only to say why they are refused.
     token: Option<toml::Value>,
     password: Option<toml::Value>,
     api_key: Option<toml::Value>,
+    proxy_password: Option<toml::Value>,
 }
 
 /// `[jira]`: the Jira base URL (the credentials come from the environment).
@@ -157,6 +164,9 @@ pub struct Config {
     pub remotes: Vec<RemoteSpec>,
     /// Most records per remote query.
     pub remote_limit: usize,
+    /// What `events` and `trace` print goes through this (the bundle has its own, with the
+    /// same settings); `None` with `--no-redact` and for the other commands.
+    pub redactor: Option<crate::redact::Redactor>,
 }
 
 pub enum CommandConfig {
@@ -261,14 +271,17 @@ impl Config {
             }
         }
         let mut remote_args: Option<RemoteArgs> = None;
+        let mut redactor = None;
         let (common, command, follow) = match cli.command {
             Command::Scan { common } => (common, CommandConfig::Scan, None),
             Command::Events {
                 common,
                 filter,
+                redact,
                 remote,
             } => {
                 let f = event_filter(&filter, &common)?;
+                redactor = redactor_of(&redact, &file.redaction)?.0;
                 remote_args = Some(remote);
                 (common, CommandConfig::Events(f), None)
             }
@@ -288,10 +301,11 @@ impl Config {
                 common,
                 trace,
                 bundle,
+                redact,
                 remote,
             } => {
                 let t = trace_config(&id, &trace, &common)?;
-                let b = bundle_config(t, &bundle, &trace, &file.redaction)?;
+                let b = bundle_config(t, &bundle, &redact, &trace, &file.redaction)?;
                 remote_args = Some(remote);
                 (common, CommandConfig::Bundle(Box::new(b)), Some(trace))
             }
@@ -346,9 +360,11 @@ impl Config {
                 id,
                 common,
                 trace,
+                redact,
                 remote,
             } => {
                 let t = trace_config(&id, &trace, &common)?;
+                redactor = redactor_of(&redact, &file.redaction)?.0;
                 remote_args = Some(remote);
                 (common, CommandConfig::Trace(t), Some(trace))
             }
@@ -417,6 +433,7 @@ impl Config {
             argv,
             remotes,
             remote_limit,
+            redactor,
         })
     }
 }
@@ -677,12 +694,12 @@ fn check_config(c: &CheckArgs) -> Result<CheckConfig, ConfigError> {
     })
 }
 
-fn bundle_config(
-    trace: TraceConfig,
-    b: &BundleArgs,
-    t: &TraceArgs,
+/// The redactor `--no-redact`, `--redact` and `--redact-ips` ask for, with the config file's
+/// `[redaction]`; `None` with `--no-redact`. Also the custom patterns' names.
+fn redactor_of(
+    b: &RedactArgs,
     file: &RedactionFileConfig,
-) -> Result<BundleConfig, ConfigError> {
+) -> Result<(Option<crate::redact::Redactor>, Vec<String>), ConfigError> {
     let mut custom = Vec::new();
     for r in &file.custom {
         custom.push(
@@ -711,6 +728,17 @@ fn bundle_config(
             .map_err(ConfigError)?,
         )
     };
+    Ok((redactor, custom_names))
+}
+
+fn bundle_config(
+    trace: TraceConfig,
+    b: &BundleArgs,
+    red: &RedactArgs,
+    t: &TraceArgs,
+    file: &RedactionFileConfig,
+) -> Result<BundleConfig, ConfigError> {
+    let (redactor, custom_names) = redactor_of(red, file)?;
     if b.max_events == Some(0) {
         return Err(ConfigError(
             "--max-events 0 would make an empty bundle; leave it out to keep every event".into(),
@@ -726,7 +754,7 @@ fn bundle_config(
         _ => None,
     };
     let mut out = PathBuf::from(&b.output);
-    if b.no_redact {
+    if red.no_redact {
         out = crate::bundle::unredacted_name(&out);
     }
     Ok(BundleConfig {
@@ -884,7 +912,56 @@ fn http_options(
         }
     }
     o.insecure = net.insecure || insecure;
+    o.proxy = crate::remote::ProxyOptions::from_env().map_err(ConfigError)?;
     Ok(o)
+}
+
+/// A profile's `proxy` (with `proxy_user` + `proxy_password_env`): its own proxy, for both
+/// schemes. Credentials in the URL are refused, like every secret in the file.
+fn profile_proxy(
+    name: &str,
+    p: &SourceProfile,
+    mut http: HttpOptions,
+) -> Result<HttpOptions, ConfigError> {
+    if p.proxy_password.is_some() {
+        return Err(ConfigError(format!(
+            "[sources.{name}] proxy_password: secrets are never read from the config file; put \
+             it in an environment variable and name it with proxy_password_env"
+        )));
+    }
+    let Some(url) = &p.proxy else {
+        if p.proxy_user.is_some() || p.proxy_password_env.is_some() {
+            return Err(ConfigError(format!(
+                "[sources.{name}] proxy_user/proxy_password_env need proxy = \"http://host:port\""
+            )));
+        }
+        return Ok(http);
+    };
+    let mut proxy =
+        crate::remote::http::parse_proxy(url, &format!("[sources.{name}] proxy"), false)
+            .map_err(ConfigError)?;
+    match (&p.proxy_user, &p.proxy_password_env) {
+        (Some(user), Some(var)) => {
+            let pw = env_secret(var).ok_or_else(|| {
+                ConfigError(format!(
+                    "[sources.{name}] proxy_password_env names {var}, which is not set (or is \
+                     empty); export it"
+                ))
+            })?;
+            proxy.user = Some(user.clone());
+            proxy.password = Some(pw);
+            proxy.from = format!("[sources.{name}] proxy ({var})");
+        }
+        (Some(_), None) | (None, Some(_)) => {
+            return Err(ConfigError(format!(
+                "[sources.{name}] a proxy login needs both proxy_user = \"...\" and \
+                 proxy_password_env = \"VAR\" (the environment variable holding the password)"
+            )))
+        }
+        (None, None) => {}
+    }
+    http.proxy = http.proxy.with_profile(proxy);
+    Ok(http)
 }
 
 fn splunk_flag_auth() -> Result<crate::remote::splunk::Auth, ConfigError> {
@@ -1033,6 +1110,7 @@ fn profile_spec(name: &str, p: &SourceProfile, net: &NetArgs) -> Result<RemoteSp
         }
     }
     let http = http_options(net, p.ca_cert.as_deref(), p.insecure, p.timeout, p.retries)?;
+    let http = profile_proxy(name, p, http)?;
     let url_of = |user_env: &str| -> Result<String, ConfigError> {
         match (&p.url, &p.cloud_id) {
             (Some(u), _) => check_url(u, &format!("[sources.{name}] url"), user_env),

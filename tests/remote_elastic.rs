@@ -72,7 +72,8 @@ impl Shipped {
     }
 
     /// The `[source, line]` of each remote event, checking on the way that each is a remote
-    /// event with no line, carries its document's raw text, and comes once.
+    /// event with no line, carries its document's raw text (asked with `--no-redact`), and
+    /// comes once.
     fn locs_of(&self, what: &str, events: &[Value]) -> BTreeSet<Loc> {
         self.locs_checked(what, events, true)
     }
@@ -220,7 +221,7 @@ fn acceptance(engine: Engine) {
         let run = remote(
             server,
             &scenario(),
-            &["trace", id, "--json"],
+            &["trace", id, "--json", "--no-redact"],
             PATTERN,
             (&s.since, &s.until),
         );
@@ -289,7 +290,7 @@ fn events_window(engine: Engine) {
     let w = &truth["window"];
     let dir = tempfile::tempdir().unwrap();
     let range = (w["start"].as_str().unwrap(), w["end"].as_str().unwrap());
-    let run = remote(server, dir.path(), &["events", "--json"], PATTERN, range);
+    let run = remote(server, dir.path(), &["events", "--json", "--no-redact"], PATTERN, range);
     assert_eq!(run.code, 0, "{engine:?}: stderr:\n{}", run.stderr);
     let events = run.json_lines();
     let got = s.locs_of(&format!("{engine:?} window"), &events);
@@ -323,7 +324,7 @@ fn events_all_pages(engine: Engine) {
     let run = remote(
         server,
         dir.path(),
-        &["events", "--json"],
+        &["events", "--json", "--no-redact"],
         PATTERN,
         (&s.since, &s.until),
     );
@@ -467,7 +468,7 @@ fn mixed_with_file(engine: Engine) {
     let run = remote(
         server,
         &scenario(),
-        &["trace", id, file, "--json"],
+        &["trace", id, file, "--json", "--no-redact"],
         "part-*",
         (&s.since, &s.until),
     );

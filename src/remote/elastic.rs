@@ -10,7 +10,10 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde_json::{json, Value};
 
-use super::http::{basic_auth, display_url, one_line, Body, Http, HttpError, Request, Secret};
+use super::http::{
+    basic_auth, check_credential, display_url, one_line, Body, CredentialUse, Http, HttpError,
+    Request, Secret,
+};
 use super::{Pulled, Query, RemoteRecord};
 use crate::model::{Level, Timestamp};
 use crate::parse::Parser;
@@ -28,6 +31,22 @@ pub enum Auth {
         password: Secret,
         from: String,
     },
+}
+
+impl Auth {
+    /// Refuse a credential that cannot be sent (a pasted zero-width space, a line break...),
+    /// naming where it came from.
+    pub fn check(&self) -> Result<(), String> {
+        match self {
+            Auth::None => Ok(()),
+            Auth::ApiKey { key, from } => {
+                check_credential(key.expose(), from, CredentialUse::Header)
+            }
+            Auth::Basic { password, from, .. } => {
+                check_credential(password.expose(), from, CredentialUse::Encoded)
+            }
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +86,11 @@ const KEEP_ALIVE: &str = "2m";
 
 impl Elastic {
     pub fn new(http: Http, url: &str, index: &str, auth: Auth) -> Elastic {
+        match &auth {
+            Auth::None => {}
+            Auth::ApiKey { key, .. } => http.add_secret(key),
+            Auth::Basic { user, password, .. } => http.add_basic_secret(user, password),
+        }
         Elastic {
             http,
             base: url.trim_end_matches('/').to_string(),
@@ -82,6 +106,10 @@ impl Elastic {
 
     pub fn retries(&self) -> u32 {
         self.http.retried.get()
+    }
+
+    pub fn http(&self) -> &Http {
+        &self.http
     }
 
     fn name(&self) -> String {
@@ -388,6 +416,8 @@ impl Elastic {
             None => return Err(PitError::Unsupported),
         };
         let mut after: Option<Value> = None;
+        let mut last_page: Option<Vec<String>> = None;
+        let mut pages = 0u32;
         let result = loop {
             // `_shard_doc` is the documented tiebreaker; OpenSearch also gets `_index`, since
             // over several indices its `_shard_doc` values can repeat and `search_after` would
@@ -421,13 +451,23 @@ impl Elastic {
                 pit = p.to_string();
             }
             let hits = v["hits"]["hits"].as_array().cloned().unwrap_or_default();
+            let page = page_key(&hits);
+            if !hits.is_empty() && last_page.as_ref() == Some(&page) {
+                break Err(PitError::Failed(self.same_page(pages, "search_after")));
+            }
+            pages += 1;
             if emit(self, &hits) {
                 break Ok(Pulled { capped: true });
             }
             if hits.len() < PAGE {
                 break Ok(Pulled { capped: false });
             }
-            after = hits.last().map(|h| h["sort"].clone());
+            let next = hits.last().map(|h| h["sort"].clone());
+            if next.is_none() || next == after {
+                break Err(PitError::Failed(self.same_page(pages, "search_after")));
+            }
+            after = next;
+            last_page = Some(page);
         };
         let close = match paging {
             Paging::PitElastic => ("/_pit", json!({"id": pit})),
@@ -456,6 +496,8 @@ impl Elastic {
             )
             .map_err(|e| self.explain("searching (scroll)", &e))?;
         let mut scroll_id: Option<String> = None;
+        let mut last_page: Option<Vec<String>> = None;
+        let mut pages = 0u32;
         let result = loop {
             if let Some(why) = partial(&v) {
                 break Err(format!("{}: incomplete: {why}", self.name()));
@@ -464,6 +506,12 @@ impl Elastic {
                 scroll_id = Some(s.to_string());
             }
             let hits = v["hits"]["hits"].as_array().cloned().unwrap_or_default();
+            let page = page_key(&hits);
+            if !hits.is_empty() && last_page.as_ref() == Some(&page) {
+                break Err(self.same_page(pages, "scroll"));
+            }
+            pages += 1;
+            last_page = Some(page);
             if emit(self, &hits) {
                 break Ok(Pulled { capped: true });
             }
@@ -489,8 +537,32 @@ impl Elastic {
         result
     }
 
+    /// A server that answers the next page with the page it just sent would be asked forever.
+    fn same_page(&self, pages: u32, how: &str) -> String {
+        format!(
+            "{}: incomplete: the engine answered the same page again (same hits for the next \
+             {how} request), so paging would never end; casefile stopped after {pages} page(s) \
+             and keeps their records. A proxy or cache in front of the engine may be replaying \
+             answers",
+            self.name()
+        )
+    }
+
     /// Nothing to release between pulls: each pull closes its own point in time or scroll.
     pub fn close(&mut self) {}
+}
+
+/// The hits of a page, by `_index/_id`: two equal keys are the same page.
+fn page_key(hits: &[Value]) -> Vec<String> {
+    hits.iter()
+        .map(|h| {
+            format!(
+                "{}/{}",
+                h["_index"].as_str().unwrap_or(""),
+                h["_id"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
 }
 
 enum PitError {

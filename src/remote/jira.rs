@@ -14,7 +14,10 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::http::{basic_auth, display_url, one_line, Body, Http, HttpError, Request, Secret};
+use super::http::{
+    basic_auth, check_credential, display_url, one_line, Body, CredentialUse, Http, HttpError,
+    Request, Secret, MAX_TEXT,
+};
 
 /// Jira's comment limit is 32,767 characters; stay under it with room for the JSON.
 const MAX_COMMENT: usize = 30_000;
@@ -44,6 +47,24 @@ pub struct Attached {
     pub attachment_id: Option<String>,
     pub comment_id: Option<String>,
     pub bytes: u64,
+}
+
+impl Auth {
+    /// Refuse a credential that cannot be sent (a pasted zero-width space, a line break...),
+    /// naming its variable.
+    pub fn check(&self) -> Result<(), String> {
+        match self {
+            Auth::Basic { token, .. } => check_credential(
+                token.expose(),
+                "CASEFILE_JIRA_TOKEN",
+                CredentialUse::Encoded,
+            ),
+            Auth::Pat(t) => {
+                check_credential(t.expose(), "CASEFILE_JIRA_PAT", CredentialUse::Header)
+            }
+            Auth::None => Ok(()),
+        }
+    }
 }
 
 fn auth_header(auth: &Auth) -> Option<String> {
@@ -117,6 +138,24 @@ fn cut_text(text: &str, note: &str) -> String {
 
 /// Upload (and comment), or with `dry_run` only describe what would be sent.
 pub fn attach(
+    http: Option<&Http>,
+    a: &Attach<'_>,
+    out: &mut dyn std::io::Write,
+) -> Result<Option<Attached>, String> {
+    if let Some(http) = http {
+        a.auth.check()?;
+        match &a.auth {
+            Auth::Basic { email, token } => http.add_basic_secret(email, token),
+            Auth::Pat(t) => http.add_secret(t),
+            Auth::None => {}
+        }
+        // Jira's answers may echo what was sent: no message leaves with a credential in it.
+        return attach_inner(Some(http), a, out).map_err(|e| http.scrub(&e));
+    }
+    attach_inner(None, a, out)
+}
+
+fn attach_inner(
     http: Option<&Http>,
     a: &Attach<'_>,
     out: &mut dyn std::io::Write,
@@ -201,8 +240,13 @@ pub fn attach(
             )
         })
         .map_err(|e| explain("uploading the bundle", &e))?;
-    let v: Value = serde_json::from_reader(resp.into_reader())
-        .map_err(|e| format!("jira: the upload answer is not JSON: {e}"))?;
+    let v: Value = resp
+        .into_text(MAX_TEXT)
+        .map_err(|(e, _)| format!("jira: the upload answer: {e}"))
+        .and_then(|t| {
+            serde_json::from_str(&t)
+                .map_err(|e| format!("jira: the upload answer is not JSON: {e}"))
+        })?;
     let attachment_id = v[0]["id"].as_str().map(str::to_string);
     let mut comment_id = None;
     if let Some(c) = &comment {
@@ -229,8 +273,13 @@ pub fn attach(
                     explain("adding the comment", &e)
                 )
             })?;
-        let v: Value = serde_json::from_reader(resp.into_reader())
-            .map_err(|e| format!("jira: the comment answer is not JSON: {e}"))?;
+        let v: Value = resp
+            .into_text(MAX_TEXT)
+            .map_err(|(e, _)| format!("jira: the comment answer: {e}"))
+            .and_then(|t| {
+                serde_json::from_str(&t)
+                    .map_err(|e| format!("jira: the comment answer is not JSON: {e}"))
+            })?;
         comment_id = v["id"].as_str().map(str::to_string);
     }
     Ok(Some(Attached {

@@ -16,7 +16,7 @@ use crate::model::{Event, Level, Timestamp};
 use crate::parse::{Parser, TimeContext};
 use crate::source::Problem;
 
-pub use http::{HttpOptions, Secret};
+pub use http::{HttpOptions, Proxy, ProxyOptions, Secret};
 
 /// The time range of a remote search: engines need one.
 #[derive(Clone, Copy, Debug)]
@@ -120,7 +120,13 @@ pub struct Batch {
 }
 
 impl Remote {
+    /// Check the credentials (nothing is sent with one that cannot go into a header) and set
+    /// up the client.
     pub fn new(spec: RemoteSpec, range: TimeRange, progress: bool) -> Result<Remote, String> {
+        match &spec.kind {
+            SpecKind::Splunk { auth, .. } => auth.check()?,
+            SpecKind::Elastic { auth, .. } => auth.check()?,
+        }
         let client = http::Http::new(&spec.http)?;
         let (engine, kind, url, scope) = match &spec.kind {
             SpecKind::Splunk { url, search, auth } => (
@@ -202,6 +208,10 @@ impl Remote {
         self.report.queries = queries;
         self.report.retries = retries;
         self.report.events += events.len() as u64;
+        let scrub = |m: String| match &self.engine {
+            Engine::Splunk(s) => s.http().scrub(&m),
+            Engine::Elastic(e) => e.http().scrub(&m),
+        };
         let incomplete = match outcome {
             Ok(Pulled { capped: false }) => None,
             Ok(Pulled { capped: true }) => Some(format!(
@@ -209,7 +219,8 @@ impl Remote {
                  --since/--until or the search, or raise --remote-limit",
                 q.limit, q.limit
             )),
-            Err(e) => Some(e),
+            // Server text in it (an error body, a message row) may echo a credential.
+            Err(e) => Some(scrub(e)),
         };
         if let Some(why) = &incomplete {
             self.report.complete = false;
@@ -371,10 +382,19 @@ pub fn run_credential_command(cmd: &str, what: &str) -> Result<Secret, String> {
     }
     let s = String::from_utf8(out.stdout)
         .map_err(|_| format!("{what}: the credential command printed invalid UTF-8"))?;
-    let s = s.trim();
+    let s = s.trim_matches(['\n', '\r', ' ', '\t']);
     if s.is_empty() {
         return Err(format!("{what}: the credential command printed nothing"));
     }
+    let lines = s.lines().count();
+    if lines > 1 {
+        return Err(format!(
+            "{what}: the credential command printed {lines} lines; it must print the secret \
+             alone on one line (e.g. `vault kv get -field=token ...`, `pass show NAME | head -n1`). \
+             Nothing was sent"
+        ));
+    }
+    http::check_credential(s, what, http::CredentialUse::Encoded)?;
     Ok(Secret::new(s))
 }
 

@@ -16,9 +16,12 @@
 
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read};
 
-use super::http::{display_url, one_line, Body, Http, HttpError, Request, Secret};
+use super::http::{
+    check_credential, display_url, one_line, Body, CredentialUse, Http, HttpError, Request, Secret,
+    MAX_TEXT,
+};
 use super::{Pulled, Query, RemoteRecord};
 use crate::model::{Level, Timestamp};
 
@@ -42,6 +45,29 @@ impl Auth {
             Auth::Token { from, .. } | Auth::Login { from, .. } => from,
         }
     }
+
+    /// Refuse a credential that cannot be sent (a pasted zero-width space, a line break...),
+    /// naming where it came from.
+    pub fn check(&self) -> Result<(), String> {
+        match self {
+            Auth::Token { token, from } => {
+                check_credential(token.expose(), from, CredentialUse::Header)
+            }
+            Auth::Login { password, from, .. } => {
+                check_credential(password.expose(), from, CredentialUse::Encoded)
+            }
+        }
+    }
+}
+
+/// Longest row of the export read (one JSON object a line): past it the row is a row that
+/// never ends, and the source is incomplete.
+pub const MAX_ROW: usize = 8 << 20;
+/// Most bytes of one export answer read (after decompression), whatever its rows: a stream of
+/// previews, blank lines or a gzip bomb stops there, incomplete. Never less than 1 GiB;
+/// 16 KiB per record of `--remote-limit` above that.
+pub fn max_export_bytes(limit: usize) -> u64 {
+    (1u64 << 30).max((limit as u64).saturating_mul(16 << 10))
 }
 
 pub struct Splunk {
@@ -59,6 +85,10 @@ pub struct Splunk {
 
 impl Splunk {
     pub fn new(http: Http, url: &str, search: &str, auth: Auth) -> Splunk {
+        match &auth {
+            Auth::Token { token, .. } => http.add_secret(token),
+            Auth::Login { user, password, .. } => http.add_basic_secret(user, password),
+        }
         Splunk {
             http,
             base: url.trim_end_matches('/').to_string(),
@@ -73,6 +103,10 @@ impl Splunk {
 
     pub fn retries(&self) -> u32 {
         self.http.retried.get()
+    }
+
+    pub fn http(&self) -> &Http {
+        &self.http
     }
 
     /// As [`super::RemoteSpec::display`] says it.
@@ -134,8 +168,8 @@ impl Splunk {
                     .send(&req, &mut |_, _| {})
                     .map_err(|e| self.explain("login", &e))?;
                 let text = resp
-                    .into_string()
-                    .map_err(|e| format!("{}: login: reading the answer: {e}", self.name()))?;
+                    .into_text(MAX_TEXT)
+                    .map_err(|(e, _)| format!("{}: login: {e}", self.name()))?;
                 let key = session_key(&text).ok_or_else(|| {
                     format!(
                         "{}: login: no sessionKey in Splunk's answer; is the URL the management \
@@ -144,6 +178,7 @@ impl Splunk {
                     )
                 })?;
                 let key = Secret::new(key);
+                self.http.add_secret(&key);
                 let h = format!("Splunk {}", key.expose());
                 self.session = Some(key);
                 Ok(h)
@@ -225,25 +260,51 @@ impl Splunk {
             }
         };
         let resp = resp.map_err(|e| self.explain("search", &e))?;
+        let max_bytes = max_export_bytes(q.limit);
         let mut reader = BufReader::with_capacity(1 << 16, resp.into_reader());
         let mut line = Vec::new();
         let mut rows = 0usize;
         let mut lastrow = false;
         let mut errors: Vec<String> = Vec::new();
         let mut capped = false;
+        let mut consumed = 0u64;
         loop {
             line.clear();
-            match reader.read_until(b'\n', &mut line) {
+            // A row is read up to MAX_ROW bytes: one that never ends cannot take the memory.
+            match (&mut reader)
+                .take(MAX_ROW as u64 + 1)
+                .read_until(b'\n', &mut line)
+            {
                 Ok(0) => break,
-                Ok(_) => {}
+                Ok(n) => consumed += n as u64,
                 Err(e) => {
                     return Err(format!(
                         "{}: incomplete: the export stream was cut short after {rows} \
-                         result(s) ({e}); the events before the cut are kept. Run again, or \
+                         result(s) ({}); the events before the cut are kept. Run again, or \
                          narrow the time range",
-                        self.name()
+                        self.name(),
+                        super::http::error_text(&e)
                     ))
                 }
+            }
+            if line.len() > MAX_ROW {
+                return Err(format!(
+                    "{}: incomplete: a row of the export is longer than {} MiB (a row that never \
+                     ends); casefile stopped reading it after {} bytes and {rows} result(s), \
+                     which are kept. Narrow the search to the events you need (`| fields ...`)",
+                    self.name(),
+                    MAX_ROW >> 20,
+                    line.len()
+                ));
+            }
+            if consumed > max_bytes {
+                return Err(format!(
+                    "{}: incomplete: the export answer passed {} MiB (decompressed) after \
+                     {rows} result(s); casefile stopped reading there ({consumed} bytes read). \
+                     The results before are kept; narrow --since/--until or the search",
+                    self.name(),
+                    max_bytes >> 20,
+                ));
             }
             let text = line.trim_ascii();
             if text.is_empty() {
@@ -287,8 +348,9 @@ impl Splunk {
             };
             rows += 1;
             if rows > q.limit {
+                // One past the limit says there is more: stop reading here.
                 capped = true;
-                continue;
+                break;
             }
             if let Some(rec) = self.record(result, q) {
                 sink(rec);
@@ -301,7 +363,7 @@ impl Splunk {
                 errors.join("; ")
             ));
         }
-        if rows > 0 && !lastrow {
+        if rows > 0 && !lastrow && !capped {
             return Err(format!(
                 "{}: incomplete: the export stream ended after {rows} result(s) without its \
                  last row (the connection closed early); the events received are kept. Run \

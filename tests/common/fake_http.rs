@@ -208,6 +208,30 @@ impl Conn {
         let _ = self.stream.flush();
     }
 
+    /// [`Conn::chunk`] that says whether the bytes went out: `false` once the client has gone
+    /// (a generator of an endless body stops there).
+    pub fn chunk_sent(&mut self, data: &[u8]) -> bool {
+        if self.closed {
+            return false;
+        }
+        if data.is_empty() {
+            return true;
+        }
+        let mut c = format!("{:x}\r\n", data.len()).into_bytes();
+        c.extend_from_slice(data);
+        c.extend_from_slice(b"\r\n");
+        if self
+            .stream
+            .write_all(&c)
+            .and_then(|_| self.stream.flush())
+            .is_err()
+        {
+            self.closed = true;
+            return false;
+        }
+        true
+    }
+
     /// End a chunked body properly.
     pub fn finish(&mut self) {
         if self.chunked && !self.closed {

@@ -100,8 +100,9 @@ pub fn casefile_env(
     let mut cmd = Command::cargo_bin("casefile").unwrap();
     cmd.current_dir(dir).args(args).env("NO_COLOR", "1");
     // The developer's own credentials must not change what a test sees.
+    // The developer's proxy must not carry the tests' loopback traffic either.
     for (k, _) in std::env::vars() {
-        if k.starts_with("CASEFILE_") {
+        if k.starts_with("CASEFILE_") || k.to_ascii_lowercase().ends_with("_proxy") {
             cmd.env_remove(k);
         }
     }
