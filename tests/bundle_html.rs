@@ -429,6 +429,35 @@ fn deterministic() {
     assert_eq!(a, b);
 }
 
+/// Issue 17: bidi overrides/isolates and C1 controls in a service, a source or a message are
+/// shown as `\u{202e}`, `\x9b` (C0 as control pictures), never written as they are.
+#[test]
+fn bidi_and_c1_controls_are_shown() {
+    let mut e = ev(
+        Some(0),
+        "pay\u{202e}ments",
+        Some("error"),
+        "invoice\u{202e}fdp.exe \u{2066}x\u{2069} \u{9b}31m \u{1b}[2J",
+        "raw \u{202d}\u{85}",
+        1,
+    );
+    e.source = "logs/\u{202e}gol.log".into();
+    let html = page(&[e], &[]);
+    for c in [
+        '\u{202e}', '\u{202d}', '\u{2066}', '\u{2069}', '\u{9b}', '\u{85}', '\u{1b}',
+    ] {
+        assert!(!html.contains(c), "{c:?} as it is in the page");
+    }
+    for shown in [
+        r"invoice\u{202e}fdp.exe \u{2066}x\u{2069} \x9b31m ␛[2J",
+        r"raw \u{202d}\x85",
+        r"logs/\u{202e}gol.log:1",
+        r"pay\u{202e}ments",
+    ] {
+        assert!(html.contains(shown), "{shown} not in the page");
+    }
+}
+
 #[test]
 fn zero_and_one_event() {
     let html = page(&[], &[]);

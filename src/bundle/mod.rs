@@ -4,19 +4,47 @@
 //!
 //! | file | content |
 //! |---|---|
-//! | `manifest.json` | `schema_version` (1); `tool` {name, version}; `created` (from `SOURCE_DATE_EPOCH`, else `null`); `command` (argv, redacted); `query` {ids given, ids followed with key, hop and where found, window, max_depth, max_events, truncated, time span}; `inputs` [{path, dialect, compression, size, lines, events_taken, problems [{line, message, skipped}], skipped}]; `counts` {events, context_events, by_service, by_level}; `redaction` {enabled, counts by kind, custom pattern names}; `files` [{path, size, sha256}] for every file but `manifest.json` and `SHA256SUMS`. Schema: `src/bundle/manifest.schema.json`. |
+//! | `manifest.json` | `schema_version` (1); `tool` {name, version}; `created` (from `SOURCE_DATE_EPOCH`, else `null`); `command` (argv, redacted, each `--redact NAME=REGEX` written `NAME=<pattern>`); `query` {ids given, ids followed with key, hop and where found, window, max_depth, max_events, truncated, time span}; `inputs` [{path, dialect, compression, size, lines, events_taken, problems [{line, message, skipped}], skipped}]; `counts` {events, context_events, by_service, by_level}; `redaction` {enabled, counts by kind, custom pattern names}; `files` [{path, size, sha256}] for every file but `manifest.json` and `SHA256SUMS`. Schema: `src/bundle/manifest.schema.json`. |
 //! | `timeline.jsonl` | the events, in the `--json` event format of `trace` (see `report::json`), redacted |
 //! | `signatures.json` | `{"signatures": [{id, template, count, first_seen, last_seen, services, levels, examples}]}` among those events |
-//! | `excerpts/<source>.txt` | per source (path with `/` written `__`), the lines of each event with 3 lines of context, as `<line> > text` (event lines) or `<line>   text` (context), blocks separated by `---`; a remote source (`splunk://host/path` written `splunk__host__path`, `elastic://index`) has its records as `      - > text`, each headed `# <source>`, with no line numbers or context |
-//! | `summary.md` | for a person: what failed, when (UTC), where, the first error with its stack, signatures, ids, how to reproduce (curl rebuilt from the access log, secrets removed), the command that made the bundle |
-//! | `summary.jira.txt` | the same in Jira wiki markup |
+//! | `excerpts/<name>.txt` | per source, the lines of each event with 3 lines of context, as `<line> > text` (event lines) or `<line>   text` (context), blocks separated by `---`; a remote source has its records as `      - > text`, each headed `# <source>`, with no line numbers or context. The file starts with `# <source>` (controls shown as `\xNN`). Each line is redacted whole, then cut at 4,096 characters (marked ` [cut at 4096 characters]`). `<name>`: see below |
+//! | `summary.md` | for a person: what failed, when (UTC), where, the first error with its stack, signatures, ids, how to reproduce (curl rebuilt from the access log, secrets removed), the command that made the bundle. Log text is escaped for where it goes (code span, fence, table cell, text) and never becomes markup: see `summary` |
+//! | `summary.jira.txt` | the same in Jira wiki markup, escaped the same way |
 //! | `report.html` | one self-contained page: a lane per service, errors marked, each event opening to its raw text |
 //! | `SHA256SUMS` | `sha256sum -c` format, covering every other file (manifest included) |
 //!
-//! Properties: deterministic (same inputs and options -> identical bytes; archive entries sorted,
-//! mode 0644/0755, owner 0, mtime `SOURCE_DATE_EPOCH` or 0); redacted by default before anything
-//! is written (`--no-redact` marks the manifest and inserts `.unredacted` in the output name);
-//! bounded by `--max-events` (the summary says when the cap cut anything).
+//! Excerpt names: the source with `://` and `/` (or `\`) written `__`, other characters than
+//! `A-Za-z0-9._-` written `-`, leading dots dropped (`logs/edge/access.log` ->
+//! `logs__edge__access.log.txt`, `splunk://host/path` -> `splunk__host__path.txt`, stdin ->
+//! `stdin.txt`); a name longer than 120 characters keeps its first 100 and `-<h>`. When two
+//! sources of one bundle would get the same name, compared ignoring case (`a/b.log` and
+//! `a__b.log`), each gets `-<h>` before `.txt`: `a__b.log-<h>.txt`. `<h>` is the first 8 hex digits
+//! of the SHA-256 of the source's name (the manifest's `inputs[].path`; for a remote source the
+//! `<source>` its excerpt starts with), all 64 if even that would meet another name. The names
+//! depend only on the sources, never on their order.
+//!
+//! Properties: deterministic (same inputs and options -> identical bytes; archive entries
+//! `manifest.json` first, then the others sorted by path, mode 0644/0755, owner 0, mtime
+//! `SOURCE_DATE_EPOCH` or 0); redacted by default before anything is written (`--no-redact`
+//! marks the manifest and inserts `.unredacted` in the output name); bounded by `--max-events`
+//! (the summary says when the cap cut anything).
+//!
+//! Writing (`bundle -o OUT`) never goes through a symbolic link and never replaces anything:
+//! `OUT` must not exist (a directory bundle may go into an empty directory); an archive is
+//! written to `OUT.partial`, created exclusively (a file or link already there is an error),
+//! and linked to `OUT` only if `OUT` still does not exist; a directory bundle's files are
+//! created exclusively. A bundle written inside a folder of logs is recognised by the next run
+//! (a folder with `SHA256SUMS` and casefile's `manifest.json`, an archive whose first entry is
+//! that manifest) and not read as logs: a one-line warning, exit code unchanged.
+//!
+//! Verifying (`verify`) streams every file through SHA-256 (only the manifest, `SHA256SUMS` and
+//! the summaries are held, at most 64 MiB each) and never reads a file past the size
+//! `manifest.json` gives for it (in a `.tar.gz`, reading stops there). Exit 0: intact. Exit 1,
+//! damaged, each finding on stdout: a checksum or size differs, a file is missing or added, or
+//! the bundle has an entry casefile never writes, which is refused and not read: a name that is
+//! absolute or has `..`, a symbolic or hard link, a device or FIFO. Exit 2: not readable (no such
+//! bundle, not an archive, damaged compressed data, a .zip entry expanding past the size the
+//! archive itself gives).
 
 pub mod summary;
 
@@ -187,27 +215,46 @@ pub fn hex_sha256(b: &[u8]) -> String {
     s
 }
 
-/// A shell command line a person can paste (single-quoted where needed), redacted.
+/// A shell command line a person can paste (single-quoted where needed), redacted. The pattern
+/// of `--redact NAME=REGEX` is written `NAME=<pattern>`: a pattern often spells out the very
+/// value it hides.
 fn shell_join(argv: &[String], r: Option<&Redactor>) -> String {
-    argv.iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let a = if i == 0 {
-                "casefile".to_string()
-            } else {
-                red(r, a).into_owned()
-            };
-            if !a.is_empty()
-                && a.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,@+%".contains(&b))
-            {
-                a
-            } else {
-                format!("'{}'", a.replace('\'', r"'\''"))
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    let hide = |v: &str| match v.split_once('=') {
+        Some((name, _)) => format!("{}=<pattern>", red(r, name)),
+        None => "<pattern>".to_string(),
+    };
+    let mut options = true;
+    let mut pattern_next = false;
+    let mut out = Vec::with_capacity(argv.len());
+    for (i, a) in argv.iter().enumerate() {
+        let shown = if i == 0 {
+            "casefile".to_string()
+        } else if std::mem::take(&mut pattern_next) {
+            hide(a)
+        } else if let Some(v) = a.strip_prefix("--redact=").filter(|_| options) {
+            format!("--redact={}", hide(v))
+        } else {
+            red(r, a).into_owned()
+        };
+        if i > 0 && options {
+            pattern_next = a == "--redact";
+            options = a != "--";
+        }
+        out.push(shell_quote(&shown));
+    }
+    out.join(" ")
+}
+
+/// `a` as one shell word: as it is when it holds only safe characters, else single-quoted.
+fn shell_quote(a: &str) -> String {
+    if !a.is_empty()
+        && a.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,@+%".contains(&b))
+    {
+        a.to_string()
+    } else {
+        format!("'{}'", a.replace('\'', r"'\''"))
+    }
 }
 
 /// Mine the bundle's (redacted) events once: each event gets its signature id (as written in
@@ -273,12 +320,20 @@ fn signatures(events: &mut [TracedEvent]) -> Vec<Value> {
         .collect()
 }
 
-/// The file name of a source's excerpt.
+/// Longest excerpt name kept as it is (before `.txt`); longer ones are cut and get the hash.
+const EXCERPT_NAME_MAX: usize = 120;
+
+/// The file name of a source's excerpt when no other source of the bundle maps to the same
+/// name (see [`excerpt_names`]).
 pub fn excerpt_name(source: &str) -> String {
+    format!("{}.txt", excerpt_stem(source))
+}
+
+fn excerpt_stem(source: &str) -> String {
     // `splunk://host/path` -> `splunk__host__path`.
-    let source = source.replacen("://", "/", 1);
+    let flat = source.replacen("://", "/", 1);
     let mut s = String::new();
-    for c in source.trim_start_matches("./").chars() {
+    for c in flat.trim_start_matches("./").chars() {
         match c {
             '/' | '\\' => s.push_str("__"),
             c if c.is_ascii_alphanumeric() || "._-".contains(c) => s.push(c),
@@ -287,9 +342,58 @@ pub fn excerpt_name(source: &str) -> String {
     }
     let s = s.trim_start_matches('.').to_string();
     if s.is_empty() || s == "-" {
-        return "stdin.txt".into();
+        return "stdin".into();
     }
-    format!("{s}.txt")
+    if s.len() > EXCERPT_NAME_MAX {
+        // Only ASCII here, so any byte index is a char boundary.
+        return format!("{}-{}", &s[..EXCERPT_NAME_MAX - 20], source_hash(source, 8));
+    }
+    s
+}
+
+/// The first `n` hex digits of the SHA-256 of a source's name.
+fn source_hash(source: &str, n: usize) -> String {
+    hex_sha256(source.as_bytes())[..n].to_string()
+}
+
+/// The excerpt file name of each source, unique in the bundle: a source whose
+/// [`excerpt_name`] another source also gets (compared ignoring case, as on macOS and Windows
+/// file systems) gets `-<first 8 hex digits of the SHA-256 of the source>` before `.txt`
+/// (`a/b.log` -> `a__b.log-<h>.txt`, `a__b.log` -> `a__b.log-<h>.txt`). Deterministic: the
+/// name depends on the sources, never on their order.
+pub fn excerpt_names<'a>(sources: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a str, String> {
+    let sources: BTreeSet<&str> = sources.into_iter().collect();
+    let mut by_name: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for s in &sources {
+        by_name
+            .entry(excerpt_stem(s).to_ascii_lowercase())
+            .or_default()
+            .push(s);
+    }
+    let mut names: BTreeMap<&str, String> = BTreeMap::new();
+    for group in by_name.values() {
+        for s in group {
+            let stem = excerpt_stem(s);
+            let name = if group.len() > 1 {
+                format!("{stem}-{}.txt", source_hash(s, 8))
+            } else {
+                format!("{stem}.txt")
+            };
+            names.insert(s, name);
+        }
+    }
+    // A suffixed name could still meet another source's own name (a source named like
+    // `a__b.log-<h>`): then the whole hash makes them apart.
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for n in names.values() {
+        *seen.entry(n.to_ascii_lowercase()).or_default() += 1;
+    }
+    for (s, n) in names.iter_mut() {
+        if seen[&n.to_ascii_lowercase()] > 1 {
+            *n = format!("{}-{}.txt", excerpt_stem(s), hex_sha256(s.as_bytes()));
+        }
+    }
+    names
 }
 
 /// One source's excerpt: the event lines, and the ranges to show (inclusive).
@@ -332,7 +436,7 @@ fn excerpts(
             e.line + n - 1 + CONTEXT_LINES,
         ));
     }
-    let mut out = BTreeMap::new();
+    let mut texts: Vec<(String, String)> = Vec::new();
     for (source, (event_lines, mut ranges)) in per {
         ranges.sort();
         let mut merged: Vec<(u64, u64)> = Vec::new();
@@ -346,8 +450,10 @@ fn excerpts(
             .iter()
             .find(|i| &*i.display == source)
             .and_then(|i| i.path.clone());
-        let mut text =
-            format!("# {source}\n# `>` marks the lines of the events; the others are context.\n");
+        let mut text = format!(
+            "# {}\n# `>` marks the lines of the events; the others are context.\n",
+            crate::report::terminal::sanitize(source)
+        );
         let lines = path.and_then(|p| read_lines(&p, &merged).ok());
         match lines {
             Some(lines) => {
@@ -358,7 +464,9 @@ fn excerpts(
                     }
                     prev = Some(n);
                     let mark = if event_lines.contains(&n) { '>' } else { ' ' };
-                    let _ = writeln!(text, "{n:>7} {mark} {}", red(r, &l));
+                    // Redact the whole line, then cut it: a secret across the cut is replaced
+                    // as a whole, never left in part.
+                    let _ = writeln!(text, "{n:>7} {mark} {}", cut_line(&red(r, &l)));
                 }
             }
             None => {
@@ -371,12 +479,25 @@ fn excerpts(
                 }
             }
         }
-        out.insert(excerpt_name(source), text);
+        texts.push((source.to_string(), text));
     }
-    for (group, text) in remote {
-        out.insert(excerpt_name(&group), text);
+    texts.extend(remote);
+    let names = excerpt_names(texts.iter().map(|(s, _)| s.as_str()));
+    let mut out = BTreeMap::new();
+    for (source, text) in &texts {
+        out.insert(names[source.as_str()].clone(), text.clone());
     }
     out
+}
+
+/// Very long lines are cut in excerpts (after redaction); the timeline keeps the event.
+const EXCERPT_LINE_MAX: usize = 4096;
+
+fn cut_line(l: &str) -> std::borrow::Cow<'_, str> {
+    match l.char_indices().nth(EXCERPT_LINE_MAX) {
+        Some((i, _)) => format!("{} [cut at {EXCERPT_LINE_MAX} characters]", &l[..i]).into(),
+        None => l.into(),
+    }
 }
 
 /// Lines in `ranges` (1-based, inclusive) of a file, decompressing gzip/zstd.
@@ -412,10 +533,8 @@ fn read_lines(path: &Path, ranges: &[(u64, u64)]) -> io::Result<Vec<(u64, String
         }
         if ri < ranges.len() && ranges[ri].0 <= line {
             let s = String::from_utf8_lossy(&buf);
-            let s = s.trim_end_matches(['\n', '\r']);
-            // Very long lines are cut in excerpts; the timeline keeps the event.
-            let s: String = s.chars().take(4096).collect();
-            out.push((line, s));
+            // Whole: the caller redacts, then cuts.
+            out.push((line, s.trim_end_matches(['\n', '\r']).to_string()));
         }
     }
     Ok(out)
@@ -559,88 +678,233 @@ pub fn unredacted_name(out: &Path) -> PathBuf {
     PathBuf::from(format!("{s}.unredacted"))
 }
 
-/// Write the files as a directory, a .tar.gz or a .zip (deterministic metadata).
-pub fn write(out: &Path, files: &Files, mtime: i64) -> io::Result<()> {
-    match Format::of(out) {
-        Format::Dir => {
-            if out.exists() && std::fs::read_dir(out)?.next().is_some() {
-                return Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    format!(
-                        "{} exists and is not empty; choose a new -o, or remove it first",
-                        out.display()
-                    ),
-                ));
-            }
-            for (p, b) in files {
-                let path = out.join(p);
-                if let Some(d) = path.parent() {
-                    std::fs::create_dir_all(d)?;
-                }
-                std::fs::write(path, b)?;
-            }
-            Ok(())
+/// The two files every bundle has, by name.
+const MANIFEST: &str = "manifest.json";
+const SUMS: &str = "SHA256SUMS";
+
+/// Archive order: `manifest.json` first (a reader learns every file's size before it reads one,
+/// and a bundle is known by its first entry), then the others sorted by path.
+fn archive_key(p: &str) -> (bool, &str) {
+    (p != MANIFEST, p)
+}
+
+fn exists_error(msg: String) -> io::Error {
+    io::Error::new(io::ErrorKind::AlreadyExists, msg)
+}
+
+/// Where to write `out`: its folder resolved once (so the `.partial` file and the bundle land in
+/// the same real folder whatever happens to the path meanwhile), after refusing a symbolic
+/// link at `out` and anything that exists there (but an empty directory, for a directory bundle).
+fn output_target(out: &Path) -> io::Result<PathBuf> {
+    let q = shell_quote(&out.to_string_lossy());
+    let Some(name) = out.file_name() else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "-o must end in a name for the bundle, not `.`, `..` or `/`: e.g. -o case.tar.gz",
+        ));
+    };
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    // `parent/name`, not `out`: `link/` (trailing slash) would follow the link.
+    if let Ok(m) = std::fs::symlink_metadata(parent.join(name)) {
+        if m.file_type().is_symlink() {
+            return Err(exists_error(format!(
+                "it is a symbolic link, and casefile never writes through one (it can point at \
+                 a file that is not the bundle's to replace); choose a new -o, or remove the \
+                 link first: rm {q}"
+            )));
         }
-        Format::TarGz => {
-            let tmp = out.with_extension("partial");
-            let f = std::fs::File::create(&tmp)?;
-            let gz = flate2::GzBuilder::new()
-                .mtime(mtime.clamp(0, u32::MAX as i64) as u32)
-                .write(f, flate2::Compression::default());
-            let mut tar = tar::Builder::new(gz);
-            tar.mode(tar::HeaderMode::Deterministic);
-            let mut dirs = BTreeSet::new();
-            for p in files.keys() {
-                let mut d = Path::new(p).parent();
-                while let Some(x) = d.filter(|x| !x.as_os_str().is_empty()) {
-                    dirs.insert(x.to_string_lossy().into_owned());
-                    d = x.parent();
-                }
-            }
-            let mut entries: Vec<(String, Option<&Vec<u8>>)> =
-                dirs.into_iter().map(|d| (format!("{d}/"), None)).collect();
-            entries.extend(files.iter().map(|(p, b)| (p.clone(), Some(b))));
-            entries.sort_by(|a, b| a.0.cmp(&b.0));
-            for (p, b) in entries {
-                let mut h = tar::Header::new_gnu();
-                h.set_mtime(mtime.max(0) as u64);
-                h.set_uid(0);
-                h.set_gid(0);
-                match b {
-                    None => {
-                        h.set_entry_type(tar::EntryType::Directory);
-                        h.set_mode(0o755);
-                        h.set_size(0);
-                        tar.append_data(&mut h, &p, io::empty())?;
-                    }
-                    Some(b) => {
-                        h.set_entry_type(tar::EntryType::Regular);
-                        h.set_mode(0o644);
-                        h.set_size(b.len() as u64);
-                        tar.append_data(&mut h, &p, &b[..])?;
-                    }
-                }
-            }
-            tar.into_inner()?.finish()?.flush()?;
-            std::fs::rename(&tmp, out)
+        if Format::of(out) != Format::Dir {
+            return Err(exists_error(format!(
+                "it already exists, and casefile never replaces a file; choose a new -o, or \
+                 remove it first: rm {q}"
+            )));
         }
-        Format::Zip => {
-            let tmp = out.with_extension("partial");
-            let f = std::fs::File::create(&tmp)?;
-            let mut z = zip::ZipWriter::new(f);
-            let dt = zip_time(mtime);
-            let opts = zip::write::SimpleFileOptions::default()
-                .compression_method(zip::CompressionMethod::Deflated)
-                .last_modified_time(dt)
-                .unix_permissions(0o644);
-            for (p, b) in files {
-                z.start_file(p.as_str(), opts).map_err(io::Error::other)?;
-                z.write_all(b)?;
-            }
-            z.finish().map_err(io::Error::other)?;
-            std::fs::rename(&tmp, out)
+        if !m.is_dir() {
+            return Err(exists_error(format!(
+                "it exists and is not a directory; choose a new -o, or remove it first: rm {q}"
+            )));
+        }
+        if std::fs::read_dir(out)?.next().is_some() {
+            return Err(exists_error(format!(
+                "{} exists and is not empty; choose a new -o, or remove it first",
+                out.display()
+            )));
         }
     }
+    let real = std::fs::canonicalize(parent).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!(
+                "its folder {}: {e}; create it first: mkdir -p {}",
+                parent.display(),
+                shell_quote(&parent.to_string_lossy())
+            ),
+        )
+    })?;
+    Ok(real.join(name))
+}
+
+/// A new file: fails when anything (a symbolic link included) is already at `p`.
+fn create_new(p: &Path) -> io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(p)
+}
+
+/// Write the files as a directory, a .tar.gz or a .zip (deterministic metadata).
+///
+/// Never through a symbolic link and never over an existing file: `out` must not exist (a
+/// directory bundle may go into an empty directory). An archive is written to `<out>.partial`,
+/// created exclusively (a file or link already there is an error, never followed), then linked
+/// to `out` only if `out` still does not exist. A directory bundle's files and `excerpts/` are
+/// created exclusively too.
+pub fn write(out: &Path, files: &Files, mtime: i64) -> io::Result<()> {
+    let target = output_target(out)?;
+    let format = Format::of(out);
+    if format == Format::Dir {
+        return write_dir(out, &target, files);
+    }
+    let mut partial = target.clone().into_os_string();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    let f = create_new(&partial).map_err(|e| {
+        let mut shown = out.as_os_str().to_owned();
+        shown.push(".partial");
+        let shown = shell_quote(&shown.to_string_lossy());
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            exists_error(format!(
+                "{shown} exists (left by an interrupted run, or put there by someone else), and \
+                 casefile never writes through it; remove it first: rm {shown}"
+            ))
+        } else {
+            io::Error::new(e.kind(), format!("{shown}: {e}"))
+        }
+    })?;
+    let res = match format {
+        Format::TarGz => write_tar_gz(f, files, mtime),
+        _ => write_zip(f, files, mtime),
+    }
+    .and_then(|()| publish(&partial, &target, out));
+    if res.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    res
+}
+
+/// `partial` becomes `target`, unless something appeared at `target` meanwhile.
+fn publish(partial: &Path, target: &Path, out: &Path) -> io::Result<()> {
+    let taken = || {
+        exists_error(format!(
+            "it appeared while the bundle was written, and casefile never replaces a file; \
+             choose a new -o, or remove it first: rm {}",
+            shell_quote(&out.to_string_lossy())
+        ))
+    };
+    match std::fs::hard_link(partial, target) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(partial);
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(taken()),
+        // A file system without hard links: one more look, then rename.
+        Err(_) => {
+            if std::fs::symlink_metadata(target).is_ok() {
+                return Err(taken());
+            }
+            std::fs::rename(partial, target)
+        }
+    }
+}
+
+fn write_dir(out: &Path, target: &Path, files: &Files) -> io::Result<()> {
+    match std::fs::create_dir(target) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            // The empty directory `output_target` accepted; still one, and still empty?
+            let m = std::fs::symlink_metadata(target)?;
+            if !m.is_dir() || std::fs::read_dir(target)?.next().is_some() {
+                return Err(exists_error(format!(
+                    "{} changed while the bundle was written; choose a new -o",
+                    out.display()
+                )));
+            }
+        }
+        Err(e) => return Err(e),
+    }
+    let mut made: BTreeSet<PathBuf> = BTreeSet::new();
+    for (p, b) in files {
+        let rel = Path::new(p);
+        let mut dir = PathBuf::new();
+        for c in rel.parent().into_iter().flat_map(Path::components) {
+            dir.push(c);
+            if made.insert(dir.clone()) {
+                std::fs::create_dir(target.join(&dir))?;
+            }
+        }
+        create_new(&target.join(rel))?.write_all(b)?;
+    }
+    Ok(())
+}
+
+fn write_tar_gz(f: std::fs::File, files: &Files, mtime: i64) -> io::Result<()> {
+    let gz = flate2::GzBuilder::new()
+        .mtime(mtime.clamp(0, u32::MAX as i64) as u32)
+        .write(f, flate2::Compression::default());
+    let mut tar = tar::Builder::new(gz);
+    tar.mode(tar::HeaderMode::Deterministic);
+    let mut dirs = BTreeSet::new();
+    for p in files.keys() {
+        let mut d = Path::new(p).parent();
+        while let Some(x) = d.filter(|x| !x.as_os_str().is_empty()) {
+            dirs.insert(x.to_string_lossy().into_owned());
+            d = x.parent();
+        }
+    }
+    let mut entries: Vec<(String, Option<&Vec<u8>>)> =
+        dirs.into_iter().map(|d| (format!("{d}/"), None)).collect();
+    entries.extend(files.iter().map(|(p, b)| (p.clone(), Some(b))));
+    entries.sort_by(|a, b| archive_key(&a.0).cmp(&archive_key(&b.0)));
+    for (p, b) in entries {
+        let mut h = tar::Header::new_gnu();
+        h.set_mtime(mtime.max(0) as u64);
+        h.set_uid(0);
+        h.set_gid(0);
+        match b {
+            None => {
+                h.set_entry_type(tar::EntryType::Directory);
+                h.set_mode(0o755);
+                h.set_size(0);
+                tar.append_data(&mut h, &p, io::empty())?;
+            }
+            Some(b) => {
+                h.set_entry_type(tar::EntryType::Regular);
+                h.set_mode(0o644);
+                h.set_size(b.len() as u64);
+                tar.append_data(&mut h, &p, &b[..])?;
+            }
+        }
+    }
+    tar.into_inner()?.finish()?.flush()
+}
+
+fn write_zip(f: std::fs::File, files: &Files, mtime: i64) -> io::Result<()> {
+    let mut z = zip::ZipWriter::new(f);
+    let dt = zip_time(mtime);
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(dt)
+        .unix_permissions(0o644);
+    let mut names: Vec<&String> = files.keys().collect();
+    names.sort_by(|a, b| archive_key(a).cmp(&archive_key(b)));
+    for p in names {
+        z.start_file(p.as_str(), opts).map_err(io::Error::other)?;
+        z.write_all(&files[p])?;
+    }
+    z.finish().map_err(io::Error::other)?.flush()
 }
 
 fn zip_time(epoch: i64) -> zip::DateTime {
@@ -660,59 +924,332 @@ fn zip_time(epoch: i64) -> zip::DateTime {
     .unwrap_or_default()
 }
 
-/// Read a bundle (directory or archive) back into memory.
-pub fn read(path: &Path) -> io::Result<Files> {
-    let mut files = Files::new();
-    match Format::of(path) {
-        Format::Dir => {
-            for e in walkdir::WalkDir::new(path).sort_by_file_name() {
-                let e = e.map_err(io::Error::other)?;
-                if e.file_type().is_file() {
-                    let rel = e
-                        .path()
-                        .strip_prefix(path)
-                        .map_err(io::Error::other)?
-                        .to_string_lossy()
-                        .replace('\\', "/");
-                    files.insert(rel, std::fs::read(e.path())?);
-                }
+/// `verify` reads at most this much of `manifest.json` or of a summary, and holds it.
+const KEEP_MAX: u64 = 64 << 20;
+/// ... of `SHA256SUMS`.
+const SUMS_MAX: u64 = 16 << 20;
+/// ... of a file that `manifest.json` gives no size for (the manifest not read yet): hashed
+/// as it streams, never held.
+const ENTRY_MAX: u64 = 4 << 30;
+/// ... entries of one bundle.
+const ENTRIES_MAX: usize = 100_000;
+/// The files whose text [`ReadBundle::get`] gives (verify and `jira attach` need them).
+const KEPT: [&str; 4] = [MANIFEST, SUMS, "summary.md", "summary.jira.txt"];
+
+/// One file of a bundle read back: its size and SHA-256, computed as it streamed by.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub size: u64,
+    /// `None` when it was not read to its end: longer than `manifest.json` says, or not listed
+    /// there (then not read at all).
+    pub sha256: Option<String>,
+}
+
+/// A bundle as [`read`] found it, in bounded memory: every regular file's size and SHA-256,
+/// the text of `manifest.json`, `SHA256SUMS` and the summaries, and what was refused on the way
+/// (each refusal makes the bundle damaged).
+#[derive(Debug, Default)]
+pub struct ReadBundle {
+    entries: BTreeMap<String, Entry>,
+    kept: BTreeMap<String, Vec<u8>>,
+    refused: Vec<String>,
+    /// Reading stopped before the end (a .tar.gz entry longer than declared, too many entries):
+    /// what follows was not looked at.
+    stopped: bool,
+    /// Sizes `manifest.json` gives, once read.
+    declared: Option<BTreeMap<String, u64>>,
+}
+
+impl ReadBundle {
+    /// How many regular files were found.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Nothing found at all: no file, and nothing refused.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.refused.is_empty()
+    }
+
+    /// The text of `manifest.json`, `SHA256SUMS`, `summary.md` or `summary.jira.txt`.
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.kept.get(name).map(Vec::as_slice)
+    }
+
+    pub fn entries(&self) -> &BTreeMap<String, Entry> {
+        &self.entries
+    }
+
+    /// Entries refused while reading (unsafe paths, links, longer than declared), as
+    /// `verify` prints them.
+    pub fn refused(&self) -> &[String] {
+        &self.refused
+    }
+
+    fn refuse(&mut self, name: &str, why: &str) {
+        self.refused.push(format!("{name}: {why}"));
+    }
+
+    /// Stream one regular file: hash it, keep it when it is one of [`KEPT`], and never read
+    /// past the size `manifest.json` declares for it. `Ok(false)` when it was longer. `archive`:
+    /// the size the archive itself gives (.zip): expanding past it is damaged compressed data.
+    fn take(&mut self, name: &str, rd: &mut dyn Read, archive: Option<u64>) -> io::Result<bool> {
+        if self.entries.len() >= ENTRIES_MAX {
+            self.refuse(
+                name,
+                &format!("more than {ENTRIES_MAX} files in the bundle; the rest was not read"),
+            );
+            self.stopped = true;
+            return Ok(false);
+        }
+        if self.entries.contains_key(name) {
+            self.refuse(name, "in the bundle twice; the second one was not read");
+            return Ok(true);
+        }
+        let (cap, from_manifest) = match (&self.declared, name) {
+            (Some(d), _) if d.contains_key(name) => (d[name], true),
+            (_, MANIFEST) => (KEEP_MAX, false),
+            (_, SUMS) => (SUMS_MAX, false),
+            // Not in the manifest: damage whatever it holds; not read.
+            (Some(_), _) => {
+                self.entries.insert(
+                    name.to_string(),
+                    Entry {
+                        size: 0,
+                        sha256: None,
+                    },
+                );
+                return Ok(true);
+            }
+            (None, _) => (ENTRY_MAX, false),
+        };
+        let keep = KEPT.contains(&name);
+        let cap = if keep { cap.min(KEEP_MAX) } else { cap };
+        let mut hasher = Sha256::new();
+        let mut kept = Vec::new();
+        let mut size = 0u64;
+        let mut buf = vec![0u8; 64 << 10];
+        let limit = cap.min(archive.unwrap_or(u64::MAX));
+        let mut rd = rd.take(limit.saturating_add(1));
+        loop {
+            let n = match rd.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(io::Error::new(e.kind(), format!("{name}: {e}"))),
+            };
+            size += n as u64;
+            hasher.update(&buf[..n]);
+            if keep {
+                kept.extend_from_slice(&buf[..n]);
             }
         }
+        if let Some(a) = archive.filter(|&a| size > a) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!("{name}: damaged compressed data (it expands past the {a} bytes the archive gives for it)"),
+            ));
+        }
+        if size > cap {
+            let why = if from_manifest {
+                format!(
+                    "longer than the {cap} bytes manifest.json gives for it; not read past them"
+                )
+            } else {
+                format!("longer than {cap} bytes, more than casefile writes; not read past them")
+            };
+            self.refuse(name, &why);
+            self.entries
+                .insert(name.to_string(), Entry { size, sha256: None });
+            return Ok(false);
+        }
+        let mut hex = String::with_capacity(64);
+        for x in hasher.finalize() {
+            let _ = write!(hex, "{x:02x}");
+        }
+        self.entries.insert(
+            name.to_string(),
+            Entry {
+                size,
+                sha256: Some(hex),
+            },
+        );
+        if keep {
+            if name == MANIFEST && self.declared.is_none() {
+                self.declared = serde_json::from_slice::<Value>(&kept).ok().map(|m| {
+                    m["files"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|f| {
+                            Some((f["path"].as_str()?.to_string(), f["size"].as_u64()?))
+                        })
+                        .collect()
+                });
+            }
+            self.kept.insert(name.to_string(), kept);
+        }
+        Ok(true)
+    }
+}
+
+/// Why an archive entry's name is refused: absolute, or climbing out with `..`.
+fn unsafe_name(name: &str) -> Option<&'static str> {
+    let b = name.as_bytes();
+    if name.is_empty() {
+        Some("an entry without a name; refused")
+    } else if b[0] == b'/' || b[0] == b'\\' || (b.len() > 1 && b[1] == b':') {
+        Some("an absolute path; refused: a bundle holds only paths inside it")
+    } else if name.split(['/', '\\']).any(|c| c == "..") {
+        Some("a path with `..` that leads out of the bundle; refused")
+    } else if name.contains('\0') {
+        Some("a NUL byte in its name; refused")
+    } else {
+        None
+    }
+}
+
+/// Read a bundle (directory or archive) back, for `verify` and `jira attach`: each regular file
+/// streamed through SHA-256, never held whole (but the manifest, `SHA256SUMS` and summaries);
+/// none read past the size `manifest.json` declares for it (a .tar.gz stops there, as what
+/// follows would have to be decompressed to be skipped). Entries a bundle never has are
+/// refused, not read: a name that is absolute or has `..`, a symbolic or hard link, a device.
+/// `Err` only when the bundle cannot be read (not there, not an archive, damaged compressed
+/// data).
+pub fn read(path: &Path) -> io::Result<ReadBundle> {
+    let mut b = ReadBundle::default();
+    match Format::of(path) {
+        Format::Dir => read_dir(path, &mut b)?,
         Format::TarGz => {
             let f = std::fs::File::open(path)?;
             let mut a = tar::Archive::new(flate2::read::GzDecoder::new(f));
             for e in a.entries()? {
                 let mut e = e?;
-                if e.header().entry_type().is_file() {
-                    let p = e.path()?.to_string_lossy().into_owned();
-                    let mut b = Vec::new();
-                    e.read_to_end(&mut b)?;
-                    files.insert(p, b);
+                let name = String::from_utf8_lossy(&e.path_bytes()).into_owned();
+                if let Some(why) = unsafe_name(&name) {
+                    b.refuse(&name, why);
+                    continue;
+                }
+                match e.header().entry_type() {
+                    tar::EntryType::Regular | tar::EntryType::Continuous => {
+                        if !b.take(&name, &mut e, None)? {
+                            b.stopped = true;
+                            b.refused
+                                .push("the rest of the archive was not read".to_string());
+                            break;
+                        }
+                    }
+                    tar::EntryType::Directory => {}
+                    tar::EntryType::Symlink => b.refuse(
+                        &name,
+                        "a symbolic link; refused: a bundle holds only regular files",
+                    ),
+                    tar::EntryType::Link => b.refuse(
+                        &name,
+                        "a hard link; refused: a bundle holds only regular files",
+                    ),
+                    t => b.refuse(
+                        &name,
+                        &format!("not a regular file ({t:?}); refused: a bundle holds only regular files"),
+                    ),
                 }
             }
         }
         Format::Zip => {
             let f = std::fs::File::open(path)?;
             let mut z = zip::ZipArchive::new(f).map_err(io::Error::other)?;
-            for i in 0..z.len() {
+            // The manifest first, wherever it is: it gives the size of every other file.
+            let first = z.index_for_name(MANIFEST);
+            let order = first
+                .into_iter()
+                .chain((0..z.len()).filter(|&i| Some(i) != first));
+            for i in order {
                 let mut e = z.by_index(i).map_err(io::Error::other)?;
-                if e.is_file() {
-                    let p = e.name().to_string();
-                    let mut b = Vec::new();
-                    e.read_to_end(&mut b)?;
-                    files.insert(p, b);
+                let name = e.name().to_string();
+                if let Some(why) = unsafe_name(&name) {
+                    b.refuse(&name, why);
+                    continue;
+                }
+                let kind = e.unix_mode().map_or(0o100000, |m| m & 0o170000);
+                if e.is_symlink() || kind == 0o120000 {
+                    b.refuse(
+                        &name,
+                        "a symbolic link; refused: a bundle holds only regular files",
+                    );
+                } else if e.is_dir() {
+                } else if kind != 0o100000 && kind != 0 {
+                    b.refuse(
+                        &name,
+                        "not a regular file; refused: a bundle holds only regular files",
+                    );
+                } else {
+                    let size = e.size();
+                    b.take(&name, &mut e, Some(size))?;
+                }
+                if b.stopped {
+                    break;
                 }
             }
         }
     }
-    Ok(files)
+    Ok(b)
+}
+
+/// A directory bundle: the manifest first, then every entry, links refused and never followed.
+fn read_dir(root: &Path, b: &mut ReadBundle) -> io::Result<()> {
+    if !std::fs::metadata(root)?.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "not a directory, and not named .tar.gz, .tgz or .zip",
+        ));
+    }
+    let manifest = root.join(MANIFEST);
+    if std::fs::symlink_metadata(&manifest).is_ok_and(|m| m.file_type().is_file()) {
+        b.take(MANIFEST, &mut std::fs::File::open(&manifest)?, None)?;
+    }
+    for e in walkdir::WalkDir::new(root).min_depth(1).sort_by_file_name() {
+        let e = e.map_err(io::Error::other)?;
+        let rel = e
+            .path()
+            .strip_prefix(root)
+            .map_err(io::Error::other)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let t = e.file_type();
+        if t.is_dir() {
+            continue;
+        }
+        if t.is_symlink() {
+            b.refuse(
+                &rel,
+                "a symbolic link; refused (not followed): a bundle holds only regular files",
+            );
+        } else if !t.is_file() {
+            b.refuse(
+                &rel,
+                "not a regular file; refused: a bundle holds only regular files",
+            );
+        } else if rel != MANIFEST {
+            b.take(&rel, &mut std::fs::File::open(e.path())?, None)?;
+        }
+        if b.stopped {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// What `verify` found wrong; empty when the bundle is intact.
-pub fn verify(files: &Files) -> Vec<String> {
-    let mut bad = Vec::new();
-    let Some(sums) = files.get("SHA256SUMS") else {
-        return vec!["SHA256SUMS is missing".into()];
+pub fn verify(b: &ReadBundle) -> Vec<String> {
+    let mut bad = b.refused.clone();
+    if b.stopped {
+        return bad;
+    }
+    let Some(sums) = b.get(SUMS) else {
+        if !b.entries.contains_key(SUMS) {
+            bad.push("SHA256SUMS is missing".into());
+        }
+        return bad;
     };
     let sums = String::from_utf8_lossy(sums);
     let mut covered = BTreeSet::new();
@@ -722,25 +1259,25 @@ pub fn verify(files: &Files) -> Vec<String> {
             continue;
         };
         covered.insert(path.to_string());
-        match files.get(path) {
+        match b.entries.get(path) {
             None => bad.push(format!("{path}: listed in SHA256SUMS but missing")),
-            Some(b) if hex_sha256(b) != hash => {
+            Some(Entry {
+                sha256: Some(h), ..
+            }) if h != hash => {
                 bad.push(format!("{path}: checksum mismatch (the file was changed)"))
             }
             Some(_) => {}
         }
     }
-    for p in files.keys() {
-        if p != "SHA256SUMS" && !covered.contains(p) {
+    for p in b.entries.keys() {
+        if p != SUMS && !covered.contains(p) {
             bad.push(format!(
                 "{p}: not covered by SHA256SUMS (added after the bundle was made)"
             ));
         }
     }
-    match files
-        .get("manifest.json")
-        .map(|b| serde_json::from_slice::<Value>(b))
-    {
+    match b.get(MANIFEST).map(serde_json::from_slice::<Value>) {
+        None if b.entries.contains_key(MANIFEST) => {}
         None => bad.push("manifest.json is missing".into()),
         Some(Err(e)) => bad.push(format!("manifest.json is not JSON: {e}")),
         Some(Ok(m)) => {
@@ -750,14 +1287,27 @@ pub fn verify(files: &Files) -> Vec<String> {
                     m["schema_version"]
                 ));
             }
+            let mut listed = BTreeSet::new();
             for f in m["files"].as_array().into_iter().flatten() {
                 let p = f["path"].as_str().unwrap_or("");
-                match files.get(p) {
+                listed.insert(p);
+                match b.entries.get(p) {
                     None => bad.push(format!("{p}: listed in manifest.json but missing")),
-                    Some(b) if f["sha256"].as_str() != Some(&hex_sha256(b)) => {
+                    Some(Entry {
+                        sha256: Some(h), ..
+                    }) if f["sha256"].as_str() != Some(h) => {
                         bad.push(format!("{p}: differs from manifest.json"))
                     }
                     _ => {}
+                }
+            }
+            for p in b.entries.keys() {
+                if p != MANIFEST && p != SUMS && covered.contains(p) && !listed.contains(p.as_str())
+                {
+                    bad.push(format!(
+                        "{p}: listed in SHA256SUMS but not in manifest.json (added after the \
+                         bundle was made)"
+                    ));
                 }
             }
         }

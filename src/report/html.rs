@@ -134,7 +134,9 @@ impl Sev {
 
 /// HTML-escapes text for element content and double-quoted attribute values. C0 control
 /// characters (other than tab, newline, carriage return) and DEL become their visible Unicode
-/// "control pictures", so odd bytes in a log line stay visible and the document stays valid.
+/// "control pictures", C1 controls and bidi overrides/isolates become `\x85`, `\u{202e}`, so
+/// odd bytes in a log line stay visible, cannot reorder the text around them, and the document
+/// stays valid.
 pub fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     esc_into(&mut out, s);
@@ -152,6 +154,11 @@ fn esc_into(out: &mut String, s: &str) {
             '\t' | '\n' | '\r' => out.push(c),
             '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
             '\u{7f}' => out.push('\u{2421}'),
+            // C1 controls and bidi overrides/isolates (which can reorder what is shown, as in
+            // Trojan Source) are written out as `\x85`, `\u{202e}`: visible, and inert.
+            '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                crate::report::terminal::show_char(out, c)
+            }
             // Harmless in HTML text, but line terminators elsewhere: keep them out of the bytes.
             '\u{2028}' => out.push_str("&#x2028;"),
             '\u{2029}' => out.push_str("&#x2029;"),
@@ -926,6 +933,10 @@ mod tests {
         assert_eq!(
             esc("a\u{0}b\u{1b}c\u{7f}\n"),
             "a\u{2400}b\u{241b}c\u{2421}\n"
+        );
+        assert_eq!(
+            esc("pay\u{202e}exe.txt\u{2066}\u{85}"),
+            "pay\\u{202e}exe.txt\\u{2066}\\x85"
         );
     }
 

@@ -68,6 +68,43 @@ pub fn sanitize(s: &str) -> String {
     out
 }
 
+/// Make what would be invisible or would reorder the text visible, keeping newlines and tabs:
+/// other C0 controls, DEL and C1 controls become `\xNN`, bidirectional embeddings, overrides
+/// and isolates (U+202A..U+202E, U+2066..U+2069) become `\u{NNNN}`, as [`sanitize`] writes them.
+/// For text that keeps its lines (summaries, `report.html`); borrowed when nothing changes.
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(needs_showing) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if needs_showing(c) {
+            show_char(&mut out, c);
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A control (other than newline and tab) or a bidi control character.
+pub fn needs_showing(c: char) -> bool {
+    let u = c as u32;
+    (u < 0x20 && c != '\n' && c != '\t')
+        || u == 0x7f
+        || (0x80..0xa0).contains(&u)
+        || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `\xNN` for a control, `\u{NNNN}` for anything else.
+pub fn show_char(out: &mut String, c: char) {
+    if (c as u32) < 0x100 {
+        let _ = write!(out, "\\x{:02x}", c as u32);
+    } else {
+        let _ = write!(out, "\\u{{{:x}}}", c as u32);
+    }
+}
+
 /// Pad to a display width (counted in chars).
 pub fn pad(s: &str, w: usize) -> String {
     let n = s.chars().count();
@@ -115,6 +152,16 @@ mod tests {
         assert_eq!(sanitize("tab\there"), "tab here");
         assert_eq!(sanitize("\u{202e}abc"), "\\u{202e}abc");
         assert_eq!(sanitize("héllo ✓"), "héllo ✓");
+    }
+
+    #[test]
+    fn visible_keeps_lines_and_shows_the_rest() {
+        assert_eq!(visible("a\tb\nc"), "a\tb\nc");
+        assert_eq!(
+            visible("\u{1b}[2J\r\u{85}\u{7f}x\u{202e}y\u{2069}"),
+            "\\x1b[2J\\x0d\\x85\\x7fx\\u{202e}y\\u{2069}"
+        );
+        assert!(matches!(visible("plain ✓"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

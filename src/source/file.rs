@@ -197,10 +197,23 @@ pub fn read_sources<V: Visitor>(
     opts: &ReadOptions,
     visitor: &V,
 ) -> (Vec<(usize, V::Acc)>, Vec<SourceReport>) {
-    // 1. Open and sniff every source.
+    // 1. Open and sniff every source; a casefile bundle's files are not logs.
+    let in_bundle = bundle_dirs(inputs);
     let prepared: Vec<Result<Prepared, SourceReport>> = inputs
         .par_iter()
-        .map(|input| prepare(input, parser, opts))
+        .zip(&in_bundle)
+        .map(|(input, b)| match b {
+            Some(note) => Err(SourceReport {
+                source: input.display.to_string(),
+                dialect: None,
+                compression: None,
+                bytes: 0,
+                lines: 0,
+                problems: note.iter().cloned().collect(),
+                read: false,
+            }),
+            None => prepare(input, parser, opts),
+        })
         .collect();
 
     // 2. Cut into units.
@@ -293,6 +306,127 @@ pub fn read_sources<V: Visitor>(
         }
     }
     (accs, reports)
+}
+
+/// Does `head` start like the `manifest.json` casefile writes (`{"schema_version": N, "tool":
+/// {"name": "casefile", ...`)?
+fn is_casefile_manifest(head: &[u8]) -> bool {
+    let squeezed: Vec<u8> = head
+        .iter()
+        .take(512)
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    squeezed.starts_with(br#"{"schema_version":"#)
+        && memchr::memmem::find(&squeezed, br#""tool":{"name":"casefile""#).is_some()
+}
+
+/// A directory bundle: `manifest.json` written by casefile and `SHA256SUMS` in `dir`.
+fn is_bundle_dir(dir: &std::path::Path) -> bool {
+    let mut head = [0u8; 512];
+    dir.join("SHA256SUMS").is_file()
+        && File::open(dir.join("manifest.json"))
+            .and_then(|mut f| read_full(&mut f, &mut head))
+            .is_ok_and(|n| is_casefile_manifest(&head[..n]))
+}
+
+/// Per input, `Some` when it is a file of a directory bundle casefile wrote (in the bundle's
+/// folder, or in its `excerpts/`): a bundle written inside a folder of logs is not read back as
+/// logs on the next run. The first file of each bundle carries the one note about it (a
+/// warning: nothing is lost, exit code unchanged); the others carry none.
+fn bundle_dirs(inputs: &[Input]) -> Vec<Option<Option<Problem>>> {
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+    let mut known: HashMap<PathBuf, bool> = HashMap::new();
+    let mut is_bundle = |d: &Path| {
+        *known
+            .entry(d.to_path_buf())
+            .or_insert_with(|| is_bundle_dir(d))
+    };
+    // Per input: the bundle folder it is in, as shown.
+    let mut found: Vec<Option<String>> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let Some(path) = &input.path else {
+            found.push(None);
+            continue;
+        };
+        let shown = Path::new(&*input.display);
+        let mut hit = None;
+        if let (Some(dir), Some(sdir)) = (path.parent(), shown.parent()) {
+            if is_bundle(dir) {
+                hit = Some(sdir);
+            } else if dir.file_name().is_some_and(|n| n == "excerpts") {
+                if let (Some(up), Some(sup)) = (dir.parent(), sdir.parent()) {
+                    if is_bundle(up) {
+                        hit = Some(sup);
+                    }
+                }
+            }
+        }
+        found.push(hit.map(|d| {
+            let d = d.to_string_lossy();
+            if d.is_empty() {
+                ".".to_string()
+            } else {
+                d.into_owned()
+            }
+        }));
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for d in found.iter().flatten() {
+        *counts.entry(d).or_default() += 1;
+    }
+    let mut noted = std::collections::HashSet::new();
+    found
+        .iter()
+        .map(|f| {
+            f.as_ref().map(|d| {
+                noted.insert(d.as_str()).then(|| Problem {
+                    source: d.clone(),
+                    line: None,
+                    message: format!(
+                        "a bundle casefile wrote (manifest.json and SHA256SUMS), not logs: its \
+                         {} file(s) are not read. Write bundles outside the folders you read \
+                         logs from",
+                        counts[d.as_str()]
+                    ),
+                    skipped: false,
+                })
+            })
+        })
+        .collect()
+}
+
+/// An archive bundle: a .tar.gz (`head` decompressed) or a .zip whose first entry is the
+/// `manifest.json` casefile writes.
+fn is_bundle_archive(head: &[u8], c: Compression) -> bool {
+    let name_is = |name: &[u8]| name == b"manifest.json";
+    match c {
+        Compression::Gzip if head.len() > 512 => {
+            let name = &head[..100];
+            let name = &name[..memchr::memchr(0, name).unwrap_or(100)];
+            name_is(name) && &head[257..262] == b"ustar" && is_casefile_manifest(&head[512..])
+        }
+        Compression::None if head.starts_with(b"PK\x03\x04") && head.len() >= 30 => {
+            let u16_at = |i: usize| u16::from_le_bytes([head[i], head[i + 1]]) as usize;
+            let (method, name_len, extra) = (u16_at(8), u16_at(26), u16_at(28));
+            let start = 30 + name_len + extra;
+            if head.len() <= start || !name_is(&head[30..30 + name_len]) {
+                return false;
+            }
+            let mut first = [0u8; 512];
+            let n = match method {
+                0 => read_full(&mut &head[start..], &mut first),
+                8 => read_full(
+                    &mut flate2::read::DeflateDecoder::new(&head[start..]),
+                    &mut first,
+                ),
+                _ => return false,
+            };
+            n.is_ok_and(|n| is_casefile_manifest(&first[..n]))
+        }
+        _ => false,
+    }
 }
 
 fn next_line_start(path: &std::path::Path, at: u64) -> Option<u64> {
@@ -388,6 +522,20 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
             }
         }
     };
+    if is_bundle_archive(&head, compression) {
+        return Err(fail(
+            Problem {
+                source: input.display.to_string(),
+                line: None,
+                message: "a bundle casefile wrote (its first entry is casefile's manifest.json), \
+                          not logs: not read. Write bundles outside the folders you read logs \
+                          from"
+                    .into(),
+                skipped: false,
+            },
+            size,
+        ));
+    }
     if memchr::memchr(0, &head[..head.len().min(8192)]).is_some() {
         return Err(fail(
             Problem {
