@@ -398,12 +398,19 @@ pub fn markdown_to_adf(md: &str) -> Value {
     };
     while i < lines.len() {
         let line = lines[i];
-        if let Some(rest) = line.strip_prefix("```") {
+        let ticks = line.bytes().take_while(|&b| b == b'`').count();
+        if ticks >= 3 {
+            // A fence of N backticks closes only at a line of N or more backticks alone
+            // (CommonMark): summary.md makes its fences longer than any run in the log text.
             flush(&mut para, &mut content);
-            let lang = rest.trim();
+            let lang = line[ticks..].trim();
+            let closes = |l: &str| {
+                let t = l.trim_end();
+                t.len() >= ticks && t.bytes().all(|b| b == b'`')
+            };
             let mut code = Vec::new();
             i += 1;
-            while i < lines.len() && !lines[i].starts_with("```") {
+            while i < lines.len() && !closes(lines[i]) {
                 code.push(lines[i]);
                 i += 1;
             }
@@ -516,11 +523,12 @@ fn table_cells(line: &str) -> Vec<String> {
     cells
 }
 
-/// Text with `**strong**` and `` `code` `` marks as ADF text nodes (never an empty one).
+/// Text with `**strong**` and `` `code` `` marks as ADF text nodes (never an empty one), read
+/// as summary.md writes it: a code span opens and closes with the same number of backticks (its
+/// text literal, one space trimmed from each end when both have one), and outside code a
+/// backslash before ASCII punctuation is an escape (`\[` is `[`).
 fn inline(s: &str) -> Vec<Value> {
     let mut out = Vec::new();
-    let mut rest = s;
-    let mut strong = false;
     let push = |out: &mut Vec<Value>, text: &str, strong: bool, code: bool| {
         if text.is_empty() {
             return;
@@ -538,41 +546,89 @@ fn inline(s: &str) -> Vec<Value> {
         }
         out.push(node);
     };
-    while !rest.is_empty() {
-        let next_code = rest.find('`');
-        let next_strong = rest.find("**");
-        match (next_code, next_strong) {
-            (Some(c), s) if s.is_none_or(|s| c < s) => {
-                push(&mut out, &rest[..c], strong, false);
-                let after = &rest[c + 1..];
-                match after.find('`') {
+    let b = s.as_bytes();
+    let mut text = String::new();
+    let mut strong = false;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if b.get(i + 1).is_some_and(u8::is_ascii_punctuation) => {
+                text.push(b[i + 1] as char);
+                i += 2;
+            }
+            b'`' => {
+                let n = b[i..].iter().take_while(|&&c| c == b'`').count();
+                let body = i + n;
+                // The next run of exactly n backticks closes the span.
+                let mut j = body;
+                let close = loop {
+                    match b[j..].iter().position(|&c| c == b'`') {
+                        None => break None,
+                        Some(p) => {
+                            let at = j + p;
+                            let m = b[at..].iter().take_while(|&&c| c == b'`').count();
+                            if m == n {
+                                break Some(at);
+                            }
+                            j = at + m;
+                        }
+                    }
+                };
+                match close {
                     Some(end) => {
-                        push(&mut out, &after[..end], strong, true);
-                        rest = &after[end + 1..];
+                        push(&mut out, &std::mem::take(&mut text), strong, false);
+                        let mut code = &s[body..end];
+                        if code.len() >= 2
+                            && code.starts_with(' ')
+                            && code.ends_with(' ')
+                            && !code.trim().is_empty()
+                        {
+                            code = &code[1..code.len() - 1];
+                        }
+                        push(&mut out, code, strong, true);
+                        i = end + n;
                     }
                     None => {
-                        push(&mut out, &rest[c..], strong, false);
-                        rest = "";
+                        text.push_str(&s[i..body]);
+                        i = body;
                     }
                 }
             }
-            (_, Some(s)) => {
-                push(&mut out, &rest[..s], strong, false);
+            b'*' if b.get(i + 1) == Some(&b'*') => {
+                push(&mut out, &std::mem::take(&mut text), strong, false);
                 strong = !strong;
-                rest = &rest[s + 2..];
+                i += 2;
             }
             _ => {
-                push(&mut out, rest, strong, false);
-                rest = "";
+                let ch = s[i..].chars().next().unwrap_or('\u{fffd}');
+                text.push(ch);
+                i += ch.len_utf8().max(1);
             }
         }
     }
+    push(&mut out, &text, strong, false);
     out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Log text escaped by summary.md reads back as it was written: backslash escapes undone,
+    /// a code span of two backticks holding one, a fence closed only by a fence as long.
+    #[test]
+    fn adf_reads_summary_escapes_and_long_fences() {
+        let md = "a \\[x\\](y) \\*b\\* ``a ` b`` c\n\n````\n```\nnot closed\n````\nafter\n";
+        let v = markdown_to_adf(md);
+        let c = v["content"].as_array().unwrap();
+        assert_eq!(c[0]["content"][0]["text"], "a [x](y) *b* ");
+        assert_eq!(c[0]["content"][1]["text"], "a ` b");
+        assert_eq!(c[0]["content"][1]["marks"][0]["type"], "code");
+        assert_eq!(c[0]["content"][2]["text"], " c");
+        assert_eq!(c[1]["type"], "codeBlock");
+        assert_eq!(c[1]["content"][0]["text"], "```\nnot closed");
+        assert_eq!(c[2]["content"][0]["text"], "after");
+    }
 
     #[test]
     fn adf_from_summary_markdown() {
