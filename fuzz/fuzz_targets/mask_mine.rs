@@ -15,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let m = mask(&text);
     for &(_, s, e) in &m.holes {
-        assert!(s <= e && e <= text.len(), "hole {s}..{e} outside {}", text.len());
+        assert!(
+            s <= e && e <= text.len(),
+            "hole {s}..{e} outside {}",
+            text.len()
+        );
         assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
     }
     let _ = render(&m.key_text());
@@ -32,7 +36,10 @@ fuzz_target!(|data: &[u8]| {
     for l in lines.iter().chain(&lines).chain(&lines) {
         mask_into(l, &mut want);
         let got = memo.mask(l);
-        assert_eq!((got.key(), &got.holes, got.hash), (want.key(), &want.holes, want.hash));
+        assert_eq!(
+            (got.key(), &got.holes, got.hash),
+            (want.key(), &want.holes, want.hash)
+        );
     }
     let ids: Vec<_> = lines.iter().map(|l| miner.add(l)).collect();
     miner.finish();

@@ -1,6 +1,13 @@
 //! One log record (possibly several lines) through everything the parser does with it:
 //! record-start detection and event parsing with every dialect (and none), dialect detection,
 //! the text an event is clustered by, and the logfmt / free-text key=value scanners.
+//!
+//! Properties checked, for every dialect (and none) under every time context:
+//! - the event keeps the record as it was given: `raw` is the input, lines joined by `\n`
+//!   exactly as they came (the evidence is never rewritten);
+//! - `source` and `line` are the ones given;
+//! - a timestamp the event has round-trips through the contract's RFC 3339 form;
+//! - parsing is deterministic: the same record gives the same event a second time.
 #![no_main]
 
 use std::sync::{Arc, OnceLock};
@@ -43,6 +50,17 @@ fuzz_target!(|bytes: &[u8]| {
             let ev = parser.event(d, text.clone(), &source, 1, Some("svc"), tctx);
             // The event keeps the record as it was given.
             assert_eq!(ev.raw, text);
+            assert_eq!((&*ev.source, ev.line), ("fuzz/svc.log", 1));
+            if let Some(ts) = ev.ts {
+                let written = ts.to_rfc3339();
+                assert_eq!(
+                    TimeContext::default().parse(&written),
+                    Some(ts),
+                    "event time {ts:?} written as {written:?} does not read back"
+                );
+            }
+            let again = parser.event(d, text.clone(), &source, 1, Some("svc"), tctx);
+            assert_eq!(ev, again, "the same record parsed twice differs");
             let _ = parser.follow_ids(&ev).count();
             // What the event is clustered by (stack traces keyed by type and frames).
             let _ = casefile::signatures::cluster_text(&ev);
