@@ -198,6 +198,16 @@ struct Parts {
     year_known: bool,
 }
 
+/// The instants a timestamp may be: 1900-01-01T00:00:00Z up to, not including,
+/// 2201-01-01T00:00:00Z, whether read from text (in any zone) or from an epoch number, so every
+/// timestamp casefile writes (`to_rfc3339`, a year 1900..=2200) reads back as itself.
+const MIN_NS: i64 = -2_208_988_800 * 1_000_000_000;
+const MAX_NS: i64 = 7_289_654_400 * 1_000_000_000;
+
+fn in_range(ts: Timestamp) -> Option<Timestamp> {
+    (MIN_NS..MAX_NS).contains(&ts.0).then_some(ts)
+}
+
 fn valid(p: &Parts) -> bool {
     (1..=12).contains(&p.mo)
         && (1..=31).contains(&p.d)
@@ -238,7 +248,7 @@ impl TimeContext {
                 }
             },
         };
-        let ts = Timestamp(secs * 1_000_000_000 + p.ns as i64);
+        let ts = in_range(Timestamp(secs * 1_000_000_000 + p.ns as i64))?;
         if !p.year_known {
             if let Some(r) = self.reference {
                 if ts.0 > r.0 + 86_400 * 1_000_000_000 {
@@ -582,7 +592,7 @@ fn epoch_to_ts(int: i64, frac_ns: i64) -> Option<Timestamp> {
     } else {
         int
     };
-    Some(Timestamp(ns))
+    in_range(Timestamp(ns))
 }
 
 #[cfg(test)]
@@ -595,6 +605,28 @@ mod tests {
             ..Default::default()
         };
         ctx.parse(s).map(|t| t.to_rfc3339())
+    }
+
+    /// Fuzzing (timestamp target): epoch numbers past 2200 and offsets that cross 1900 gave
+    /// timestamps casefile wrote but could not read back (`7289654400` -> 2201, `7.2e92`
+    /// saturated to 2262, `1900-01-01T00:30:00+01:00` -> 1899). Both ends are refused.
+    #[test]
+    fn timestamps_stay_in_the_range_they_read_back_from() {
+        let ctx = TimeContext::default();
+        assert_eq!(
+            ctx.parse("7289654399").map(|t| t.to_rfc3339()).as_deref(),
+            Some("2200-12-31T23:59:59.000Z")
+        );
+        assert_eq!(ctx.parse("7289654400"), None);
+        assert_eq!(ctx.from_number(7.2e92), None);
+        assert_eq!(ctx.from_number(9.2e18), None);
+        assert_eq!(ctx.parse("1900-01-01T00:30:00+01:00"), None);
+        assert!(ctx.parse("1900-01-01T00:30:00Z").is_some());
+        assert_eq!(ctx.parse("2200-12-31T23:30:00-01:00"), None);
+        for t in ["2200-12-31T23:59:59.999999999Z", "1900-01-01T00:00:00.000Z"] {
+            let ts = ctx.parse(t).unwrap();
+            assert_eq!(ctx.parse(&ts.to_rfc3339()), Some(ts));
+        }
     }
 
     #[test]
@@ -708,7 +740,7 @@ mod tests {
             assert_eq!(ctx.parse(s), None, "input {s:?}");
         }
         assert_eq!(ctx.from_number(9_223_372_036.9), None);
-        // The largest representable one still parses.
-        assert_eq!(ctx.parse("9223372036.854775807"), Some(Timestamp(i64::MAX)));
+        // The largest representable one is past 2200: not a log's time.
+        assert_eq!(ctx.parse("9223372036.854775807"), None);
     }
 }

@@ -813,7 +813,19 @@ pub fn one_line(s: &str, max: usize) -> String {
 
 /// A URL without user info, query or trailing slash: safe to print and to put in a bundle.
 pub fn display_url(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    // A scheme is letters, digits, `+`, `-`, `.` before the first `://` (not a `://` inside
+    // the query: `svc:pw@host/x?r=http://y` has none, and its user info still goes).
+    let (scheme, rest) = match url.split_once("://") {
+        Some((sc, rest))
+            if sc.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && sc
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) =>
+        {
+            (sc, rest)
+        }
+        _ => ("", url),
+    };
     let rest = rest.split(['?', '#']).next().unwrap_or("");
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let host = host.rsplit_once('@').map_or(host, |(_, h)| h);
@@ -847,6 +859,21 @@ pub fn encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fuzzing (remote_answers): a `://` in the query was taken for the scheme's, and the
+    /// user info and query were shown.
+    #[test]
+    fn display_url_drops_credentials_whatever_the_query_holds() {
+        assert_eq!(display_url("svc:pw@host/x?r=http://y"), "host/x");
+        assert_eq!(
+            display_url("https://u:p@es.example:9200/logs?x=https://z"),
+            "https://es.example:9200/logs"
+        );
+        assert_eq!(
+            display_url("https://es.example:9200/"),
+            "https://es.example:9200"
+        );
+    }
 
     #[test]
     fn secrets_never_show() {

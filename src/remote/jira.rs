@@ -462,9 +462,12 @@ pub fn markdown_to_adf(md: &str) -> Value {
                 }
                 i += 1;
             }
-            content.push(json!({"type": "table",
-                                "attrs": {"isNumberColumnEnabled": false, "layout": "default"},
-                                "content": rows}));
+            // ADF requires a row at least: a lone rule line is no table.
+            if !rows.is_empty() {
+                content.push(json!({"type": "table",
+                                    "attrs": {"isNumberColumnEnabled": false, "layout": "default"},
+                                    "content": rows}));
+            }
             continue;
         }
         if let Some(item) = line.strip_prefix("- ").or_else(|| line.strip_prefix("* ")) {
@@ -628,6 +631,14 @@ mod tests {
         assert_eq!(c[1]["type"], "codeBlock");
         assert_eq!(c[1]["content"][0]["text"], "```\nnot closed");
         assert_eq!(c[2]["content"][0]["text"], "after");
+    }
+
+    /// Fuzzing (remote_answers): `|---|` alone made a table without rows, which ADF refuses.
+    #[test]
+    fn a_rule_line_alone_is_no_table() {
+        let v = markdown_to_adf("|---|\n\ntext\n");
+        assert_eq!(v["content"].as_array().unwrap().len(), 1);
+        assert_eq!(v["content"][0]["type"], "paragraph");
     }
 
     #[test]
