@@ -165,12 +165,13 @@ pub fn secret_free(redacted: &str) -> String {
     static CREDENTIAL: OnceLock<Regex> = OnceLock::new();
     static KIND: OnceLock<Regex> = OnceLock::new();
     let cred = CREDENTIAL.get_or_init(|| {
-        // An optional key or header (`password=`, `"token": "`, `Authorization: `), then the
-        // placeholder of a credential kind (after `Bearer`/`Basic`/`Token`), or a URL carrying
+        // Up to two keys (`password=`, `"token": "`, `Authorization: `, `Cookie: SESSION=`), then the
+        // placeholder of a credential kind (after its scheme word: `Bearer`, `ApiKey`,
+        // `Splunk`, ...), or a URL carrying
         // a password (`postgres://app:<url_password:..>@db:5432/orders`), with its quotes.
         Regex::new(concat!(
-            r#"[ \t]*(?:[A-Za-z0-9_.\-"'\\]+[ \t]*[:=][ \t]*["'\\]*)?"#,
-            r"(?:(?:(?i:bearer|basic|token)[ \t]+)?<(?:jwt|aws_key|aws_secret|github_token|slack_token|bearer|basic|secret):[0-9a-f]{8}>",
+            r#"[ \t]*(?:[A-Za-z0-9_.\-"'\\]+[ \t]*[:=][ \t]*["'\\]*){0,2}"#,
+            r"(?:(?:[A-Za-z][A-Za-z0-9-]*[ \t]+)?<(?:jwt|aws_key|aws_secret|github_token|slack_token|bearer|basic|secret|private_key|stripe_key|npm_token|google_api_key|authorization|cookie|url_signature|azure_key|oauth_code):[0-9a-f]{8}>",
             r#"|[A-Za-z][A-Za-z0-9+.\-]*://[^\s:/@]*:<url_password:[0-9a-f]{8}>@[^\s"',;)}\]]*)"#,
             r#"["'\\]*"#,
         ))
@@ -395,6 +396,14 @@ mod tests {
             (
                 "calling with Authorization: Basic dXNlcjpwYXNzd29yZA== now".into(),
                 "calling with now",
+            ),
+            (
+                "calling Authorization: ApiKey dGhpcyBpcyBhIGtleQ== now".into(),
+                "calling now",
+            ),
+            (
+                "login Cookie: JSESSIONID=8D6F1A2B3C4D5E6F7A8B9C0D1E2F3A4B".into(),
+                "login",
             ),
             (
                 "charge requested db_url=postgres://app:s3cr3t@db01:5432/orders, retrying".into(),

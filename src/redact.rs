@@ -39,7 +39,7 @@
 //! | kind | what | example |
 //! | --- | --- | --- |
 //! | `custom:NAME` | `--redact NAME=REGEX` / config; the whole match, or only capture group 1 if the regex has one (nothing if group 1 did not take part). User patterns go first. | `ticket=TCK-[0-9]{6}`: `TCK-123456` -> `<custom:ticket:883c60be>` |
-//! | `private_key` | the body of a PEM block whose label holds `PRIVATE KEY` (RFC 7468: `PRIVATE KEY`, `RSA`/`EC`/`DSA`/`OPENSSH`/`ENCRYPTED PRIVATE KEY`, `PGP PRIVATE KEY BLOCK`), from after the BEGIN line to before `-----END `, over several lines or inline with `\n` escapes (JSON); headers (`Proc-Type:`) included, surrounding line ends kept. Without an END line: to the end of the text (or the closing `"` of a JSON string). | `-----BEGIN PRIVATE KEY-----\nMIGE...\n-----END PRIVATE KEY-----` -> `-----BEGIN PRIVATE KEY-----\n<private_key:...>\n-----END PRIVATE KEY-----` |
+//! | `private_key` | the body of a PEM block whose label holds `PRIVATE KEY` (RFC 7468: `PRIVATE KEY`, `RSA`/`EC`/`DSA`/`OPENSSH`/`ENCRYPTED PRIVATE KEY`, `PGP PRIVATE KEY BLOCK`), from after the BEGIN line to before `-----END `, over several lines or inline with `\n` escapes (JSON); headers (`Proc-Type:`) included, surrounding line ends kept; a body over several lines shows the placeholder on each of its lines, so the text keeps its line count (excerpt line numbers stay true). Without an END line: to the end of the text (or the closing `"` of a JSON string). | `-----BEGIN PRIVATE KEY-----\nMIGE...\nH0M6...\n-----END PRIVATE KEY-----` -> `-----BEGIN PRIVATE KEY-----\n<private_key:...>\n<private_key:...>\n-----END PRIVATE KEY-----` |
 //! | `jwt` | `eyJ` + header, `.`, payload, `.`, signature (base64url; 4 or 5 segments also taken), as a whole token, not the tail of a longer token. A JWT sent as `Bearer` is counted **once, as `jwt`**. | `Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.PJuH....Qfw0...` -> `Authorization: Bearer <jwt:09e7....>` |
 //! | `aws_key` | `AKIA`/`ASIA` + exactly 16 `[A-Z0-9]`, as a whole token | `aws_access_key_id=AKIAABI2UM2OWLZXYNTL` -> `aws_access_key_id=<aws_key:b10c72a5>` |
 //! | `github_token` | `ghp_`/`gho_`/`ghu_`/`ghs_`/`ghr_` + 36 or more alphanumerics; `github_pat_` + 22 or more `[A-Za-z0-9_]` | `token=ghp_BdhL...` -> `token=<github_token:3d54ff22>` |
@@ -891,7 +891,14 @@ impl Redactor {
             let Some(kind) = kind else { continue };
             out.push_str(&text[last..start]);
             let d = Sha256::digest(&b[start..end]);
-            out.push_str(&placeholder_of(&self.names[kind], &d));
+            let ph = placeholder_of(&self.names[kind], &d);
+            out.push_str(&ph);
+            // A value over several lines (a PEM key body) keeps its line count: each of its
+            // lines shows the placeholder, so line numbers stay true in excerpts.
+            for _ in memchr::memchr_iter(b'\n', &b[start..end]) {
+                out.push('\n');
+                out.push_str(&ph);
+            }
             let mut id = [0u8; 16];
             id.copy_from_slice(&d[..16]);
             values.push((kind as u32, id));
@@ -2412,7 +2419,9 @@ mod tests {
                 .find(v)
                 .unwrap_or_else(|| panic!("{v:?} not in {input:?}"));
             want.push_str(&rest[..i]);
-            want.push_str(&ph(kind, v));
+            // A value over several lines shows its placeholder on each of them.
+            let p = ph(kind, v);
+            want.push_str(&vec![p.as_str(); v.split('\n').count()].join("\n"));
             rest = &rest[i + v.len()..];
         }
         want.push_str(rest);

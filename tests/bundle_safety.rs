@@ -659,3 +659,46 @@ fn redact_patterns_are_not_recorded() {
         }
     }
 }
+
+/// A private key logged over several lines under an event (a PEM block) is redacted in the
+/// timeline and in the excerpts, which re-read the file: the excerpt's lines are redacted as
+/// one text, so the body lines without their BEGIN line are still found, and line numbers stay
+/// true (each body line shows the placeholder).
+#[test]
+fn pem_key_bodies_never_reach_the_excerpts() {
+    let d = tempfile::tempdir().unwrap();
+    let body1 = "MIIEowIBAAKCAQEA1234567890abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP";
+    let body2 = "QRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS==";
+    std::fs::write(
+        d.path().join("tls.log"),
+        format!(
+            "2026-11-28 22:00:00,000 ERROR app.tls [trace=abc123] bad key\n\
+             -----BEGIN RSA PRIVATE KEY-----\n{body1}\n{body2}\n-----END RSA PRIVATE KEY-----\n\
+             2026-11-28 22:00:01,000 INFO app.tls [trace=abc123] done\n"
+        ),
+    )
+    .unwrap();
+    let r = casefile(d.path(), &["bundle", "abc123", "tls.log", "-o", "b"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ex = std::fs::read_to_string(d.path().join("b/excerpts/tls.log.txt")).unwrap();
+    let tl = std::fs::read_to_string(d.path().join("b/timeline.jsonl")).unwrap();
+    for text in [&ex, &tl] {
+        assert!(
+            !text.contains(&body1[..20]) && !text.contains(&body2[..20]),
+            "{text}"
+        );
+    }
+    let ph = casefile::redact::placeholder("private_key", &format!("{body1}\n{body2}"));
+    let lines: Vec<&str> = ex.lines().skip(2).collect();
+    assert_eq!(
+        lines,
+        [
+            "      1 > 2026-11-28 22:00:00,000 ERROR app.tls [trace=abc123] bad key",
+            "      2 > -----BEGIN RSA PRIVATE KEY-----",
+            &format!("      3 > {ph}"),
+            &format!("      4 > {ph}"),
+            "      5 > -----END RSA PRIVATE KEY-----",
+            "      6 > 2026-11-28 22:00:01,000 INFO app.tls [trace=abc123] done",
+        ]
+    );
+}

@@ -399,7 +399,8 @@ pub fn excerpt_names<'a>(sources: impl IntoIterator<Item = &'a str>) -> BTreeMap
 /// One source's excerpt: the event lines, and the ranges to show (inclusive).
 type Wanted = (BTreeSet<u64>, Vec<(u64, u64)>);
 
-/// Per source, the events' lines with context, re-read from the file (redacted line by line).
+/// Per source, the events' lines with context, re-read from the file (each run of lines
+/// redacted as one text).
 fn excerpts(
     events: &[TracedEvent],
     inputs: &[Input],
@@ -457,16 +458,30 @@ fn excerpts(
         let lines = path.and_then(|p| read_lines(&p, &merged).ok());
         match lines {
             Some(lines) => {
-                let mut prev: Option<u64> = None;
+                // Each run of consecutive lines is redacted as one text (a secret over several
+                // lines, such as a PEM key body, is found as in the event), then each line is
+                // cut: a secret across the cut is replaced as a whole, never left in part.
+                // Redaction keeps the line count.
+                let mut runs: Vec<Vec<(u64, String)>> = Vec::new();
                 for (n, l) in lines {
-                    if prev.is_some_and(|p| n != p + 1) {
+                    match runs.last_mut() {
+                        Some(run) if run.last().is_some_and(|(p, _)| n == p + 1) => {
+                            run.push((n, l))
+                        }
+                        _ => runs.push(vec![(n, l)]),
+                    }
+                }
+                for (k, run) in runs.iter().enumerate() {
+                    if k > 0 {
                         text.push_str("---\n");
                     }
-                    prev = Some(n);
-                    let mark = if event_lines.contains(&n) { '>' } else { ' ' };
-                    // Redact the whole line, then cut it: a secret across the cut is replaced
-                    // as a whole, never left in part.
-                    let _ = writeln!(text, "{n:>7} {mark} {}", cut_line(&red(r, &l)));
+                    let block = run.iter().map(|(_, l)| l.as_str()).collect::<Vec<_>>();
+                    let block = block.join("\n");
+                    let redacted = red(r, &block);
+                    for ((n, _), l) in run.iter().zip(redacted.split('\n')) {
+                        let mark = if event_lines.contains(n) { '>' } else { ' ' };
+                        let _ = writeln!(text, "{n:>7} {mark} {}", cut_line(l));
+                    }
                 }
             }
             None => {
