@@ -7,10 +7,8 @@ use common::*;
 use serde_json::Value;
 
 fn truth() -> Value {
-    serde_json::from_str(
-        &std::fs::read_to_string(fixtures().join("checkout/truth.json")).unwrap(),
-    )
-    .unwrap()
+    serde_json::from_str(&std::fs::read_to_string(fixtures().join("checkout/truth.json")).unwrap())
+        .unwrap()
 }
 
 /// No planted secret of the sample reaches `trace` or `events` output, in either form; the
@@ -89,7 +87,13 @@ fn events_redact_as_the_bundle_does_and_no_redact_shows_the_text() {
     // A custom pattern, as for bundles.
     let r = casefile(
         d.path(),
-        &["events", "app.log", "--json", "--redact", "ticket=TCK-[0-9]{6}"],
+        &[
+            "events",
+            "app.log",
+            "--json",
+            "--redact",
+            "ticket=TCK-[0-9]{6}",
+        ],
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stdout.contains("TCK-123456"), "{}", r.stdout);
@@ -111,7 +115,8 @@ fn events_redact_as_the_bundle_does_and_no_redact_shows_the_text() {
     );
     assert_eq!(r.code, 2);
     assert!(
-        r.stderr.contains("--no-redact and --redact contradict each other"),
+        r.stderr
+            .contains("--no-redact and --redact contradict each other"),
         "{}",
         r.stderr
     );

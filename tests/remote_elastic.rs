@@ -290,7 +290,13 @@ fn events_window(engine: Engine) {
     let w = &truth["window"];
     let dir = tempfile::tempdir().unwrap();
     let range = (w["start"].as_str().unwrap(), w["end"].as_str().unwrap());
-    let run = remote(server, dir.path(), &["events", "--json", "--no-redact"], PATTERN, range);
+    let run = remote(
+        server,
+        dir.path(),
+        &["events", "--json", "--no-redact"],
+        PATTERN,
+        range,
+    );
     assert_eq!(run.code, 0, "{engine:?}: stderr:\n{}", run.stderr);
     let events = run.json_lines();
     let got = s.locs_of(&format!("{engine:?} window"), &events);
