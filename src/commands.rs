@@ -368,7 +368,7 @@ impl ScanAcc {
 
 struct ScanVisitor<'a> {
     parser: &'a Parser,
-    redactor: crate::redact::Redactor,
+    redactor: &'a crate::redact::Redactor,
     /// Error and fatal events, for the top error signatures.
     errors: Collector,
 }
@@ -385,7 +385,7 @@ impl Visitor for ScanVisitor<'_> {
         let e = ev.to_event(self.parser);
         if e.level.is_some_and(|l| l >= Level::Error) {
             self.errors
-                .add(sig, &e, &crate::baseline::stable_text(&e, &self.redactor));
+                .add(sig, &e, &crate::baseline::stable_text(&e, self.redactor));
         }
         acc.events += 1;
         match e.level {
@@ -421,7 +421,7 @@ fn scan(
 ) -> io::Result<bool> {
     let v = ScanVisitor {
         parser: &cfg.parser,
-        redactor: default_redactor()?,
+        redactor: &cfg.redactor,
         errors: Collector::new(false),
     };
     let (accs, reports) = read_sources(inputs, &cfg.parser, &cfg.read, &v);
@@ -710,7 +710,7 @@ fn print_timeline(
     style: &Style,
 ) -> io::Result<()> {
     let redacted: Vec<TracedEvent>;
-    let evs = match &cfg.redactor {
+    let evs = match cfg.redact_output.then_some(&cfg.redactor) {
         Some(r) => {
             redacted = evs
                 .iter()
@@ -1114,11 +1114,6 @@ fn verify(path: &std::path::Path) -> i32 {
 // ---------------------------------------------------------------------------------------------
 // baseline, check
 
-/// The redactor that makes clustered text secret-free (see `baseline::stable_text`).
-fn default_redactor() -> io::Result<crate::redact::Redactor> {
-    crate::redact::Redactor::new(&Default::default()).map_err(io::Error::other)
-}
-
 /// Read the inputs and mine signatures (`cluster`, `baseline`, `check` share this).
 fn mine_signatures(
     cfg: &Config,
@@ -1129,10 +1124,9 @@ fn mine_signatures(
     collector: Collector,
     remote_events: Vec<(usize, Event)>,
 ) -> io::Result<SignatureReport> {
-    let redactor = default_redactor()?;
     let v = ClusterVisitor {
         parser: &cfg.parser,
-        redactor: &redactor,
+        redactor: &cfg.redactor,
         filter,
         plain,
         collector: &collector,
@@ -1153,7 +1147,7 @@ fn mine_signatures(
             accs.push((names.len() - 1, SigAcc::default()));
             accs.len() - 1
         });
-        let text = crate::baseline::stable_text(&e, &redactor);
+        let text = crate::baseline::stable_text(&e, &cfg.redactor);
         collector.add(&mut accs[i].1, &e, &text);
     }
     Ok(collector.finish(accs, &names))

@@ -164,9 +164,13 @@ pub struct Config {
     pub remotes: Vec<RemoteSpec>,
     /// Most records per remote query.
     pub remote_limit: usize,
-    /// What `events` and `trace` print goes through this (the bundle has its own, with the
-    /// same settings); `None` with `--no-redact` and for the other commands.
-    pub redactor: Option<crate::redact::Redactor>,
+    /// The one redactor of everything casefile prints or writes and of the text signatures are
+    /// mined from (`cluster`, `baseline`, `check`, `scan`): the config file's `[redaction]`,
+    /// plus `--redact`/`--redact-ips` where a command takes them. (A bundle builds its own with
+    /// the same settings.)
+    pub redactor: crate::redact::Redactor,
+    /// `events` and `trace` print through `redactor`; false with `--no-redact`.
+    pub redact_output: bool,
 }
 
 pub enum CommandConfig {
@@ -271,7 +275,11 @@ impl Config {
             }
         }
         let mut remote_args: Option<RemoteArgs> = None;
-        let mut redactor = None;
+        let mut redaction = RedactArgs {
+            no_redact: false,
+            redact: Vec::new(),
+            redact_ips: false,
+        };
         let (common, command, follow) = match cli.command {
             Command::Scan { common } => (common, CommandConfig::Scan, None),
             Command::Events {
@@ -281,7 +289,7 @@ impl Config {
                 remote,
             } => {
                 let f = event_filter(&filter, &common)?;
-                redactor = redactor_of(&redact, &file.redaction)?.0;
+                redaction = redact;
                 remote_args = Some(remote);
                 (common, CommandConfig::Events(f), None)
             }
@@ -306,6 +314,7 @@ impl Config {
             } => {
                 let t = trace_config(&id, &trace, &common)?;
                 let b = bundle_config(t, &bundle, &redact, &trace, &file.redaction)?;
+                redaction = redact;
                 remote_args = Some(remote);
                 (common, CommandConfig::Bundle(Box::new(b)), Some(trace))
             }
@@ -364,11 +373,13 @@ impl Config {
                 remote,
             } => {
                 let t = trace_config(&id, &trace, &common)?;
-                redactor = redactor_of(&redact, &file.redaction)?.0;
+                redaction = redact;
                 remote_args = Some(remote);
                 (common, CommandConfig::Trace(t), Some(trace))
             }
         };
+        let (redactor, _) = redactor_of(&redaction, &file.redaction)?;
+        let redact_output = !redaction.no_redact;
         let (remotes, remote_limit) = match &remote_args {
             Some(r) => (remote_specs(r, &file.sources)?, r.remote_limit.max(1)),
             None => (Vec::new(), 1),
@@ -434,6 +445,7 @@ impl Config {
             remotes,
             remote_limit,
             redactor,
+            redact_output,
         })
     }
 }
@@ -699,7 +711,7 @@ fn check_config(c: &CheckArgs) -> Result<CheckConfig, ConfigError> {
 fn redactor_of(
     b: &RedactArgs,
     file: &RedactionFileConfig,
-) -> Result<(Option<crate::redact::Redactor>, Vec<String>), ConfigError> {
+) -> Result<(crate::redact::Redactor, Vec<String>), ConfigError> {
     let mut custom = Vec::new();
     for r in &file.custom {
         custom.push(
@@ -717,17 +729,11 @@ fn redactor_of(
         ));
     }
     let custom_names = custom.iter().map(|(n, _)| n.clone()).collect();
-    let redactor = if b.no_redact {
-        None
-    } else {
-        Some(
-            crate::redact::Redactor::new(&crate::redact::RedactionConfig {
-                ips: b.redact_ips || file.ips,
-                custom,
-            })
-            .map_err(ConfigError)?,
-        )
-    };
+    let redactor = crate::redact::Redactor::new(&crate::redact::RedactionConfig {
+        ips: b.redact_ips || file.ips,
+        custom,
+    })
+    .map_err(ConfigError)?;
     Ok((redactor, custom_names))
 }
 
@@ -739,6 +745,7 @@ fn bundle_config(
     file: &RedactionFileConfig,
 ) -> Result<BundleConfig, ConfigError> {
     let (redactor, custom_names) = redactor_of(red, file)?;
+    let redactor = (!red.no_redact).then_some(redactor);
     if b.max_events == Some(0) {
         return Err(ConfigError(
             "--max-events 0 would make an empty bundle; leave it out to keep every event".into(),

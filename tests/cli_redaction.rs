@@ -121,3 +121,37 @@ fn events_redact_as_the_bundle_does_and_no_redact_shows_the_text() {
         r.stderr
     );
 }
+
+/// One redactor: the config file's `[redaction]` applies to what `cluster` and `check` mine
+/// and print, as it does to `events` and bundles.
+#[test]
+fn config_redaction_applies_to_signatures_too() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("casefile.toml"),
+        "[redaction]\ncustom = [\"ticket=TCK-[0-9]{6}\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("app.log"),
+        "ts=2026-11-28T22:00:00Z level=error msg=\"escalated TCK-123456 to tier 2\"\n\
+         ts=2026-11-28T22:00:01Z level=error msg=\"escalated TCK-654321 to tier 2\"\n",
+    )
+    .unwrap();
+    let r = casefile(
+        d.path(),
+        &["cluster", "app.log", "--json", "--config", "casefile.toml"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains("TCK-"), "{}", r.stdout);
+    let doc = r.json();
+    assert_eq!(
+        signature_fields(&doc, "template"),
+        ["escalated <custom:ticket> to tier <NUM>"]
+    );
+    let r = casefile(
+        d.path(),
+        &["events", "app.log", "--json", "--config", "casefile.toml"],
+    );
+    assert!(!r.stdout.contains("TCK-"), "{}", r.stdout);
+}

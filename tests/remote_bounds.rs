@@ -235,11 +235,10 @@ fn splunk_gzip_bomb_stops_at_the_decompressed_cap() {
     );
     assert!(r.stderr.contains(&want), "want {want}\n{}", r.stderr);
     assert_eq!(sent.exports.load(Ordering::SeqCst), 1, "not retried");
-    assert!(
-        !sent.finished.load(Ordering::SeqCst),
-        "the last {} MiB were never read",
-        1536 - rows
-    );
+    // Whether the server got to send its last compressed bytes is not asserted: 1.5 GiB of
+    // 'x' is ~1.5 MB of gzip, which loopback socket buffers may take whole before casefile
+    // stops (it failed that way under load). The bytes casefile read, in its message, are the
+    // bound that counts.
 }
 
 // Issue 17: with `| head` ignored (a proxy, an old app), casefile read on past --remote-limit
