@@ -113,15 +113,9 @@ pub fn build(
         keep.sort();
         events = keep.into_iter().map(|i| events[i].clone()).collect();
     }
-    for t in &mut events {
-        let e = &mut t.event;
-        e.raw = red(r, &e.raw).into_owned();
-        e.message = red(r, &e.message).into_owned();
-        for v in e.ids.values_mut() {
-            *v = red(r, v).into_owned();
-        }
-        if let Some(v) = &mut t.via {
-            v.id = red(r, &v.id).into_owned();
+    if let Some(r) = r {
+        for t in &mut events {
+            crate::report::redact_traced(r, t);
         }
     }
     let sigs = signatures(&mut events);
