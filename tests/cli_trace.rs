@@ -327,3 +327,45 @@ fn openstack_request_ids_are_followed_across_services() {
         ]
     );
 }
+
+/// Issue 15: a frontend that writes its trace id as `TraceID: <hex>` (as Go services and HTTP
+/// header dumps print it) joins the backend's `trace_id=<hex>` lines: trace reached 9% of a
+/// request's lines when only `key=value` counted.
+#[test]
+fn ids_written_key_colon_value_are_followed() {
+    let d = tempfile::tempdir().unwrap();
+    let trace = "4f3a9c1d2e3b4a5f6e7d8c9b0a1f2e3d";
+    std::fs::create_dir_all(d.path().join("frontend")).unwrap();
+    std::fs::create_dir_all(d.path().join("cart")).unwrap();
+    std::fs::write(
+        d.path().join("frontend/frontend.log"),
+        format!(
+            "2026-11-28T22:00:00.100Z INFO request started X-Request-ID: fe-77 TraceID: {trace}\n\
+             2026-11-28T22:00:00.200Z INFO request started X-Request-ID: fe-78 TraceID: 99999999999999999999999999999999\n\
+             2026-11-28T22:00:00.900Z ERROR request failed X-Request-ID: fe-77\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("cart/cart.log"),
+        format!(
+            "ts=2026-11-28T22:00:00.300Z level=info msg=\"cart loaded\" trace_id={trace}\n\
+             ts=2026-11-28T22:00:00.400Z level=info msg=\"cart loaded\" trace_id=99999999999999999999999999999999\n\
+             ts=2026-11-28T22:00:00.500Z level=error msg=\"price lookup failed\" trace_id={trace}\n"
+        ),
+    )
+    .unwrap();
+    let r = casefile(d.path(), &["trace", "fe-77", ".", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Vec<(String, u64)> = lines_of(&r.json_lines());
+    assert_eq!(
+        got,
+        [
+            ("./frontend/frontend.log".to_string(), 1),
+            ("./cart/cart.log".to_string(), 1),
+            ("./cart/cart.log".to_string(), 3),
+            ("./frontend/frontend.log".to_string(), 3),
+        ]
+    );
+    assert_eq!(r.json_lines()[0]["ids"]["TraceID"], trace);
+}

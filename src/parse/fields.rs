@@ -59,6 +59,7 @@ pub const DEFAULT_FOLLOW: &[&str] = &[
     "reqid",
     "xrequestid",
     "httprequestid",
+    "httpreqid",
     "requestuuid",
     "correlationid",
     "xcorrelationid",
@@ -317,6 +318,50 @@ pub fn text_pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
     out.into_iter()
 }
 
+/// `Key: value` pairs written in free text, as HTTP headers and many loggers print them
+/// (`TraceID: 4f3a...`, `X-Request-ID: r-1`, `X-B3-TraceId: ...`): a key of key bytes starting
+/// with a letter, not glued to a word before it, then `:` and at least one space or tab, then the
+/// value (optionally quoted; an unquoted one ends at whitespace, `,;])}` or a quote; at most 256
+/// bytes). Every such pair is a candidate: the caller keeps those whose key is an id key.
+pub fn colon_pairs(text: &str) -> Vec<(&str, &str)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for c in memchr::memchr_iter(b':', b) {
+        if !matches!(b.get(c + 1), Some(b' ' | b'\t')) || c == 0 {
+            continue;
+        }
+        let mut ks = c;
+        while ks > 0 && is_key_byte(b[ks - 1]) && b[ks - 1] != b'@' {
+            ks -= 1;
+        }
+        if ks == c || !b[ks].is_ascii_alphabetic() {
+            continue;
+        }
+        let mut vs = c + 1;
+        while vs < b.len() && (b[vs] == b' ' || b[vs] == b'\t') {
+            vs += 1;
+        }
+        let quote = matches!(b.get(vs), Some(b'"' | b'\''));
+        if quote {
+            vs += 1;
+        }
+        let mut ve = vs;
+        while ve < b.len()
+            && ve - vs < 256
+            && !matches!(
+                b[ve],
+                b' ' | b'\t' | b'\n' | b'\r' | b',' | b';' | b']' | b')' | b'}' | b'"' | b'\''
+            )
+        {
+            ve += 1;
+        }
+        if ve > vs && text.is_char_boundary(ks) && text.is_char_boundary(ve) {
+            out.push((&text[ks..c], &text[vs..ve]));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,6 +421,38 @@ mod tests {
         assert_eq!(got, [("url", "http://h/p?q=1&r=2"), ("next", "ok")]);
         let got: Vec<_> = text_pairs("é=1 ü=\"x").collect();
         assert!(got.is_empty(), "{got:?}");
+    }
+
+    /// Issue 15: `TraceID: <hex>` in a frontend's lines was never picked up, so `trace` reached
+    /// 9% of the request's lines.
+    #[test]
+    fn colon_pairs_in_text() {
+        assert_eq!(
+            colon_pairs(
+                "GET /cart TraceID: 4f3a9c1d2e3b4a5f6e7d8c9b0a1f2e3d, X-Request-ID: \"r-1\" done"
+            ),
+            [
+                ("TraceID", "4f3a9c1d2e3b4a5f6e7d8c9b0a1f2e3d"),
+                ("X-Request-ID", "r-1")
+            ]
+        );
+        assert_eq!(
+            colon_pairs("[X-B3-TraceId:\tabc123]"),
+            [("X-B3-TraceId", "abc123")]
+        );
+        // Times, URLs, glued words, no space after the colon: no pair.
+        assert!(colon_pairs("at 22:00:01 see http://h:80/x a::b 9k: 1").is_empty());
+        let ids = IdKeys::default();
+        for k in [
+            "TraceID",
+            "X-Request-ID",
+            "X-B3-TraceId",
+            "RequestId",
+            "http.req.id",
+            "req.id",
+        ] {
+            assert!(ids.is_follow_key(k), "{k}");
+        }
     }
 
     #[test]

@@ -622,12 +622,17 @@ impl Parser {
             .or_insert_with(|| value.to_string());
     }
 
-    /// Ids written in free text: `trace=...`, `"request_id": "..."`, `[job_id=J-1]`.
+    /// Ids written in free text: `trace=...`, `"request_id": "..."`, `[job_id=J-1]`,
+    /// `TraceID: 4f3a...`.
     pub fn ids_from_text(&self, text: &str, ids: &mut BTreeMap<String, String>) {
-        if !text.contains('=') && !text.contains("\":") {
-            return;
+        if text.contains('=') || text.contains("\":") {
+            for (k, v) in fields::text_pairs(text) {
+                self.add_id(ids, k, v);
+            }
         }
-        for (k, v) in fields::text_pairs(text) {
+        // `TraceID: 4f3a...`, `X-Request-ID: r-1`: only id keys are kept (a key already
+        // written as `key=value` keeps that value).
+        for (k, v) in fields::colon_pairs(text) {
             self.add_id(ids, k, v);
         }
     }
