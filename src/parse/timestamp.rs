@@ -164,7 +164,11 @@ fn offset(c: &mut Cur) -> Option<Option<i64>> {
     if (r.starts_with(b"UTC") || r.starts_with(b"GMT")) && !alnum_at(c, 3) {
         c.i += 3;
         if matches!(c.peek(), Some(b'+') | Some(b'-')) {
-            return offset(c);
+            // `GMT+01:00`; a sign that starts no offset (`GMT-x`) leaves GMT itself, UTC.
+            return match offset(c) {
+                Some(None) => Some(Some(0)),
+                o => o,
+            };
         }
         return Some(Some(0));
     }
@@ -605,6 +609,25 @@ mod tests {
             ..Default::default()
         };
         ctx.parse(s).map(|t| t.to_rfc3339())
+    }
+
+    /// Fuzzing (timestamp target): `GMT` before a sign that starts no offset (`GMT-x`) was
+    /// dropped, and the time read in `--tz` instead of UTC.
+    #[test]
+    fn gmt_before_a_stray_sign_is_utc() {
+        let ctx = TimeContext {
+            tz: Some(jiff::tz::TimeZone::get("Europe/Paris").unwrap()),
+            ..Default::default()
+        };
+        let (ts, n) = ctx.parse_prefix("2026-11-28 22:00:00 GMT-x hello").unwrap();
+        assert_eq!(ts.to_rfc3339(), "2026-11-28T22:00:00.000Z");
+        assert_eq!(&"2026-11-28 22:00:00 GMT-x hello"[n..], "-x hello");
+        assert_eq!(
+            ctx.parse("2026-11-28 22:00:00 GMT+01:00")
+                .unwrap()
+                .to_rfc3339(),
+            "2026-11-28T21:00:00.000Z"
+        );
     }
 
     /// Fuzzing (timestamp target): epoch numbers past 2200 and offsets that cross 1900 gave
