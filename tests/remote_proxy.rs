@@ -26,85 +26,6 @@ const UNTIL: &str = "2026-11-28T11:00:00Z";
 const PROXY_USER: &str = "svc-casefile";
 const PROXY_PASSWORD: &str = "pr0xy-S3cret-9d";
 
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("openssl")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("openssl (Debian package `openssl`) must be installed");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A CA (`ca.pem`) and a server certificate for HOST and 127.0.0.1 (`srv.pem`, `srv.key`).
-fn make_certs(dir: &Path) {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=casefile proxy test CA",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign",
-        ],
-    );
-    openssl(
-        dir,
-        &[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "srv.key",
-            "-out",
-            "srv.csr",
-            "-subj",
-            "/CN=casefile test server",
-        ],
-    );
-    std::fs::write(
-        dir.join("ext"),
-        format!("subjectAltName=DNS:{HOST},IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n"),
-    )
-    .unwrap();
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "srv.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "srv.pem",
-            "-days",
-            "2",
-            "-extfile",
-            "ext",
-        ],
-    );
-}
-
 /// TLS on a loopback port, relayed in plain to `upstream` (the Splunk fake).
 struct TlsFront {
     port: u16,
@@ -432,7 +353,7 @@ struct Setup {
 
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
-    make_certs(dir.path());
+    common::tls::make_certs(dir.path(), &[HOST]);
     let fake = splunk();
     let front = TlsFront::start(dir.path(), fake_port(&fake));
     Setup { dir, fake, front }

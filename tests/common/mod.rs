@@ -176,3 +176,4 @@ pub mod elastic;
 pub mod fake_http;
 pub mod fake_jira;
 pub mod fake_splunk;
+pub mod tls;
