@@ -709,27 +709,28 @@ fn print_timeline(
     out: &mut dyn Write,
     style: &Style,
 ) -> io::Result<()> {
-    let redacted: Vec<TracedEvent>;
-    let evs = match cfg.redact_output.then_some(&cfg.redactor) {
-        Some(r) => {
-            redacted = evs
-                .iter()
-                .map(|t| {
-                    let mut t = t.clone();
-                    crate::report::redact_traced(r, &mut t);
-                    t
-                })
-                .collect();
-            &redacted
+    // Each event is redacted as it is printed: no second copy of the timeline in memory.
+    let redactor = cfg.redact_output.then_some(&cfg.redactor);
+    fn shown<'e>(
+        r: Option<&crate::redact::Redactor>,
+        t: &'e TracedEvent,
+    ) -> std::borrow::Cow<'e, TracedEvent> {
+        match r {
+            Some(r) => {
+                let mut t = t.clone();
+                crate::report::redact_traced(r, &mut t);
+                std::borrow::Cow::Owned(t)
+            }
+            None => std::borrow::Cow::Borrowed(t),
         }
-        None => evs,
-    };
+    }
     if cfg.json {
         for t in evs {
-            writeln!(out, "{}", traced_line(t))?;
+            writeln!(out, "{}", traced_line(&shown(redactor, t)))?;
         }
         return Ok(());
     }
+    // Service names are not redacted: the column width is the same before and after.
     let w = evs
         .iter()
         .map(|t| t.event.service.as_deref().unwrap_or("-").chars().count())
@@ -738,7 +739,11 @@ fn print_timeline(
         .clamp(1, 24);
     for t in evs {
         let marker = if t.context { "· " } else { "  " };
-        writeln!(out, "{}", timeline_row(&t.event, w, marker, style))?;
+        writeln!(
+            out,
+            "{}",
+            timeline_row(&shown(redactor, t).event, w, marker, style)
+        )?;
     }
     Ok(())
 }
