@@ -158,7 +158,7 @@ fn scan_inventories_every_source() {
             ("checkout/logs/edge/access.log", "access"),
             ("checkout/logs/edge/access.log.1.gz", "access"),
             ("checkout/logs/gateway/gateway.jsonl", "json"),
-            ("checkout/logs/k8s/notifier-7d9f8b-x2x.log", "cri"),
+            ("checkout/logs/k8s/notifier-7d9f8b-x2x.log", "cri+json"),
             ("checkout/logs/orders/orders.log", "spring"),
             ("checkout/logs/payments/payments.log", "python"),
             ("checkout/logs/worker/worker-0.log", "logfmt"),

@@ -3,6 +3,7 @@
 //! the mapping of each dialect's fields onto timestamp, level, service, message and ids.
 
 pub mod fields;
+pub mod frame;
 mod structured;
 pub mod timestamp;
 
@@ -15,6 +16,7 @@ use serde_json::Value;
 
 use crate::model::{Event, Level, Timestamp};
 use fields::{normalize_key, IdKeys};
+pub use frame::Frames;
 pub use timestamp::TimeContext;
 
 /// The built-in dialect table.
@@ -162,8 +164,16 @@ impl Parser {
     /// (`oslo`'s pattern also reads its traceback lines, which never start one) does not fit.
     pub fn detect(&self, sample: &[u8], tctx: &TimeContext) -> Option<usize> {
         let text = String::from_utf8_lossy(sample);
-        let lines: Vec<&str> = text
-            .lines()
+        let lines: Vec<&str> = text.lines().collect();
+        self.detect_scored(&lines, tctx).map(|(i, _)| i)
+    }
+
+    /// [`Self::detect`] over lines, with the winner's score (2 per line read with a
+    /// timestamp, 1 per line read without).
+    fn detect_scored(&self, lines: &[&str], tctx: &TimeContext) -> Option<(usize, usize)> {
+        let lines: Vec<&str> = lines
+            .iter()
+            .copied()
             .filter(|l| !l.trim().is_empty() && !looks_like_continuation(l))
             .take(200)
             .collect();
@@ -193,7 +203,84 @@ impl Parser {
                 best = Some((i, score));
             }
         }
-        best.map(|(i, _)| i)
+        best
+    }
+
+    /// A source's frames and inner dialect, from its head sample. Frames that cannot be an
+    /// application's own line (CRI, Docker json-file, `kubectl --prefix`, compose) are taken
+    /// when 4 in 5 lines have them; the others (`kubectl --timestamps`, stern, grep's file
+    /// column) only when the text inside reads with a dialect and the whole line reads no
+    /// better (an application that starts its lines with an RFC 3339 time is not wrapped).
+    pub fn detect_source(&self, sample: &[u8], tctx: &TimeContext) -> (Frames, Option<usize>) {
+        let text = String::from_utf8_lossy(sample);
+        let all: Vec<&str> = text
+            .lines()
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .filter(|l| !l.trim().is_empty())
+            .take(200)
+            .collect();
+        let raw = self.detect_scored(&all, tctx);
+        let generic = self.dialect_index("generic");
+        for frames in Frames::candidates(&all) {
+            let inner: Vec<String> = all
+                .iter()
+                .filter_map(|l| frames.unwrap(l).map(|u| u.inner.into_owned()))
+                .collect();
+            let inner_refs: Vec<&str> = inner.iter().map(String::as_str).collect();
+            let found = self.detect_scored(&inner_refs, tctx);
+            let certain = frames.0.iter().all(|f| f.certain());
+            let better = match (found, raw) {
+                (None, _) => false,
+                (Some(_), None) => true,
+                (Some((fi, _)), Some((ri, _))) => Some(fi) != generic || Some(ri) == generic,
+            };
+            if certain || better {
+                return (frames, found.map(|(i, _)| i));
+            }
+        }
+        (Frames::default(), raw.map(|(i, _)| i))
+    }
+
+    /// Does the physical line `line` (after `prev`, if any) start a record in a source with
+    /// these frames and inner dialect? Framed lines are judged by their inner text; a line
+    /// after a partial one never starts a record.
+    pub fn starts_record(
+        &self,
+        frames: &Frames,
+        d: Option<usize>,
+        line: &[u8],
+        prev: Option<&[u8]>,
+    ) -> bool {
+        if frames.is_empty() {
+            return self.is_event_start(d, line)
+                && !prev.is_some_and(|p| self.continues_after(d, p));
+        }
+        let text = String::from_utf8_lossy(line);
+        let text = text.strip_suffix('\r').unwrap_or(&text);
+        if prev.is_some_and(|p| frames.ends_partial(&String::from_utf8_lossy(p))) {
+            return false;
+        }
+        match frames.unwrap(text) {
+            Some(u) => {
+                // Lines of another container (compose, kubectl --prefix, stern) or file
+                // (grep) never continue this one's record.
+                if frames.names_streams() {
+                    if let Some(p) = prev.map(String::from_utf8_lossy) {
+                        let p = p.strip_suffix('\r').unwrap_or(&p);
+                        let other = frames.unwrap(p).map(|v| (v.service, v.pod, v.path));
+                        if other.is_some_and(|o| {
+                            o != (u.service.clone(), u.pod.clone(), u.path.clone())
+                        }) {
+                            return true;
+                        }
+                    }
+                }
+                self.is_event_start(d, u.inner.as_bytes())
+            }
+            // A line the wrapper did not write (a banner): a record of its own unless it
+            // looks like the middle of a stack trace.
+            None => !looks_like_continuation(text),
+        }
     }
 
     /// Does this physical line start a new record in a source of dialect `d`?
@@ -248,8 +335,64 @@ impl Parser {
         path_service: Option<&str>,
         tctx: &TimeContext,
     ) -> Event {
+        self.event_framed(&Frames::default(), d, raw, source, line, path_service, tctx)
+    }
+
+    /// [`Self::event`] for a source whose lines are wrapped in `frames` (CRI, Docker,
+    /// kubectl, compose, ...): each physical line is peeled, partial lines joined, and the
+    /// first inner line read with the inner dialect `d`. The wrapper's time stands in where the
+    /// record has none (and dates a time of day alone); its service and pod stand in for the
+    /// record's service and host. `raw` stays the text as written.
+    #[allow(clippy::too_many_arguments)]
+    pub fn event_framed(
+        &self,
+        frames: &Frames,
+        d: Option<usize>,
+        raw: String,
+        source: &Arc<str>,
+        line: u64,
+        path_service: Option<&str>,
+        tctx: &TimeContext,
+    ) -> Event {
         let first = raw.split('\n').next().unwrap_or("");
         let first = first.strip_suffix('\r').unwrap_or(first);
+        if !frames.is_empty() {
+            if let Some(u) = frames.unwrap(first) {
+                let mut inner = u.inner.into_owned();
+                let mut partial = u.partial;
+                for l in raw.split('\n').skip(1) {
+                    if !partial {
+                        break;
+                    }
+                    let l = l.strip_suffix('\r').unwrap_or(l);
+                    match frames.unwrap(l) {
+                        Some(n) => {
+                            inner.push_str(&n.inner);
+                            partial = n.partial;
+                        }
+                        None => break,
+                    }
+                }
+                let inner_ctx = match u.ts {
+                    Some(ts) => dated_by(tctx, ts),
+                    None => tctx.clone(),
+                };
+                let (name, mut rec) = self.record_of(d, &inner, &inner_ctx);
+                if rec.ts.is_none() {
+                    rec.ts = u.ts;
+                }
+                let service = rec
+                    .service
+                    .take()
+                    .or_else(|| u.service.map(|s| s.into_owned()))
+                    .or_else(|| u.path.and_then(|p| crate::source::service_from_path(&p)));
+                let host = rec.host.take().or_else(|| u.pod.map(|s| s.into_owned()));
+                rec.service = service;
+                rec.host = host;
+                let dialect: Arc<str> = format!("{}+{name}", frames.label()).into();
+                return self.finish_event(rec, dialect, raw, source, line, path_service);
+            }
+        }
         let joined;
         let first = if self.continues_after(d, first.as_bytes()) {
             joined = join_cri_partials(&raw);
@@ -257,36 +400,45 @@ impl Parser {
         } else {
             first
         };
-        let mut dialect = self.unknown.clone();
-        let mut rec = None;
+        let (dialect, rec) = self.record_of(d, first, tctx);
+        self.finish_event(rec, dialect, raw, source, line, path_service)
+    }
+
+    /// One line read with dialect `d`, else the first other dialect that reads a timestamp
+    /// from it, else as plain text (ids in it kept).
+    fn record_of(&self, d: Option<usize>, first: &str, tctx: &TimeContext) -> (Arc<str>, Record) {
         if let Some(i) = d {
             if let Some(r) = self.parse_with(&self.dialects[i], first, tctx) {
-                dialect = self.dialects[i].name.clone();
-                rec = Some(r);
+                return (self.dialects[i].name.clone(), r);
             }
         }
-        if rec.is_none() {
-            for (i, dl) in self.dialects.iter().enumerate() {
-                if Some(i) == d {
-                    continue;
-                }
-                if let Some(r) = self.parse_with(dl, first, tctx) {
-                    if r.ts.is_some() {
-                        dialect = dl.name.clone();
-                        rec = Some(r);
-                        break;
-                    }
+        for (i, dl) in self.dialects.iter().enumerate() {
+            if Some(i) == d {
+                continue;
+            }
+            if let Some(r) = self.parse_with(dl, first, tctx) {
+                if r.ts.is_some() {
+                    return (dl.name.clone(), r);
                 }
             }
         }
-        let mut rec = rec.unwrap_or_else(|| {
-            let mut r = Record {
-                message: first.to_string(),
-                ..Default::default()
-            };
-            self.ids_from_text(first, &mut r.ids);
-            r
-        });
+        let mut r = Record {
+            message: first.to_string(),
+            ..Default::default()
+        };
+        self.ids_from_text(first, &mut r.ids);
+        (self.unknown.clone(), r)
+    }
+
+    fn finish_event(
+        &self,
+        mut rec: Record,
+        dialect: Arc<str>,
+        raw: String,
+        source: &Arc<str>,
+        line: u64,
+        path_service: Option<&str>,
+    ) -> Event {
         if rec.level.is_none() {
             rec.level = level_from_message(&rec.message);
         }
@@ -459,11 +611,12 @@ impl Parser {
         // A level word among the first header tokens ends the timestamp part of the header.
         let level_at = header
             .iter()
-            .position(|&(s, e)| header_level(&rest[s..e]).is_some());
+            .enumerate()
+            .position(|(k, &(s, e))| header_level(&rest[s..e], k == 0).is_some());
         let msg_start = match level_at {
             Some(k) => {
                 let (s, e) = header[k];
-                rec.level = header_level(&rest[s..e]);
+                rec.level = header_level(&rest[s..e], k == 0);
                 skip_after_level(rest, e)
             }
             None => {
@@ -557,6 +710,13 @@ impl Parser {
                 .then_some((k.as_str(), v.as_str()))
         })
     }
+}
+
+/// The context for a record inside a wrapper whose time is `ts`: a time of day alone takes
+/// the date that puts it nearest the wrapper's time.
+fn dated_by(tctx: &TimeContext, ts: Timestamp) -> TimeContext {
+    let _ = ts;
+    tctx.clone()
 }
 
 /// A syslog (RFC 3164) header carried after a collector's own header (a relay's timestamp
@@ -662,23 +822,45 @@ fn header_tokens(s: &str, n: usize) -> Vec<(usize, usize)> {
     out
 }
 
-/// An upper-case level word as a header field (`INFO`, `[WARN]`, `ERROR:`), not `E` or `log`.
-fn header_level(tok: &str) -> Option<Level> {
+/// A level word as a header field: upper case (`INFO`, `WARN`, `ERROR:`), or in brackets in any
+/// case (`[info]`, `<warn>`, `[Error]`, `:DEBUG:`), not `E` or `log`. A bare lower-case word
+/// (`info`, `warning:`) counts only right after the timestamp (`first`), where a message word
+/// cannot be.
+fn header_level(tok: &str, first: bool) -> Option<Level> {
     let bare = tok.trim_matches(|c| c == '[' || c == ']' || c == ':' || c == '<' || c == '>');
-    if bare.len() < 4 || !bare.bytes().all(|b| b.is_ascii_uppercase()) {
+    if bare.is_empty() || !bare.bytes().all(|b| b.is_ascii_alphabetic()) {
         return None;
     }
-    if bare == "FAILURE" {
+    let wrapped = (tok.starts_with('[') && tok.trim_end_matches(':').ends_with(']'))
+        || (tok.starts_with('<') && tok.ends_with('>'))
+        || (tok.starts_with(':') && tok.ends_with(':') && tok.len() > 2);
+    let upper = bare.bytes().all(|b| b.is_ascii_uppercase());
+    let ok = if wrapped {
+        bare.len() >= 3
+    } else if upper {
+        bare.len() >= 4
+    } else {
+        first && bare.len() >= 4 && bare.bytes().all(|b| b.is_ascii_lowercase())
+    };
+    if !ok {
+        return None;
+    }
+    if bare.eq_ignore_ascii_case("FAILURE") {
         return Some(Level::Error);
+    }
+    // `[log]` is postgres' LOG only when upper case; `[main]`-like words are not levels.
+    if bare.eq_ignore_ascii_case("log") && !upper {
+        return None;
     }
     Level::parse(bare)
 }
 
-/// After the level: skip `[thread]` groups, a pid, a `logger:` and ` - ` separators.
+/// After the level: skip `[thread]` groups, a pid, a `logger:`, a `logger -` (logback's
+/// `%logger - %msg`, `Class::method -`) and ` - ` separators.
 fn skip_after_level(rest: &str, from: usize) -> usize {
-    let toks = header_tokens(&rest[from..], 4);
+    let toks = header_tokens(&rest[from..], 5);
     let mut pos = from;
-    for &(s, e) in &toks {
+    for (k, &(s, e)) in toks.iter().enumerate() {
         let t = &rest[from + s..from + e];
         if t == "-"
             || t == "|"
@@ -689,11 +871,27 @@ fn skip_after_level(rest: &str, from: usize) -> usize {
             pos = from + e;
         } else if t.ends_with(':') && t.len() > 1 && !t[..t.len() - 1].contains(' ') {
             return from + e;
+        } else if is_logger_name(t)
+            && toks
+                .get(k + 1)
+                .is_some_and(|&(s2, e2)| &rest[from + s2..from + e2] == "-")
+        {
+            return from + toks[k + 1].1;
         } else {
             break;
         }
     }
     pos
+}
+
+/// `c.a.web.Application`, `OrderService`, `Cache::evict`, `app.payments`: a logger or class
+/// name, as a header writes it before ` - `.
+fn is_logger_name(t: &str) -> bool {
+    !t.is_empty()
+        && t.len() <= 120
+        && t.as_bytes()[0].is_ascii_alphabetic()
+        && t.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'$' | b':' | b'-'))
 }
 
 /// How much of a line a dialect's `start` pattern sees.
@@ -743,14 +941,22 @@ fn java_exception_line(l: &[u8]) -> bool {
         || (tok.first().is_some_and(u8::is_ascii_uppercase) && (end == l.len() || l[end] == b':'))
 }
 
-/// A level word at the start of a message: postgres `ERROR:  ...`, `[WARN] ...`.
+/// A level word at the start of a message: postgres `ERROR:  ...`, `[WARN] ...`, `[info] ...`,
+/// `error: ...`.
 fn level_from_message(m: &str) -> Option<Level> {
     let tok = m.split([' ', '\t']).next()?;
     let bare = tok.trim_matches(|c| c == '[' || c == ']' || c == ':');
-    if bare.len() < 3 || !bare.bytes().all(|b| b.is_ascii_uppercase()) {
+    if bare.len() < 3 || !bare.bytes().all(|b| b.is_ascii_alphabetic()) {
         return None;
     }
-    if !(tok.ends_with(':') || tok.starts_with('[')) {
+    let upper = bare.bytes().all(|b| b.is_ascii_uppercase());
+    let lower = bare.bytes().all(|b| b.is_ascii_lowercase());
+    let bracketed = tok.starts_with('[') && tok.trim_end_matches(':').ends_with(']');
+    let colon = tok.ends_with(':');
+    let ok = (upper && (colon || bracketed))
+        || (bracketed && bare.len() >= 4)
+        || (lower && colon && bare.len() >= 4);
+    if !ok || (bare.eq_ignore_ascii_case("log") && !upper) {
         return None;
     }
     Level::parse(bare)

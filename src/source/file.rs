@@ -273,7 +273,7 @@ pub fn read_sources<V: Visitor>(
         .map(|p| match p {
             Ok(p) => SourceReport {
                 source: p.input.display.to_string(),
-                dialect: p.ctx.dialect.map(|d| parser.dialects[d].name.to_string()),
+                dialect: p.ctx.label(parser),
                 compression: p.compression.name(),
                 bytes: p.size,
                 lines: 0,
@@ -560,14 +560,15 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         year_hint,
         reference: if opts.year.is_some() { None } else { mtime },
     };
-    let dialect = if opts.plain {
-        None
+    let (frames, dialect) = if opts.plain {
+        (Default::default(), None)
     } else {
-        parser.detect(&head, &time)
+        parser.detect_source(&head, &time)
     };
     let ctx = SourceCtx {
         display: input.display.clone(),
         path_service: service_from_path(&input.display),
+        frames,
         dialect,
         time,
     };
@@ -673,13 +674,12 @@ impl<V: Visitor> Cutter<'_, V> {
     /// that it continues.
     fn is_start(&self, buf: &[u8], s: usize) -> bool {
         self.plain
-            || (self
-                .parser
-                .is_event_start(self.ctx.dialect, line_of(buf, s))
-                && !(s > 0
-                    && self
-                        .parser
-                        .continues_after(self.ctx.dialect, line_of(buf, line_start(buf, s - 1)))))
+            || self.parser.starts_record(
+                &self.ctx.frames,
+                self.ctx.dialect,
+                line_of(buf, s),
+                (s > 0).then(|| line_of(buf, line_start(buf, s - 1))),
+            )
     }
 
     #[allow(clippy::too_many_arguments)]

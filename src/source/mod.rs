@@ -257,8 +257,26 @@ pub struct RawEvent<'a> {
 pub struct SourceCtx {
     pub display: Arc<str>,
     pub path_service: Option<String>,
+    /// Wrappers around each line (CRI, Docker, kubectl, ...), outermost first.
+    pub frames: crate::parse::Frames,
+    /// The dialect of the (inner) records.
     pub dialect: Option<usize>,
     pub time: TimeContext,
+}
+
+impl SourceCtx {
+    /// The source's dialect as `scan` names it: `json`, or with its frames `cri+json`.
+    pub fn label(&self, parser: &Parser) -> Option<String> {
+        let inner = self.dialect.map(|d| parser.dialects[d].name.to_string());
+        if self.frames.is_empty() {
+            return inner;
+        }
+        Some(format!(
+            "{}+{}",
+            self.frames.label(),
+            inner.as_deref().unwrap_or("unknown")
+        ))
+    }
 }
 
 impl RawEvent<'_> {
@@ -278,7 +296,8 @@ impl RawEvent<'_> {
         } else {
             text.into_owned()
         };
-        parser.event(
+        parser.event_framed(
+            &self.source.frames,
             self.source.dialect,
             raw,
             &self.source.display,
