@@ -319,7 +319,7 @@ struct DockerLine<'a> {
 /// without its `\n` is a partial line (Docker cuts lines at 16 KiB).
 fn peel_docker(line: &str) -> Option<Peeled<'_>> {
     let t = line.trim_end();
-    if !t.starts_with("{\"log\":") && !(t.starts_with('{') && t.contains("\"log\":")) {
+    if !(t.starts_with('{') && t.contains("\"log\":")) {
         return None;
     }
     let d: DockerLine = serde_json::from_str(t).ok()?;
