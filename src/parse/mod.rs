@@ -123,6 +123,43 @@ pub struct Parser {
     unknown: Arc<str>,
 }
 
+/// A dialect's result on a sample.
+#[derive(Clone, Copy, Debug)]
+struct Scored {
+    index: usize,
+    score: usize,
+    /// Lines it read, of the lines that may start a record.
+    read: usize,
+    of: usize,
+}
+
+/// What a source's head sample says about it: its frames, the dialect of its records, and how
+/// many of the sample's record lines that dialect read (a low share: detected with low
+/// confidence, said on stderr and in `scan`).
+#[derive(Clone, Debug, Default)]
+pub struct Detection {
+    pub frames: Frames,
+    pub dialect: Option<usize>,
+    pub read: usize,
+    pub of: usize,
+}
+
+impl Detection {
+    fn new(frames: Frames, s: Option<Scored>) -> Detection {
+        Detection {
+            frames,
+            dialect: s.map(|s| s.index),
+            read: s.map_or(0, |s| s.read),
+            of: s.map_or(0, |s| s.of),
+        }
+    }
+
+    /// Fewer than half of at least 10 sample lines read by the chosen dialect.
+    pub fn low_confidence(&self) -> bool {
+        self.dialect.is_some() && self.of >= 10 && self.read * 2 < self.of
+    }
+}
+
 /// A parsed first line, before it becomes an [`Event`].
 #[derive(Default, Debug)]
 pub struct Record {
@@ -165,12 +202,13 @@ impl Parser {
     pub fn detect(&self, sample: &[u8], tctx: &TimeContext) -> Option<usize> {
         let text = String::from_utf8_lossy(sample);
         let lines: Vec<&str> = text.lines().collect();
-        self.detect_scored(&lines, tctx).map(|(i, _)| i)
+        self.detect_scored(&lines, tctx).map(|s| s.index)
     }
 
     /// [`Self::detect`] over lines, with the winner's score (2 per line read with a
-    /// timestamp, 1 per line read without).
-    fn detect_scored(&self, lines: &[&str], tctx: &TimeContext) -> Option<(usize, usize)> {
+    /// timestamp, 1 per line read without) and how many of the lines that may start a record
+    /// it read.
+    fn detect_scored(&self, lines: &[&str], tctx: &TimeContext) -> Option<Scored> {
         let lines: Vec<&str> = lines
             .iter()
             .copied()
@@ -180,9 +218,10 @@ impl Parser {
         if lines.is_empty() {
             return None;
         }
-        let mut best: Option<(usize, usize)> = None;
+        let mut best: Option<Scored> = None;
         for (i, d) in self.dialects.iter().enumerate() {
             let mut score = 0;
+            let mut read = 0;
             let mut started = !(d.multiline && d.start.is_some());
             for l in &lines {
                 if let Some(r) = self.parse_with(d, l, tctx) {
@@ -192,6 +231,7 @@ impl Parser {
                         }
                         started = true;
                     }
+                    read += 1;
                     if r.ts.is_some() {
                         score += 2;
                     } else {
@@ -199,8 +239,13 @@ impl Parser {
                     }
                 }
             }
-            if score > 0 && best.is_none_or(|(_, s)| score > s) {
-                best = Some((i, score));
+            if score > 0 && best.as_ref().is_none_or(|b| score > b.score) {
+                best = Some(Scored {
+                    index: i,
+                    score,
+                    read,
+                    of: lines.len(),
+                });
             }
         }
         best
@@ -211,7 +256,7 @@ impl Parser {
     /// when 4 in 5 lines have them; the others (`kubectl --timestamps`, stern, grep's file
     /// column) only when the text inside reads with a dialect and the whole line reads no
     /// better (an application that starts its lines with an RFC 3339 time is not wrapped).
-    pub fn detect_source(&self, sample: &[u8], tctx: &TimeContext) -> (Frames, Option<usize>) {
+    pub fn detect_source(&self, sample: &[u8], tctx: &TimeContext) -> Detection {
         let text = String::from_utf8_lossy(sample);
         let all: Vec<&str> = text
             .lines()
@@ -229,16 +274,16 @@ impl Parser {
             let inner_refs: Vec<&str> = inner.iter().map(String::as_str).collect();
             let found = self.detect_scored(&inner_refs, tctx);
             let certain = frames.0.iter().all(|f| f.certain());
-            let better = match (found, raw) {
+            let better = match (&found, &raw) {
                 (None, _) => false,
                 (Some(_), None) => true,
-                (Some((fi, _)), Some((ri, _))) => Some(fi) != generic || Some(ri) == generic,
+                (Some(f), Some(r)) => Some(f.index) != generic || Some(r.index) == generic,
             };
             if certain || better {
-                return (frames, found.map(|(i, _)| i));
+                return Detection::new(frames, found);
             }
         }
-        (Frames::default(), raw.map(|(i, _)| i))
+        Detection::new(Frames::default(), raw)
     }
 
     /// Does the physical line `line` (after `prev`, if any) start a record in a source with

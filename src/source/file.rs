@@ -155,6 +155,8 @@ struct Prepared {
     size: u64,
     /// stdin: the bytes already taken for sniffing.
     stdin_head: Option<Vec<u8>>,
+    /// Warnings found while preparing (a dialect detected with low confidence).
+    notes: Vec<Problem>,
 }
 
 /// A piece of work: a whole source, or a byte range of a plain file.
@@ -277,7 +279,7 @@ pub fn read_sources<V: Visitor>(
                 compression: p.compression.name(),
                 bytes: p.size,
                 lines: 0,
-                problems: Vec::new(),
+                problems: p.notes.clone(),
                 read: true,
             },
             Err(r) => r.clone(),
@@ -560,11 +562,28 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         year_hint,
         reference: if opts.year.is_some() { None } else { mtime },
     };
-    let (frames, dialect) = if opts.plain {
-        (Default::default(), None)
+    let det = if opts.plain {
+        Default::default()
     } else {
         parser.detect_source(&head, &time)
     };
+    let mut notes = Vec::new();
+    if det.low_confidence() {
+        let name = det.dialect.map_or("?", |d| &*parser.dialects[d].name);
+        notes.push(Problem {
+            source: input.display.to_string(),
+            line: None,
+            message: format!(
+                "dialect '{name}' chosen with low confidence: it reads {} of the first {} \
+                 records; the others are read by whichever dialect fits each line. If the \
+                 file has a format of its own, declare it as a [[dialect]] in casefile.toml \
+                 (see README, Dialects)",
+                det.read, det.of
+            ),
+            skipped: false,
+        });
+    }
+    let (frames, dialect) = (det.frames, det.dialect);
     let ctx = SourceCtx {
         display: input.display.clone(),
         path_service: service_from_path(&input.display),
@@ -578,6 +597,7 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         compression,
         size,
         stdin_head,
+        notes,
     })
 }
 

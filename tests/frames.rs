@@ -1,0 +1,307 @@
+//! Lines wrapped by a container runtime or a tool (CRI, Docker json-file, `kubectl logs
+//! --timestamps`/`--prefix`, `docker compose logs`, stern, `grep -rn`): the wrapper is peeled,
+//! the record inside read by its own dialect, the wrapper's time, container and pod used where
+//! the record has none, and `scan` names both layers. Samples written from each tool's
+//! documented output format (`fixtures/formats/<tool>/`).
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// (line, ts, level, service, host, message) of every event of `path` under fixtures/formats.
+fn events(path: &str, extra: &[&str]) -> Vec<Value> {
+    let mut args = vec!["events", path, "--json"];
+    args.extend_from_slice(extra);
+    let r = casefile(&fixtures().join("formats"), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.json_lines()
+}
+
+type Row<'a> = (u64, &'a str, &'a str, &'a str, Option<&'a str>, &'a str);
+
+fn rows(evs: &[Value]) -> Vec<(u64, String, String, String, Option<String>, String)> {
+    evs.iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["ts"].as_str().unwrap_or("-").to_string(),
+                e["level"].as_str().unwrap_or("-").to_string(),
+                e["service"].as_str().unwrap_or("-").to_string(),
+                e["host"].as_str().map(str::to_string),
+                e["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn want(rows: &[Row]) -> Vec<(u64, String, String, String, Option<String>, String)> {
+    rows.iter()
+        .map(|(l, t, lv, s, h, m)| {
+            (
+                *l,
+                t.to_string(),
+                lv.to_string(),
+                s.to_string(),
+                h.map(str::to_string),
+                m.to_string(),
+            )
+        })
+        .collect()
+}
+
+fn dialect_of(path: &str) -> String {
+    let r = casefile(&fixtures().join("formats"), &["scan", path, "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.json()["sources"][0]["dialect"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn cri_lines_join_stack_traces_and_partials() {
+    assert_eq!(dialect_of("cri/orders.log"), "cri+spring");
+    let evs = events("cri/orders.log", &[]);
+    assert_eq!(
+        rows(&evs),
+        want(&[
+            (
+                1,
+                "2026-11-28T23:00:01.502Z",
+                "info",
+                "orders",
+                None,
+                "placing order"
+            ),
+            (
+                2,
+                "2026-11-28T23:00:01.610Z",
+                "error",
+                "orders",
+                None,
+                "order failed"
+            ),
+            (
+                5,
+                "2026-11-28T23:00:01.700Z",
+                "warn",
+                "orders",
+                None,
+                "a long line cut by the runtime"
+            ),
+        ])
+    );
+    // The stack trace's lines are one event with the line that starts it, as written.
+    let raw = evs[1]["raw"].as_str().unwrap();
+    assert_eq!(raw.lines().count(), 3, "{raw}");
+    assert!(raw.ends_with("stdout F \tat com.acme.orders.OrderService.place(OrderService.java:61)"));
+}
+
+#[test]
+fn kubectl_prefix_names_container_and_pod() {
+    assert_eq!(
+        dialect_of("kubectl-prefix/pods.log"),
+        "kubectl-prefix+kubectl-ts+json"
+    );
+    let evs = events("kubectl-prefix/pods.log", &[]);
+    let x2 = Some("checkout-7d9f8b6c5d-x2x4z");
+    assert_eq!(
+        rows(&evs),
+        want(&[
+            (
+                1,
+                "2026-11-28T23:00:01.100Z",
+                "info",
+                "checkout",
+                x2,
+                "cart loaded"
+            ),
+            // Another container's line, in its own dialect (Envoy), its own time.
+            (
+                2,
+                "2026-11-28T23:00:01.149Z",
+                "error",
+                "istio-proxy",
+                x2,
+                "POST /pay 503"
+            ),
+            (
+                3,
+                "2026-11-28T23:00:01.200Z",
+                "error",
+                "checkout",
+                x2,
+                "payment failed"
+            ),
+            (
+                4,
+                "2026-11-28T23:00:01.300Z",
+                "info",
+                "checkout",
+                Some("checkout-7d9f8b6c5d-9kzpq"),
+                "cart loaded"
+            ),
+        ])
+    );
+    assert_eq!(
+        evs[0]["ids"]["trace_id"],
+        "4bf92f3577b34da6a3ce929d0e0e4736"
+    );
+    assert_eq!(evs[1]["ids"]["x_request_id"], "r-5d1e");
+    // trace follows the id through the wrapped JSON lines.
+    let r = casefile(
+        &fixtures().join("formats"),
+        &[
+            "trace",
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+            "kubectl-prefix",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<u64> = r
+        .json_lines()
+        .iter()
+        .map(|e| e["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, [1, 3]);
+}
+
+#[test]
+fn compose_lines_of_each_service_stay_apart() {
+    assert_eq!(dialect_of("compose/compose.log"), "compose+python");
+    let evs = events("compose/compose.log", &[]);
+    assert_eq!(
+        rows(&evs),
+        want(&[
+            (
+                1,
+                "2026-11-28T23:00:00.101Z",
+                "info",
+                "web",
+                None,
+                "listening on :8000"
+            ),
+            // A logfmt line of another service between python lines.
+            (
+                2,
+                "2026-11-28T23:00:00.500Z",
+                "info",
+                "worker",
+                None,
+                "polling queue"
+            ),
+            (
+                3,
+                "2026-11-28T23:00:01.502Z",
+                "error",
+                "web",
+                None,
+                "charge failed request_id=r-9"
+            ),
+            (
+                7,
+                "2026-11-28T23:00:02.000Z",
+                "warn",
+                "worker",
+                None,
+                "retrying job"
+            ),
+        ])
+    );
+    // The traceback (lines 4-6, each behind `web-1     | `) belongs to line 3.
+    assert_eq!(evs[2]["raw"].as_str().unwrap().lines().count(), 4);
+    assert_eq!(evs[3]["ids"]["job_id"], "J-2");
+}
+
+#[test]
+fn stern_lines_name_pod_and_container() {
+    assert_eq!(dialect_of("stern/stern.log"), "stern+json");
+    let evs = events("stern/stern.log", &[]);
+    assert_eq!(
+        rows(&evs),
+        want(&[
+            (
+                1,
+                "2026-11-28T23:00:01.100Z",
+                "info",
+                "checkout",
+                Some("checkout-7d9f8b6c5d-x2x4z"),
+                "cart loaded"
+            ),
+            (
+                2,
+                "2026-11-28T23:00:01.200Z",
+                "error",
+                "checkout",
+                Some("checkout-7d9f8b6c5d-x2x4z"),
+                "payment failed"
+            ),
+            (
+                3,
+                "2026-11-28T23:00:01.300Z",
+                "info",
+                "checkout",
+                Some("checkout-7d9f8b6c5d-9kzpq"),
+                "cart loaded"
+            ),
+        ])
+    );
+}
+
+#[test]
+fn grep_output_reads_the_file_column_as_a_prefix() {
+    assert_eq!(dialect_of("grep/grep-rn.txt"), "grep+spring");
+    let evs = events("grep/grep-rn.txt", &[]);
+    // The service is the grepped file's, never the path inside the message.
+    assert_eq!(
+        rows(&evs),
+        want(&[
+            (
+                1,
+                "2026-11-28T23:00:01.502Z",
+                "info",
+                "orders",
+                None,
+                "placing order"
+            ),
+            (
+                5,
+                "2026-11-28T23:00:01.600Z",
+                "warn",
+                "payments",
+                None,
+                "gateway slow"
+            ),
+            (
+                2,
+                "2026-11-28T23:00:01.610Z",
+                "error",
+                "orders",
+                None,
+                "order failed"
+            ),
+        ])
+    );
+    assert_eq!(evs[2]["raw"].as_str().unwrap().lines().count(), 3);
+}
+
+/// A file whose chosen dialect reads under half of the sample says so, on stderr and in
+/// `scan --json`'s problems, and is still read whole.
+#[test]
+fn low_confidence_detection_is_said() {
+    let r = casefile(
+        &fixtures().join("formats"),
+        &["scan", "low-confidence/mixed.log", "--json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "dialect 'syslog-3164' chosen with low confidence: it reads 6 of the first 13 records"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.json()["total"]["events"], 13);
+}
