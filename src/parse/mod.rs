@@ -3,6 +3,7 @@
 //! the mapping of each dialect's fields onto timestamp, level, service, message and ids.
 
 pub mod fields;
+pub mod patterns;
 mod structured;
 pub mod timestamp;
 
@@ -118,6 +119,8 @@ impl Dialect {
 pub struct Parser {
     pub dialects: Vec<Dialect>,
     pub ids: IdKeys,
+    /// The user's id patterns, applied to every record on top of its dialect's ids.
+    pub patterns: patterns::IdPatterns,
     unknown: Arc<str>,
 }
 
@@ -143,8 +146,15 @@ impl Parser {
         Ok(Parser {
             dialects,
             ids,
+            patterns: patterns::IdPatterns::default(),
             unknown: "unknown".into(),
         })
+    }
+
+    /// The same parser, also finding ids with the user's patterns.
+    pub fn with_patterns(mut self, patterns: patterns::IdPatterns) -> Parser {
+        self.patterns = patterns;
+        self
     }
 
     pub fn default_parser() -> Parser {
@@ -287,6 +297,7 @@ impl Parser {
             self.ids_from_text(first, &mut r.ids);
             r
         });
+        self.patterns.apply(first, &mut rec.ids);
         if rec.level.is_none() {
             rec.level = level_from_message(&rec.message);
         }
