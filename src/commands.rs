@@ -766,6 +766,7 @@ fn trace(
         window_ns: t.window_ns,
         since: t.since,
         until: t.until,
+        follow_hubs: t.follow_hubs.clone(),
     };
     let mut res = correlate::trace(inputs, &cfg.parser, &cfg.read, &q, remotes.search(cfg));
     correlate::assign_known_issues(&mut res.events, &cfg.known_issues);
@@ -813,18 +814,37 @@ fn trace_summary(res: &correlate::TraceResult) {
         "  per service: {}",
         services.into_iter().collect::<Vec<_>>().join(", ")
     );
+    // What each id brought in: the events it was the first id of its round to match.
+    let mut brought: BTreeMap<&str, usize> = BTreeMap::new();
+    for e in &matched {
+        if let Some(v) = &e.via {
+            *brought.entry(v.id.as_str()).or_default() += 1;
+        }
+    }
     for f in &res.followed {
+        let n = brought.get(f.id.as_str()).copied().unwrap_or(0);
         let _ = match (&f.key, &f.found_in) {
             (Some(k), Some(w)) => writeln!(
                 err,
-                "  id {} ({}, hop {}, first in {})",
+                "  id {} ({}, hop {}, first in {}): {n} event(s)",
                 sanitize(&f.id),
                 sanitize(k),
                 f.hop,
                 sanitize(w)
             ),
-            _ => writeln!(err, "  id {} (given)", sanitize(&f.id)),
+            _ => writeln!(err, "  id {} (given): {n} event(s)", sanitize(&f.id)),
         };
+    }
+    for h in &res.hubs {
+        let _ = writeln!(
+            err,
+            "  not followed: {}={} joins {} distinct {} values; add --follow {} to follow it",
+            sanitize(&h.key),
+            sanitize(&h.id),
+            h.joins,
+            sanitize(&h.joins_key),
+            sanitize(&h.key)
+        );
     }
     if !res.not_followed.is_empty() {
         let _ = writeln!(
@@ -1037,6 +1057,7 @@ fn bundle(
         window_ns: b.trace.window_ns,
         since: b.trace.since,
         until: b.trace.until,
+        follow_hubs: b.trace.follow_hubs.clone(),
     };
     let mut res = correlate::trace(inputs, &cfg.parser, &cfg.read, &q, remotes.search(cfg));
     correlate::assign_known_issues(&mut res.events, &cfg.known_issues);

@@ -13,6 +13,9 @@
 //! no_follow = ["job_id"]       # never follow these
 //! population = ["tenant_slug"] # record these as ids, never follow
 //!
+//! [[correlation.pattern]]      # ids no dialect finds: each named group is an id under its name,
+//! regex = 'TraceID: (?P<trace_id>[0-9a-f]{32})'   # followed when the name is a follow key
+//!
 //! [redaction]                  # for bundles, added to --redact / --redact-ips
 //! custom = ["ticket=TCK-[0-9]{6}"]
 //! ips = false
@@ -139,6 +142,16 @@ struct CorrelationConfig {
     no_follow: Vec<String>,
     #[serde(default)]
     population: Vec<String>,
+    /// `[[correlation.pattern]]`: regexes whose named groups are ids.
+    #[serde(default)]
+    pattern: Vec<PatternSpec>,
+}
+
+/// One `[[correlation.pattern]]` table.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternSpec {
+    regex: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -244,6 +257,9 @@ pub struct TraceConfig {
     pub until: Option<Timestamp>,
     pub window_ns: Option<i64>,
     pub max_depth: u32,
+    /// Keys (normalised) named by `--follow` or the config file's `[correlation] follow`: their
+    /// ids are followed even when they join many requests (hub ids, see `correlate`).
+    pub follow_hubs: std::collections::BTreeSet<String>,
 }
 
 impl Config {
@@ -258,7 +274,7 @@ impl Config {
             | Command::Trace { common, .. } => Some(common),
             Command::Verify { .. } | Command::Jira { .. } => None,
         };
-        let file = load_file(common.as_ref().and_then(|c| c.config.as_deref()))?;
+        let (file, file_path) = load_file(common.as_ref().and_then(|c| c.config.as_deref()))?;
         if let Some(common) = common {
             // The config file's `[time] tz` is the default of `--tz`, for the logs' naive
             // timestamps and for a naive `--since`/`--until` alike.
@@ -312,7 +328,7 @@ impl Config {
                 redact,
                 remote,
             } => {
-                let t = trace_config(&id, &trace, &common)?;
+                let t = trace_config(&id, &trace, &common, &file.correlation.follow)?;
                 let b = bundle_config(t, &bundle, &redact, &trace, &file.redaction)?;
                 redaction = redact;
                 remote_args = Some(remote);
@@ -372,7 +388,7 @@ impl Config {
                 redact,
                 remote,
             } => {
-                let t = trace_config(&id, &trace, &common)?;
+                let t = trace_config(&id, &trace, &common, &file.correlation.follow)?;
                 redaction = redact;
                 remote_args = Some(remote);
                 (common, CommandConfig::Trace(t), Some(trace))
@@ -404,6 +420,7 @@ impl Config {
                  the keys a dialect takes"
             ))
         })?;
+        let parser = parser.with_patterns(id_patterns(&file.correlation, file_path.as_deref())?);
         if common.max_line < 1024 {
             return Err(ConfigError(format!(
                 "--max-line {} is too small; use at least 1024 (bytes)",
@@ -476,9 +493,10 @@ fn config_path(explicit: Option<&str>) -> Option<PathBuf> {
     p.exists().then_some(p)
 }
 
-fn load_file(explicit: Option<&str>) -> Result<FileConfig, ConfigError> {
+/// The config file and where it was found (`None`: no file, the defaults).
+fn load_file(explicit: Option<&str>) -> Result<(FileConfig, Option<PathBuf>), ConfigError> {
     let Some(path) = config_path(explicit) else {
-        return Ok(FileConfig::default());
+        return Ok((FileConfig::default(), None));
     };
     let text = std::fs::read_to_string(&path).map_err(|e| {
         ConfigError(format!(
@@ -486,8 +504,23 @@ fn load_file(explicit: Option<&str>) -> Result<FileConfig, ConfigError> {
             path.display()
         ))
     })?;
-    toml::from_str(&text)
-        .map_err(|e| ConfigError(format!("config file {} is not valid: {e}", path.display())))
+    let file = toml::from_str(&text)
+        .map_err(|e| ConfigError(format!("config file {} is not valid: {e}", path.display())))?;
+    Ok((file, Some(path)))
+}
+
+/// `[[correlation.pattern]]` compiled; an error names the file, the pattern and the fix.
+fn id_patterns(
+    c: &CorrelationConfig,
+    path: Option<&Path>,
+) -> Result<crate::parse::patterns::IdPatterns, ConfigError> {
+    let regexes: Vec<&str> = c.pattern.iter().map(|p| p.regex.as_str()).collect();
+    crate::parse::patterns::IdPatterns::new(&regexes).map_err(|(i, e)| {
+        let file = path.map_or_else(|| "the config file".into(), |p| p.display().to_string());
+        ConfigError(format!(
+            "config file {file}: [[correlation.pattern]] number {i}: {e}"
+        ))
+    })
 }
 
 fn parse_tz(name: &str) -> Result<jiff::tz::TimeZone, ConfigError> {
@@ -775,7 +808,12 @@ fn bundle_config(
     })
 }
 
-fn trace_config(id: &str, t: &TraceArgs, common: &Common) -> Result<TraceConfig, ConfigError> {
+fn trace_config(
+    id: &str,
+    t: &TraceArgs,
+    common: &Common,
+    file_follow: &[String],
+) -> Result<TraceConfig, ConfigError> {
     let range = event_filter(
         &Filter {
             since: t.since.clone(),
@@ -817,6 +855,12 @@ fn trace_config(id: &str, t: &TraceArgs, common: &Common) -> Result<TraceConfig,
         until: range.until,
         window_ns,
         max_depth: t.max_depth,
+        follow_hubs: t
+            .follow
+            .iter()
+            .chain(file_follow)
+            .map(|k| normalize_key(k))
+            .collect(),
     })
 }
 

@@ -2,12 +2,20 @@
 //! every record holding one as a whole token, adds the correlation ids those records name
 //! (request -> trace -> job ...), and repeats to a fixpoint or the depth limit. `--window` then
 //! adds what the services involved logged around the request's time span, marked as context.
+//!
+//! Hub ids: an id found on the way that joins many otherwise unrelated requests (a periodic
+//! task's request id written on every VM it visits, a session id under a followed key) would
+//! pull all of them in. When the records holding such an id carry more than [`HUB_MIN`]
+//! distinct values of one other id key, and more than the given ids' own records do, it is not
+//! followed: its records are left out (unless another followed id brings them) and it is
+//! reported, with the `--follow KEY` that follows it anyway. The given ids are never hubs.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::cluster::{Miner, MinerConfig};
 use crate::model::{Event, Span, Timestamp};
+use crate::parse::fields::normalize_key;
 use crate::parse::Parser;
 use crate::signatures::cluster_text;
 use crate::source::{read_sources, Input, Prefilter, RawEvent, ReadOptions, SourceReport, Visitor};
@@ -23,6 +31,30 @@ pub struct TraceQuery {
     /// Only events in [since, until) (events without a time are kept).
     pub since: Option<Timestamp>,
     pub until: Option<Timestamp>,
+    /// Keys (normalised) whose ids are followed even when they are hubs (`--follow KEY`).
+    pub follow_hubs: BTreeSet<String>,
+}
+
+/// A found id is a hub when its records hold more than this many distinct values of one other
+/// id key (and more than the given ids' records hold). Legitimate fan-out stays below: in the
+/// checkout scenarios (1,500 requests over 7 services) every followed id's records hold one
+/// value of each other key; a trace through 7 services that each mint their own request id
+/// would hold 7; a multi-create of a few VMs holds a few instance ids. Periodic tasks, batch
+/// jobs and sessions reach tens to thousands.
+pub const HUB_MIN: usize = 8;
+
+/// An id not followed because it joins many requests.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct HubId {
+    pub id: String,
+    /// The key it was written under where it was first found.
+    pub key: String,
+    /// The other id key whose values it joins (as written), and how many distinct ones.
+    pub joins_key: String,
+    pub joins: usize,
+    pub hop: u32,
+    /// `source:line` of the event that named it first.
+    pub found_in: String,
 }
 
 /// Remote sources searched with the files: each round's new ids go to each as one query.
@@ -71,6 +103,8 @@ pub struct TraceResult {
     pub followed: Vec<FollowedId>,
     /// Ids found beyond the depth limit and not searched.
     pub not_followed: Vec<FollowedId>,
+    /// Ids searched and found to join many requests: not followed (see [`HUB_MIN`]).
+    pub hubs: Vec<HubId>,
     pub rounds: u32,
     pub reports: Vec<SourceReport>,
     /// Remote pulls that did not finish, one per failure (exit code 2).
@@ -183,6 +217,9 @@ pub fn trace(
     let mut found: BTreeMap<(usize, u64), TracedEvent> = BTreeMap::new();
     let mut reports = Vec::new();
     let mut not_followed: BTreeMap<String, FollowedId> = BTreeMap::new();
+    let mut hubs: Vec<HubId> = Vec::new();
+    // Per other key (normalised): the most distinct values the given ids' records hold.
+    let mut seed_counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut rounds = 0;
     let mut hop = 0u32;
     while !frontier.is_empty() {
@@ -238,11 +275,70 @@ pub fn trace(
                 }
             }
         }
+        batch.retain(|(e, _, _)| in_range(e));
+        let cooc = co_occurrences(&frontier, &batch);
+        if hop == 0 {
+            for (_, keys) in cooc.iter() {
+                for (k, (_, vals)) in keys {
+                    let n = seed_counts.entry(k.clone()).or_default();
+                    *n = (*n).max(vals.len());
+                }
+            }
+        } else {
+            for (id, keys) in &cooc {
+                let Some(f) = known.get(*id) else { continue };
+                let Some(key) = &f.key else { continue };
+                if q.follow_hubs.contains(&normalize_key(key)) {
+                    continue;
+                }
+                let widest = keys
+                    .iter()
+                    .map(|(k, (shown, vals))| (vals.len(), k, shown))
+                    .filter(|&(n, k, _)| {
+                        n > HUB_MIN && n > seed_counts.get(k).copied().unwrap_or(0)
+                    })
+                    .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(a.1)));
+                if let Some((n, _, shown)) = widest {
+                    hubs.push(HubId {
+                        id: id.to_string(),
+                        key: key.clone(),
+                        joins_key: shown.clone(),
+                        joins: n,
+                        hop: f.hop,
+                        found_in: f.found_in.clone().unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        let new_hubs: BTreeSet<String> = hubs
+            .iter()
+            .filter(|h| h.hop == hop)
+            .map(|h| h.id.clone())
+            .collect();
+        if !new_hubs.is_empty() {
+            for h in &new_hubs {
+                known.remove(h);
+            }
+            // A hub's records stay only when another id of this round brings them.
+            let others: Vec<&String> = frontier.iter().filter(|i| !new_hubs.contains(*i)).collect();
+            let others_pf = Prefilter::new(&others);
+            batch.retain_mut(|(e, via, _)| {
+                if via.as_ref().is_none_or(|v| !new_hubs.contains(v)) {
+                    return true;
+                }
+                let raw = e.raw.as_bytes();
+                if !others_pf.as_ref().is_some_and(|p| p.matches(raw)) {
+                    return false;
+                }
+                *via = others
+                    .iter()
+                    .find(|id| Prefilter::new(&[id.as_bytes()]).is_some_and(|p| p.matches(raw)))
+                    .map(|id| id.to_string());
+                via.is_some()
+            });
+        }
         let mut next = Vec::new();
         for (e, via, remote_key) in batch {
-            if !in_range(&e) {
-                continue;
-            }
             let idx = index.get(&e.source).copied().unwrap_or(usize::MAX);
             let key = remote_key.unwrap_or((idx, e.line));
             let idx = key.0;
@@ -250,7 +346,10 @@ pub fn trace(
                 continue;
             }
             for (k, id) in parser.follow_ids(&e) {
-                if known.contains_key(id) || not_followed.contains_key(id) {
+                if known.contains_key(id)
+                    || not_followed.contains_key(id)
+                    || hubs.iter().any(|h| h.id == id)
+                {
                     continue;
                 }
                 let f = FollowedId {
@@ -372,10 +471,59 @@ pub fn trace(
         events,
         followed,
         not_followed: not_followed.into_values().collect(),
+        hubs,
         rounds,
         reports,
         remote_problems,
     }
+}
+
+/// Does this id key name one record or one thread rather than a unit of work (a span, an
+/// event, a thread)? Its values differ from record to record within any one request, so they
+/// say nothing about how many requests an id joins.
+fn per_record_key(norm: &str) -> bool {
+    norm.contains("span")
+        || norm.contains("thread")
+        || norm.contains("process")
+        || norm.ends_with("parentid")
+        || matches!(
+            norm,
+            "traceparent" | "eventid" | "logid" | "recordid" | "lineid" | "seqid" | "sequenceid"
+        )
+}
+
+/// Each frontier id -> per other id key (normalised): the key as first written and the
+/// distinct values held by the records holding the id (as a parsed id value or, for the id that
+/// brought the record in, anywhere in it). The id's own value is not counted.
+type CoOccurrences<'f> = BTreeMap<&'f str, BTreeMap<String, (String, BTreeSet<String>)>>;
+
+fn co_occurrences<'f>(frontier: &'f [String], batch: &[Found]) -> CoOccurrences<'f> {
+    let wanted: BTreeSet<&str> = frontier.iter().map(String::as_str).collect();
+    let mut out: CoOccurrences<'f> = BTreeMap::new();
+    for (e, via, _) in batch {
+        let mut held: BTreeSet<&'f str> = e
+            .ids
+            .values()
+            .filter_map(|v| wanted.get(v.as_str()).copied())
+            .collect();
+        if let Some(v) = via.as_deref().and_then(|v| wanted.get(v).copied()) {
+            held.insert(v);
+        }
+        for id in held {
+            let keys = out.entry(id).or_default();
+            for (k, v) in &e.ids {
+                let n = normalize_key(k);
+                if v == id || per_record_key(&n) {
+                    continue;
+                }
+                keys.entry(n)
+                    .or_insert_with(|| (k.clone(), BTreeSet::new()))
+                    .1
+                    .insert(v.clone());
+            }
+        }
+    }
+    out
 }
 
 /// Time order; events without a timestamp keep their place after the previous event of their

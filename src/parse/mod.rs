@@ -4,6 +4,7 @@
 
 pub mod fields;
 pub mod frame;
+pub mod patterns;
 mod structured;
 pub mod timestamp;
 
@@ -120,6 +121,8 @@ impl Dialect {
 pub struct Parser {
     pub dialects: Vec<Dialect>,
     pub ids: IdKeys,
+    /// The user's id patterns, applied to every record on top of its dialect's ids.
+    pub patterns: patterns::IdPatterns,
     unknown: Arc<str>,
 }
 
@@ -182,8 +185,15 @@ impl Parser {
         Ok(Parser {
             dialects,
             ids,
+            patterns: patterns::IdPatterns::default(),
             unknown: "unknown".into(),
         })
+    }
+
+    /// The same parser, also finding ids with the user's patterns.
+    pub fn with_patterns(mut self, patterns: patterns::IdPatterns) -> Parser {
+        self.patterns = patterns;
+        self
     }
 
     pub fn default_parser() -> Parser {
@@ -452,6 +462,18 @@ impl Parser {
     /// One line read with dialect `d`, else the first other dialect that reads a timestamp
     /// from it, else as plain text (ids in it kept).
     fn record_of(&self, d: Option<usize>, first: &str, tctx: &TimeContext) -> (Arc<str>, Record) {
+        let (name, mut rec) = self.dialect_record(d, first, tctx);
+        // The user's `[[correlation.pattern]]`s, on top of what the dialect found.
+        self.patterns.apply(first, &mut rec.ids);
+        (name, rec)
+    }
+
+    fn dialect_record(
+        &self,
+        d: Option<usize>,
+        first: &str,
+        tctx: &TimeContext,
+    ) -> (Arc<str>, Record) {
         if let Some(i) = d {
             if let Some(r) = self.parse_with(&self.dialects[i], first, tctx) {
                 return (self.dialects[i].name.clone(), r);
