@@ -288,9 +288,10 @@ impl Layout {
         }
     }
 
-    /// One record (for CSV possibly several physical lines joined by `\n`). `None` when the
-    /// text is not one of this layout's rows: a header, a wrong number of values, an
-    /// unterminated quote.
+    /// One record (for CSV possibly several physical lines joined by `\n`; only the first row
+    /// is read if the text holds more). `None` when the text is not one of this layout's rows:
+    /// a header, a wrong number of values (a W3C line written under a different `#Fields:`
+    /// than the head's), an unterminated quote.
     pub fn record(&self, text: &str, tctx: &TimeContext) -> Option<TabRecord> {
         let text = text.trim_start_matches('\u{feff}');
         if text.trim().is_empty() || self.is_header(text.split('\n').next().unwrap_or("")) {
@@ -1245,8 +1246,7 @@ mod tests {
     }
 
     fn winevent_rows<'a>() -> Vec<Row<'a>> {
-        let (p, h) = (None::<&str>, Some("WEB01.corp.example.com"));
-        let _ = p;
+        let h = Some("WEB01.corp.example.com");
         #[rustfmt::skip]
         let rows = vec![
             (3, Some("2023-08-29T13:47:38.000Z"), Some("info"), Some("Service Control Manager"), h,
