@@ -2,11 +2,13 @@
 //! detection by sampling with a per-line fallback, where records start (multi-line joining), and
 //! the mapping of each dialect's fields onto timestamp, level, service, message and ids.
 
+pub mod columns;
 pub mod fields;
 pub mod frame;
 pub mod patterns;
 mod structured;
 pub mod timestamp;
+pub mod winxml;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
