@@ -128,6 +128,54 @@ pub struct Parser {
     unknown: Arc<str>,
 }
 
+/// A file whose records are laid out by the file itself (a header declares the columns) or are
+/// documents: read by [`columns`] or [`winxml`] instead of a line dialect.
+#[derive(Clone, Debug)]
+pub enum Tabular {
+    Columns(columns::Layout),
+    WinXml,
+}
+
+impl Tabular {
+    /// From a source's head sample (text).
+    pub fn detect(head: &str) -> Option<Tabular> {
+        if winxml::detect(head) {
+            return Some(Tabular::WinXml);
+        }
+        columns::Layout::detect(head).map(Tabular::Columns)
+    }
+
+    /// `w3c`, `vpc-flow`, `csv`, `win-xml`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Tabular::Columns(l) => l.name(),
+            Tabular::WinXml => "win-xml",
+        }
+    }
+
+    /// A line that is not an event (`#Fields:`, a CSV header row, `<Events>`).
+    pub fn is_header(&self, line: &str) -> bool {
+        match self {
+            Tabular::Columns(l) => l.is_header(line),
+            Tabular::WinXml => winxml::is_header(line),
+        }
+    }
+
+    pub fn is_record_start(&self, line: &str) -> bool {
+        match self {
+            Tabular::Columns(l) => l.is_record_start(line),
+            Tabular::WinXml => winxml::is_record_start(line),
+        }
+    }
+
+    fn record(&self, text: &str, tctx: &TimeContext) -> Option<columns::TabRecord> {
+        match self {
+            Tabular::Columns(l) => l.record(text, tctx),
+            Tabular::WinXml => winxml::record(text, tctx),
+        }
+    }
+}
+
 /// A dialect's result on a sample.
 #[derive(Clone, Copy, Debug)]
 struct Scored {
@@ -459,6 +507,37 @@ impl Parser {
         };
         let (dialect, rec) = self.record_of(d, first, tctx);
         self.finish_event(rec, dialect, raw, source, line, path_service)
+    }
+
+    /// A record of a [`Tabular`] source; one its layout cannot read is read as a line.
+    pub fn event_tabular(
+        &self,
+        tab: &Tabular,
+        raw: String,
+        source: &Arc<str>,
+        line: u64,
+        path_service: Option<&str>,
+        tctx: &TimeContext,
+    ) -> Event {
+        let Some(t) = tab.record(&raw, tctx) else {
+            return self.event(None, raw, source, line, path_service, tctx);
+        };
+        let mut rec = Record {
+            ts: t.ts,
+            level: t.level,
+            service: t.service,
+            host: t.host,
+            message: t.message,
+            ..Default::default()
+        };
+        for (k, v) in &t.fields {
+            self.add_id(&mut rec.ids, k, v);
+        }
+        let message = std::mem::take(&mut rec.message);
+        self.ids_from_text(&message, &mut rec.ids);
+        self.patterns.apply(&message, &mut rec.ids);
+        rec.message = message;
+        self.finish_event(rec, tab.name().into(), raw, source, line, path_service)
     }
 
     /// One line read with dialect `d`, else the first other dialect that reads a timestamp

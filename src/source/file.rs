@@ -562,7 +562,12 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         year_hint,
         reference: if opts.year.is_some() { None } else { mtime },
     };
-    let det = if opts.plain {
+    let tabular = if opts.plain {
+        None
+    } else {
+        crate::parse::Tabular::detect(&String::from_utf8_lossy(&head))
+    };
+    let det = if opts.plain || tabular.is_some() {
         Default::default()
     } else {
         parser.detect_source(&head, &time)
@@ -589,6 +594,7 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         path_service: service_from_path(&input.display),
         frames,
         dialect,
+        tabular,
         time,
     };
     Ok(Prepared {
@@ -693,6 +699,10 @@ impl<V: Visitor> Cutter<'_, V> {
     /// Does the line at `s` start a record? Not when the line before is a CRI partial line
     /// that it continues.
     fn is_start(&self, buf: &[u8], s: usize) -> bool {
+        if let Some(t) = &self.ctx.tabular {
+            let l = line_of(buf, s);
+            return t.is_record_start(&String::from_utf8_lossy(l.strip_suffix(b"\r").unwrap_or(l)));
+        }
         self.plain
             || self.parser.starts_record(
                 &self.ctx.frames,
@@ -997,6 +1007,15 @@ impl<V: Visitor> Cutter<'_, V> {
         }
         if rec.is_empty() && !self.plain {
             return;
+        }
+        // Header lines of a tabular source (`#Fields:`, a CSV header row) are not events.
+        if let Some(t) = &self.ctx.tabular {
+            let first = line_of(rec, 0);
+            if t.is_header(&String::from_utf8_lossy(
+                first.strip_suffix(b"\r").unwrap_or(first),
+            )) {
+                return;
+            }
         }
         // Trimming removed ASCII bytes only, so `rec.len()` is a char boundary of `text`.
         let utf8 = match text.and_then(|t| t.get(..rec.len())) {

@@ -398,12 +398,18 @@ pub struct SourceCtx {
     pub frames: crate::parse::Frames,
     /// The dialect of the (inner) records.
     pub dialect: Option<usize>,
+    /// Records laid out by the file itself (W3C `#Fields:`, CSV header) or XML documents:
+    /// read by this instead of `frames` and `dialect`.
+    pub tabular: Option<crate::parse::Tabular>,
     pub time: TimeContext,
 }
 
 impl SourceCtx {
     /// The source's dialect as `scan` names it: `json`, or with its frames `cri+json`.
     pub fn label(&self, parser: &Parser) -> Option<String> {
+        if let Some(t) = &self.tabular {
+            return Some(t.name().to_string());
+        }
         let inner = self.dialect.map(|d| parser.dialects[d].name.to_string());
         if self.frames.is_empty() {
             return inner;
@@ -433,6 +439,16 @@ impl RawEvent<'_> {
         } else {
             text.into_owned()
         };
+        if let Some(tab) = &self.source.tabular {
+            return parser.event_tabular(
+                tab,
+                raw,
+                &self.source.display,
+                self.line,
+                self.source.path_service.as_deref(),
+                &self.source.time,
+            );
+        }
         parser.event_framed(
             &self.source.frames,
             self.source.dialect,
