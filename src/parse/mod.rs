@@ -659,6 +659,8 @@ impl Parser {
                     rec.ts?;
                 }
                 "level" => rec.level = rec.level.or_else(|| Level::parse(v)),
+                // A group per level (`level_info` for Redis's `*`): the group's name says it.
+                n if n.starts_with("level_") => rec.level = rec.level.or(Level::parse(&n[6..])),
                 "pri" => {
                     if let Ok(p) = v.parse::<u16>() {
                         rec.level = Some(Level::from_syslog_severity((p % 8) as u8));

@@ -363,18 +363,24 @@ impl TimeContext {
     }
 
     /// `081109 203615` (HDFS, yyMMdd HHmmss), `17/06/09 20:10:40` (Spark, yy/MM/dd),
-    /// `28/Nov/2026:23:00:12 +0100` (nginx/Apache), `10.30 16:49:06` (Proxifier, MM.dd).
+    /// `28/Nov/2026:23:00:12 +0100` (nginx/Apache), `29 Aug 2023 13:47:38.984` (Redis; old
+    /// Redis without the year), `10.30 16:49:06` (Proxifier, MM.dd), `0517 15:04:22.619632`
+    /// (klog, MMdd).
     fn numeric_other(&self, s: &str) -> Option<(Timestamp, usize)> {
         let mut c = Cur::new(s);
-        // nginx: dd/Mon/yyyy:HH:MM:SS zone
+        // nginx: dd/Mon/yyyy:HH:MM:SS zone; Redis: dd Mon yyyy HH:MM:SS, dd Mon HH:MM:SS
         if let Some(d) = c.num_upto(2) {
-            if c.eat(b'/') {
+            if let Some(sep) = c.eat_any(b"/ ") {
                 if let Some(mo) = c.month_name() {
-                    if !c.eat(b'/') {
+                    if !c.eat(sep) {
                         return None;
                     }
-                    let y = c.num(4)?;
-                    c.eat_any(b": ")?;
+                    let y = c.num(4);
+                    if y.is_some() {
+                        c.eat_any(b": ")?;
+                    } else if sep == b'/' {
+                        return None;
+                    }
                     let h = c.num(2)?;
                     c.eat(b':');
                     let mi = c.num(2)?;
@@ -383,7 +389,7 @@ impl TimeContext {
                     let ns = c.fraction(b".,");
                     let off = offset(&mut c)?;
                     let p = Parts {
-                        y: y as i64,
+                        y: y.unwrap_or(0) as i64,
                         mo,
                         d,
                         h,
@@ -391,7 +397,7 @@ impl TimeContext {
                         s: sec,
                         ns,
                         off,
-                        year_known: true,
+                        year_known: y.is_some(),
                     };
                     return Some((self.finish(p)?, c.i));
                 }
@@ -449,9 +455,10 @@ impl TimeContext {
             }
         }
         let mut c = Cur::new(s);
-        // MM.dd HH:MM:SS (Proxifier) and MM-dd HH:MM:SS.mmm (Android logcat), no year
+        // MM.dd HH:MM:SS (Proxifier), MM-dd HH:MM:SS.mmm (Android logcat) and MMdd
+        // HH:MM:SS.uuuuuu (klog), no year
         let mo = c.num(2)?;
-        c.eat_any(b".-")?;
+        c.eat_any(b".-");
         let d = c.num(2)?;
         c.eat(b' ').then_some(())?;
         let h = c.num(2)?;
