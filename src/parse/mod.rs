@@ -132,7 +132,7 @@ pub struct Parser {
 /// documents: read by [`columns`] or [`winxml`] instead of a line dialect.
 #[derive(Clone, Debug)]
 pub enum Tabular {
-    Columns(columns::Layout),
+    Columns(Box<columns::Layout>),
     WinXml,
 }
 
@@ -142,7 +142,7 @@ impl Tabular {
         if winxml::detect(head) {
             return Some(Tabular::WinXml);
         }
-        columns::Layout::detect(head).map(Tabular::Columns)
+        columns::Layout::detect(head).map(|l| Tabular::Columns(Box::new(l)))
     }
 
     /// `w3c`, `vpc-flow`, `csv`, `win-xml`.
