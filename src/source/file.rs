@@ -559,6 +559,7 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         tz: opts.tz.clone(),
         year_hint,
         reference: if opts.year.is_some() { None } else { mtime },
+        ..Default::default()
     };
     let dialect = if opts.plain {
         None
