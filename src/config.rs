@@ -608,6 +608,7 @@ fn event_filter(f: &Filter, common: &Common) -> Result<EventFilter, ConfigError>
         tz,
         year_hint: 1970,
         reference: None,
+        ..Default::default()
     };
     let now = now();
     let time = |flag: &str, v: &Option<String>| -> Result<Option<Timestamp>, ConfigError> {

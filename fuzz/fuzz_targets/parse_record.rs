@@ -31,6 +31,7 @@ fn contexts() -> &'static [TimeContext] {
                 tz: Some(jiff::tz::TimeZone::get("Europe/Paris").expect("tz database")),
                 year_hint: 2026,
                 reference: Some(Timestamp::from_secs(1_767_225_600)), // 2026-01-01
+                ..TimeContext::default()
             },
         ]
     })

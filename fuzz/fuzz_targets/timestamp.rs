@@ -27,16 +27,19 @@ fn contexts() -> &'static [TimeContext] {
                 tz: None,
                 year_hint: 2027,
                 reference: jan_2027,
+                ..TimeContext::default()
             },
             TimeContext {
                 tz: Some(paris.clone()),
                 year_hint: 1970,
                 reference: None,
+                ..TimeContext::default()
             },
             TimeContext {
                 tz: Some(paris),
                 year_hint: 2027,
                 reference: jan_2027,
+                ..TimeContext::default()
             },
         ]
     })

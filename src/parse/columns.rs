@@ -781,8 +781,7 @@ fn flow_message(
 fn utc(tctx: &TimeContext) -> TimeContext {
     TimeContext {
         tz: None,
-        year_hint: tctx.year_hint,
-        reference: tctx.reference,
+        ..tctx.clone()
     }
 }
 

@@ -1,12 +1,16 @@
 //! Timestamps of every shape a log writes, normalised to UTC nanoseconds.
 //!
-//! Explicit offsets (`Z`, `+0100`, `+05:30`) are honoured; a naive timestamp is read in the
-//! configured zone (UTC unless `--tz`); epoch numbers are seconds, milliseconds, microseconds or
-//! nanoseconds by their magnitude; a timestamp without a year (RFC 3164, Proxifier) takes the
-//! year from [`TimeContext::year_hint`], stepping back a year when that would put it more than a
-//! day past the reference time (a December line in a January file).
+//! Explicit offsets (`Z`, `+0100`, `+05:30`), zone abbreviations (`CEST`, `EST`; see
+//! [`ZONE_ABBREVIATIONS`]) and IANA names (`Europe/Paris`) after the time are honoured; a naive
+//! timestamp is read in the configured zone (UTC unless `--tz`); epoch numbers are seconds,
+//! milliseconds, microseconds or nanoseconds by their magnitude (and never digits glued to more
+//! of a token: `263456789abcdef0` is a hex id); a timestamp without a year (RFC 3164, Proxifier)
+//! takes the year from [`TimeContext::year_hint`], stepping back a year when that would put it
+//! more than a day past the reference time (a December line in a January file); a time of day
+//! alone (`16:42:22.382`) takes its date from [`TimeContext::day`] when there is one; and
+//! [`TimeContext::plausible`] refuses a time far from the rest of the file.
 
-use crate::model::{days_from_civil, Timestamp};
+use crate::model::{civil_from_days, days_from_civil, Timestamp};
 
 /// How to read timestamps that do not say everything themselves.
 #[derive(Clone, Debug)]
@@ -17,6 +21,25 @@ pub struct TimeContext {
     pub year_hint: i32,
     /// When the year is guessed: a result more than a day after this moves back one year.
     pub reference: Option<Timestamp>,
+    /// Where a time of day alone (`16:42:22.382`) takes its date from; `None` reads no such
+    /// timestamp.
+    pub day: Option<DayAnchor>,
+    /// Timestamps outside this range (inclusive) are rejected (`None`): a time years away from
+    /// the rest of the file. See [`TimeContext::without_plausibility`].
+    pub plausible: Option<(Timestamp, Timestamp)>,
+}
+
+/// The instant a time of day alone is placed near. The candidates are that time of day (in the
+/// stamp's own offset or zone, else `tz`, else UTC) on the anchor's local date, the day before
+/// and the day after; the variant picks one, which reads a midnight rollover without state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayAnchor {
+    /// The wrapper's (container runtime's) time of the same line: the candidate closest to it.
+    Near(Timestamp),
+    /// The file starts here (`--date` + first record's time): the earliest candidate >= t - 1h.
+    After(Timestamp),
+    /// The file was last written here (mtime): the latest candidate <= t + 1h.
+    Before(Timestamp),
 }
 
 impl Default for TimeContext {
@@ -25,9 +48,105 @@ impl Default for TimeContext {
             tz: None,
             year_hint: 1970,
             reference: None,
+            day: None,
+            plausible: None,
         }
     }
 }
+
+const H: i32 = 3600;
+
+/// Zone abbreviations read after a time, in seconds east of UTC (`UTC`, `GMT` and `Z` are read
+/// before this table, with `UTC+2` and `GMT+01:00`). An abbreviation counts only as a whole
+/// uppercase word (the next byte is the end, a space, or one of `,;|]})"'`). The ambiguous ones
+/// take the reading logs most often mean: `CST` is US Central (not China, +8), `IST` is India
+/// (not Ireland, +1, or Israel, +2), `BST` is British Summer Time (not Bangladesh, +6), `AST`
+/// is Atlantic (not Arabia, +3). A log in another of those zones needs `--tz` and a naive time.
+pub const ZONE_ABBREVIATIONS: &[(&str, i32)] = &[
+    ("PST", -8 * H),
+    ("PDT", -7 * H),
+    ("MST", -7 * H),
+    ("MDT", -6 * H),
+    ("CST", -6 * H),
+    ("CDT", -5 * H),
+    ("EST", -5 * H),
+    ("EDT", -4 * H),
+    ("AKST", -9 * H),
+    ("AKDT", -8 * H),
+    ("HST", -10 * H),
+    ("AST", -4 * H),
+    ("ADT", -3 * H),
+    ("NST", -(3 * H + 1800)),
+    ("NDT", -(2 * H + 1800)),
+    ("WET", 0),
+    ("WEST", H),
+    ("BST", H),
+    ("IST", 5 * H + 1800),
+    ("CET", H),
+    ("CEST", 2 * H),
+    ("MET", H),
+    ("MEST", 2 * H),
+    ("EET", 2 * H),
+    ("EEST", 3 * H),
+    ("MSK", 3 * H),
+    ("SAST", 2 * H),
+    ("CAT", 2 * H),
+    ("EAT", 3 * H),
+    ("WAT", H),
+    ("PKT", 5 * H),
+    ("ICT", 7 * H),
+    ("WIB", 7 * H),
+    ("HKT", 8 * H),
+    ("SGT", 8 * H),
+    ("AWST", 8 * H),
+    ("PHT", 8 * H),
+    ("KST", 9 * H),
+    ("JST", 9 * H),
+    ("ACST", 9 * H + 1800),
+    ("ACDT", 10 * H + 1800),
+    ("AEST", 10 * H),
+    ("AEDT", 11 * H),
+    ("NZST", 12 * H),
+    ("NZDT", 13 * H),
+];
+
+/// An uppercase word of up to four letters as a number, for a fast table lookup.
+const fn zone_key(w: &[u8]) -> u32 {
+    let mut k = 0u32;
+    let mut i = 0;
+    while i < w.len() && i < 4 {
+        k = (k << 8) | w[i] as u32;
+        i += 1;
+    }
+    k
+}
+
+/// [`ZONE_ABBREVIATIONS`]' names as [`zone_key`]s, in the same order.
+const ZONE_KEYS: [u32; ZONE_ABBREVIATIONS.len()] = {
+    let mut keys = [0u32; ZONE_ABBREVIATIONS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = zone_key(ZONE_ABBREVIATIONS[i].0.as_bytes());
+        i += 1;
+    }
+    keys
+};
+
+/// IANA areas: a word after a time that starts with one of these and a `/` is tried as a zone
+/// name (`Europe/Paris`).
+const IANA_AREAS: [&[u8]; 11] = [
+    b"Africa/",
+    b"America/",
+    b"Antarctica/",
+    b"Arctic/",
+    b"Asia/",
+    b"Atlantic/",
+    b"Australia/",
+    b"Etc/",
+    b"Europe/",
+    b"Indian/",
+    b"Pacific/",
+];
 
 const MONTHS: [&[u8; 3]; 12] = [
     b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec",
@@ -151,43 +270,136 @@ impl<'a> Cur<'a> {
     }
 }
 
-/// Offset in seconds: `Z`, `UTC`, `GMT`, `+01`, `+0100`, `+01:00`. `None` when absent.
-fn offset(c: &mut Cur) -> Option<Option<i64>> {
+/// A zone a timestamp names itself.
+#[derive(Clone, Debug)]
+enum Zone {
+    /// Seconds east of UTC.
+    Fixed(i64),
+    /// An IANA name after the time (`Europe/Paris`): its offset depends on the date.
+    Named(jiff::tz::TimeZone),
+}
+
+/// Whether `b` (the byte after a zone word, `None` at the end) ends that word.
+fn ends_zone_word(b: Option<u8>) -> bool {
+    matches!(
+        b,
+        None | Some(b' ' | b'\t' | b',' | b';' | b'|' | b']' | b'}' | b')' | b'"' | b'\'')
+    )
+}
+
+/// A sign and hours, then optional minutes (`+01`, `+0100`, `+01:00`; `+1`, `-5:30` when
+/// `short` allows a one-digit hour). `None` when the sign starts no offset (nothing consumed),
+/// `Some(None)` when the numbers are out of range.
+#[inline]
+fn signed_offset(c: &mut Cur, short: bool) -> Option<Option<i64>> {
+    let save = c.i;
+    let sign = c.eat_any(b"+-")?;
+    let h = if short { c.num_upto(2) } else { c.num(2) };
+    let Some(h) = h else {
+        c.i = save;
+        return None;
+    };
+    let before_minutes = c.i;
+    c.eat(b':');
+    let m = match c.num(2) {
+        Some(m) => m,
+        None => {
+            c.i = before_minutes;
+            0
+        }
+    };
+    if h > 23 || m > 59 {
+        return Some(None);
+    }
+    let off = (h * 3600 + m * 60) as i64;
+    Some(Some(if sign == b'-' { -off } else { off }))
+}
+
+/// The zone after a time: `Z`, `UTC`, `GMT`, `UTC+2`, `GMT+01:00`, `+01`, `+0100`, `+01:00`, an
+/// abbreviation of [`ZONE_ABBREVIATIONS`], an IANA name. `Some(None)` when there is none
+/// (nothing consumed), `None` when an offset is malformed.
+fn offset(c: &mut Cur) -> Option<Option<Zone>> {
     let save = c.i;
     c.skip_spaces();
     let alnum_at = |c: &Cur, k: usize| c.b.get(c.i + k).is_some_and(u8::is_ascii_alphanumeric);
-    if matches!(c.peek(), Some(b'Z') | Some(b'z')) && !alnum_at(c, 1) {
-        c.i += 1;
-        return Some(Some(0));
-    }
-    let r = c.rest();
-    if (r.starts_with(b"UTC") || r.starts_with(b"GMT")) && !alnum_at(c, 3) {
-        c.i += 3;
-        if matches!(c.peek(), Some(b'+') | Some(b'-')) {
-            // `GMT+01:00`; a sign that starts no offset (`GMT-x`) leaves GMT itself, UTC.
-            return match offset(c) {
-                Some(None) => Some(Some(0)),
-                o => o,
+    match c.peek() {
+        Some(b'Z' | b'z') if !alnum_at(c, 1) => {
+            c.i += 1;
+            return Some(Some(Zone::Fixed(0)));
+        }
+        Some(b'+' | b'-') => {
+            return match signed_offset(c, false) {
+                // `12:00:00 - INFO`: a separator, not an offset.
+                None => {
+                    c.i = save;
+                    Some(None)
+                }
+                Some(o) => Some(Some(Zone::Fixed(o?))),
             };
         }
-        return Some(Some(0));
-    }
-    if let Some(sign) = c.eat_any(b"+-") {
-        let Some(h) = c.num(2) else {
-            // `12:00:00 - INFO`: a separator, not an offset.
-            c.i = save;
-            return Some(None);
-        };
-        c.eat(b':');
-        let m = c.num(2).unwrap_or(0);
-        if h > 23 || m > 59 {
-            return None;
+        Some(b'A'..=b'Z') => {
+            let r = c.rest();
+            if (r.starts_with(b"UTC") || r.starts_with(b"GMT")) && !alnum_at(c, 3) {
+                c.i += 3;
+                // `GMT+01:00`, `UTC+2`; a sign that starts no offset (`GMT-x`) is GMT, UTC.
+                return match signed_offset(c, true) {
+                    None => Some(Some(Zone::Fixed(0))),
+                    Some(o) => Some(Some(Zone::Fixed(o?))),
+                };
+            }
+            if let Some((zone, len)) = zone_word(r) {
+                c.i += len;
+                return Some(Some(zone));
+            }
         }
-        let off = (h * 3600 + m * 60) as i64;
-        return Some(Some(if sign == b'-' { -off } else { off }));
+        _ => {}
     }
     c.i = save;
     Some(None)
+}
+
+/// An abbreviation or IANA zone name at the start of `r` (which starts with an uppercase
+/// letter), and its length.
+fn zone_word(r: &[u8]) -> Option<(Zone, usize)> {
+    let upper = |k: usize| r.get(k).is_some_and(u8::is_ascii_uppercase);
+    // Three or four capitals (a longer word, `ERROR`, is let go at its fifth), ending in T, but
+    // MSK and WIB: a level (`INFO`, `WARN`) costs no lookup.
+    let n = match (upper(1), upper(2), upper(3)) {
+        (true, true, false) => 3,
+        (true, true, true) if !upper(4) => 4,
+        (false, _, _) => 1,
+        _ => return None,
+    };
+    if n > 1 {
+        if !matches!(r[n - 1], b'T' | b'K' | b'B') || !ends_zone_word(r.get(n).copied()) {
+            return None;
+        }
+        let key = zone_key(&r[..n]);
+        let i = ZONE_KEYS.iter().position(|&k| k == key)?;
+        return Some((Zone::Fixed(ZONE_ABBREVIATIONS[i].1 as i64), n));
+    }
+    // `Europe/Paris`: one capital, then lowercase.
+    if IANA_AREAS.iter().any(|a| r.starts_with(a)) {
+        let n = r
+            .iter()
+            .take(40)
+            .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'+'))
+            .count();
+        if !ends_zone_word(r.get(n).copied()) {
+            return None;
+        }
+        let name = std::str::from_utf8(&r[..n]).ok()?;
+        let tz = jiff::tz::TimeZone::get(name).ok()?;
+        return Some((Zone::Named(tz), n));
+    }
+    None
+}
+
+/// Seconds east of UTC that `tz` is at `t`.
+fn offset_at(tz: &jiff::tz::TimeZone, t: Timestamp) -> i64 {
+    jiff::Timestamp::from_second(t.0.div_euclid(1_000_000_000))
+        .map(|ts| tz.to_offset(ts).seconds() as i64)
+        .unwrap_or(0)
 }
 
 struct Parts {
@@ -198,7 +410,7 @@ struct Parts {
     mi: u32,
     s: u32,
     ns: u32,
-    off: Option<i64>,
+    off: Option<Zone>,
     year_known: bool,
 }
 
@@ -221,36 +433,71 @@ fn valid(p: &Parts) -> bool {
         && (1900..=2200).contains(&p.y)
 }
 
+/// The instant (seconds) of `p`'s local fields in `tz`; a leap second reads as :59.
+fn civil_in(tz: &jiff::tz::TimeZone, p: &Parts) -> Option<i64> {
+    let dt = jiff::civil::DateTime::new(
+        p.y as i16,
+        p.mo as i8,
+        p.d as i8,
+        p.h as i8,
+        p.mi as i8,
+        p.s.min(59) as i8,
+        0,
+    )
+    .ok()?;
+    Some(tz.to_timestamp(dt).ok()?.as_second())
+}
+
+/// Whether the byte after a digit-first timestamp ends it: a digit right after it means the
+/// digits were part of a longer number (`2026-11-281`, `2026-11-28 22:00:00123`).
+fn ends_digit_run(b: &[u8], used: usize) -> bool {
+    !b.get(used).is_some_and(u8::is_ascii_digit)
+}
+
+/// Whether the byte after a time of day alone ends its token: the end, a space, a tab, one of
+/// `]|,;`, or `-` then a space.
+fn ends_time_of_day(b: &[u8], used: usize) -> bool {
+    match b.get(used) {
+        None | Some(b' ' | b'\t' | b']' | b'|' | b',' | b';') => true,
+        Some(b'-') => matches!(b.get(used + 1), Some(b' ')),
+        _ => false,
+    }
+}
+
 impl TimeContext {
-    fn finish(&self, mut p: Parts) -> Option<Timestamp> {
+    /// A copy that accepts any time, however far from the rest of the file: a caller can tell
+    /// a timestamp `plausible` rejected from one that is not there.
+    pub fn without_plausibility(&self) -> TimeContext {
+        TimeContext {
+            plausible: None,
+            ..self.clone()
+        }
+    }
+
+    /// `ts`, unless `plausible` is set and `ts` is outside it.
+    fn plausible(&self, ts: Timestamp) -> Option<Timestamp> {
+        match self.plausible {
+            Some((lo, hi)) if ts < lo || ts > hi => None,
+            _ => Some(ts),
+        }
+    }
+
+    /// The instant of `p` (its year filled in, or stepped back, when it had none).
+    fn finish(&self, p: &mut Parts) -> Option<Timestamp> {
         if !p.year_known {
             p.y = self.year_hint as i64;
         }
-        if !valid(&p) {
+        if !valid(p) {
             return None;
         }
         let local_secs = days_from_civil(p.y, p.mo, p.d) * 86_400
             + (p.h as i64) * 3600
             + (p.mi as i64) * 60
             + p.s as i64;
-        let secs = match p.off {
-            Some(off) => local_secs - off,
-            None => match &self.tz {
-                None => local_secs,
-                Some(tz) => {
-                    let dt = jiff::civil::DateTime::new(
-                        p.y as i16,
-                        p.mo as i8,
-                        p.d as i8,
-                        p.h as i8,
-                        p.mi as i8,
-                        p.s.min(59) as i8,
-                        0,
-                    )
-                    .ok()?;
-                    tz.to_timestamp(dt).ok()?.as_second()
-                }
-            },
+        let secs = match (&p.off, &self.tz) {
+            (Some(Zone::Fixed(off)), _) => local_secs - off,
+            (Some(Zone::Named(tz)), _) | (None, Some(tz)) => civil_in(tz, p)?,
+            (None, None) => local_secs,
         };
         let ts = in_range(Timestamp(secs * 1_000_000_000 + p.ns as i64))?;
         if !p.year_known {
@@ -286,21 +533,94 @@ impl TimeContext {
 
     /// Parse a timestamp at the start of `s`; returns it and how many bytes it used.
     pub fn parse_prefix(&self, s: &str) -> Option<(Timestamp, usize)> {
+        let (ts, used) = self.any_prefix(s)?;
+        Some((self.plausible(ts)?, used))
+    }
+
+    /// [`Self::parse_prefix`] before the plausibility check.
+    fn any_prefix(&self, s: &str) -> Option<(Timestamp, usize)> {
         let b = s.as_bytes();
         let first = *b.first()?;
         if first.is_ascii_digit() {
             if let Some(r) = self.iso_like(s) {
-                return Some(r);
+                return ends_digit_run(b, r.1).then_some(r);
             }
             if let Some(r) = self.numeric_other(s) {
+                return ends_digit_run(b, r.1).then_some(r);
+            }
+            if let Some(r) = self.epoch(s) {
                 return Some(r);
             }
-            return self.epoch(s);
+            // Last: it costs the shapes above nothing.
+            return self.time_of_day(s, self.day.as_ref()?);
         }
         if first.is_ascii_alphabetic() {
             return self.named_month(s);
         }
         None
+    }
+
+    /// `16:42:22`, `16:42:22.382`, `16:42:22,382Z`, `16:42:22 +02:00`, `16:42:22 CEST`: a time of
+    /// day alone (two-digit hour; `6:42:22` could be a duration), dated by `anchor` (see
+    /// [`DayAnchor`]). It must end its token (see [`ends_time_of_day`]).
+    fn time_of_day(&self, s: &str, anchor: &DayAnchor) -> Option<(Timestamp, usize)> {
+        let mut c = Cur::new(s);
+        let h = c.num(2)?;
+        c.eat(b':').then_some(())?;
+        let mi = c.num(2)?;
+        c.eat(b':').then_some(())?;
+        let sec = c.num(2)?;
+        let ns = c.fraction(b".,");
+        let off = offset(&mut c)?;
+        if !ends_time_of_day(c.b, c.i) {
+            return None;
+        }
+        let (DayAnchor::Near(t) | DayAnchor::After(t) | DayAnchor::Before(t)) = *anchor;
+        // The anchor's local date, in the zone the time of day is read in.
+        let local_off = match (&off, &self.tz) {
+            (Some(Zone::Fixed(o)), _) => *o,
+            (Some(Zone::Named(tz)), _) | (None, Some(tz)) => offset_at(tz, t),
+            (None, None) => 0,
+        };
+        let day = (t.0.div_euclid(1_000_000_000) + local_off).div_euclid(86_400);
+        let hour = 3_600 * 1_000_000_000;
+        let mut best: Option<Timestamp> = None;
+        let mut p = Parts {
+            y: 0,
+            mo: 0,
+            d: 0,
+            h,
+            mi,
+            s: sec,
+            ns,
+            off,
+            year_known: true,
+        };
+        for dd in -1..=1 {
+            (p.y, p.mo, p.d) = civil_from_days(day + dd);
+            let Some(ts) = self.finish(&mut p) else {
+                continue;
+            };
+            best = match (*anchor, best) {
+                (_, None) => Some(ts),
+                (DayAnchor::Near(t), Some(b)) => Some(if ts.0.abs_diff(t.0) < b.0.abs_diff(t.0) {
+                    ts
+                } else {
+                    b
+                }),
+                // Candidates come in order: keep the first at or after t - 1h.
+                (DayAnchor::After(t), Some(b)) => Some(if b.0 < t.0 - hour { ts } else { b }),
+                // Keep the last at or before t + 1h.
+                (DayAnchor::Before(t), Some(b)) => Some(if ts.0 <= t.0 + hour { ts } else { b }),
+            };
+        }
+        let ts = best?;
+        let ok = match *anchor {
+            DayAnchor::Near(_) => true,
+            DayAnchor::After(t) => ts.0 >= t.0 - hour,
+            DayAnchor::Before(t) => ts.0 <= t.0 + hour,
+        };
+        ok.then_some((ts, c.i))
     }
 
     /// `2026-11-28T22:00:00.123+01:00`, `2026-11-28 22:00:00,123`, `2026/11/28 22:00:00`,
@@ -353,13 +673,13 @@ impl TimeContext {
         } else {
             // A date alone.
             c.i = date_only_end;
-            if compact {
+            if compact || c.peek().is_some_and(|b| b.is_ascii_alphanumeric()) {
                 return None;
             }
-            p.off = Some(0);
+            p.off = Some(Zone::Fixed(0));
         }
         let used = c.i;
-        Some((self.finish(p)?, used))
+        Some((self.finish(&mut p)?, used))
     }
 
     /// `081109 203615` (HDFS, yyMMdd HHmmss), `17/06/09 20:10:40` (Spark, yy/MM/dd),
@@ -388,7 +708,7 @@ impl TimeContext {
                     let sec = c.num(2)?;
                     let ns = c.fraction(b".,");
                     let off = offset(&mut c)?;
-                    let p = Parts {
+                    let mut p = Parts {
                         y: y.unwrap_or(0) as i64,
                         mo,
                         d,
@@ -399,7 +719,7 @@ impl TimeContext {
                         off,
                         year_known: y.is_some(),
                     };
-                    return Some((self.finish(p)?, c.i));
+                    return Some((self.finish(&mut p)?, c.i));
                 }
             }
         }
@@ -418,7 +738,7 @@ impl TimeContext {
                 let sec = c.num(2)?;
                 let ns = c.fraction(b".,");
                 let off = offset(&mut c)?;
-                let p = Parts {
+                let mut p = Parts {
                     y: 2000 + y as i64,
                     mo,
                     d,
@@ -429,7 +749,7 @@ impl TimeContext {
                     off,
                     year_known: true,
                 };
-                return Some((self.finish(p)?, c.i));
+                return Some((self.finish(&mut p)?, c.i));
             }
         }
         let mut c = Cur::new(s);
@@ -438,7 +758,7 @@ impl TimeContext {
             if c.eat(b' ') {
                 if let Some(hms) = c.num(6) {
                     if matches!(c.peek(), None | Some(b' ')) {
-                        let p = Parts {
+                        let mut p = Parts {
                             y: 2000 + (ymd / 10_000) as i64,
                             mo: (ymd / 100) % 100,
                             d: ymd % 100,
@@ -449,7 +769,7 @@ impl TimeContext {
                             off: None,
                             year_known: true,
                         };
-                        return Some((self.finish(p)?, c.i));
+                        return Some((self.finish(&mut p)?, c.i));
                     }
                 }
             }
@@ -467,7 +787,7 @@ impl TimeContext {
         c.eat(b':').then_some(())?;
         let sec = c.num(2)?;
         let ns = c.fraction(b".");
-        let p = Parts {
+        let mut p = Parts {
             y: 0,
             mo,
             d,
@@ -478,7 +798,7 @@ impl TimeContext {
             off: None,
             year_known: false,
         };
-        Some((self.finish(p)?, c.i))
+        Some((self.finish(&mut p)?, c.i))
     }
 
     /// `Nov 28 22:00:00` (RFC 3164, year guessed), `Nov 28 2026 22:00:00`,
@@ -530,7 +850,7 @@ impl TimeContext {
                 _ => c.i = save,
             }
         }
-        let p = Parts {
+        let mut p = Parts {
             y: year.unwrap_or(0) as i64,
             mo,
             d,
@@ -541,7 +861,7 @@ impl TimeContext {
             off,
             year_known: year.is_some(),
         };
-        Some((self.finish(p)?, c.i))
+        Some((self.finish(&mut p)?, c.i))
     }
 
     /// Epoch seconds/milliseconds/microseconds/nanoseconds, integer or with a fraction.
@@ -574,6 +894,13 @@ impl TimeContext {
                 i = j;
             }
         }
+        // Digits glued to more of a token are an id, not a time: `263456789abcdef0` (hex),
+        // `1700000000abc`, `123456789012-...` (an account id), `1700000000_2`, `1700000000.1.2`.
+        match b.get(i) {
+            Some(&c) if c.is_ascii_alphanumeric() || c == b'_' || c == b'-' => return None,
+            Some(b'.') if b.get(i + 1).is_some_and(u8::is_ascii_digit) => return None,
+            _ => {}
+        }
         Some((epoch_to_ts(int, frac_ns)?, i))
     }
 
@@ -584,7 +911,7 @@ impl TimeContext {
         }
         let int = n.trunc() as i64;
         let frac = ((n - n.trunc()) * 1e9).round() as i64;
-        epoch_to_ts(int, frac)
+        self.plausible(epoch_to_ts(int, frac)?)
     }
 }
 
@@ -718,7 +1045,7 @@ mod tests {
         let ctx = TimeContext {
             tz: Some(jiff::tz::TimeZone::get("Europe/Paris").unwrap()),
             year_hint: 2026,
-            reference: None,
+            ..Default::default()
         };
         assert_eq!(
             ctx.parse("2026-11-28 23:00:00").unwrap().to_rfc3339(),
@@ -739,9 +1066,9 @@ mod tests {
         }
         .parse("2027-01-02T00:00:00Z");
         let ctx = TimeContext {
-            tz: None,
             year_hint: 2027,
             reference,
+            ..Default::default()
         };
         assert_eq!(
             ctx.parse("Dec 31 23:59:59").unwrap().to_rfc3339(),
@@ -772,5 +1099,356 @@ mod tests {
         assert_eq!(ctx.from_number(9_223_372_036.9), None);
         // The largest representable one is past 2200: not a log's time.
         assert_eq!(ctx.parse("9223372036.854775807"), None);
+    }
+
+    fn at(s: &str) -> Timestamp {
+        TimeContext::default().parse(s).unwrap()
+    }
+
+    fn rfc(t: Option<Timestamp>) -> Option<String> {
+        t.map(|t| t.to_rfc3339())
+    }
+
+    fn paris() -> Option<jiff::tz::TimeZone> {
+        Some(jiff::tz::TimeZone::get("Europe/Paris").unwrap())
+    }
+
+    /// A zone abbreviation after the time is its offset: the `date` command's default output,
+    /// PostgreSQL's `%m`, nginx with a named zone.
+    #[test]
+    fn zone_abbreviations_after_the_time() {
+        let cases: &[(&str, &str)] = &[
+            ("Wed May 19 08:00:01 EST 2021", "2021-05-19T13:00:01.000Z"),
+            ("2023-08-29 13:47:38.984 CEST", "2023-08-29T11:47:38.984Z"),
+            ("2023-08-29 13:47:38 PDT", "2023-08-29T20:47:38.000Z"),
+            ("2023-08-29T13:47:38 IST", "2023-08-29T08:17:38.000Z"),
+            (
+                "Sat Nov 28 22:00:00.123 UTC 2026",
+                "2026-11-28T22:00:00.123Z",
+            ),
+            ("Nov 28 22:00:00 2026 NZDT", "2026-11-28T09:00:00.000Z"),
+            ("28/Nov/2026:23:00:12 CET", "2026-11-28T22:00:12.000Z"),
+            ("17/06/09 20:10:40 JST", "2017-06-09T11:10:40.000Z"),
+            ("2026-11-28 22:00:00 UTC+2", "2026-11-28T20:00:00.000Z"),
+            ("2026-11-28 22:00:00 UTC-5:30", "2026-11-29T03:30:00.000Z"),
+            ("2026-11-28 22:00:00 GMT+01:00", "2026-11-28T21:00:00.000Z"),
+            ("2026-11-28 22:00:00 GMT+0100", "2026-11-28T21:00:00.000Z"),
+            (
+                "2023-08-29 13:47:38 Europe/Paris",
+                "2023-08-29T11:47:38.000Z",
+            ),
+            (
+                "2023-01-29 13:47:38 Europe/Paris",
+                "2023-01-29T12:47:38.000Z",
+            ),
+            (
+                "2023-08-29 13:47:38 America/New_York",
+                "2023-08-29T17:47:38.000Z",
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(utc(input).as_deref(), Some(*want), "input {input:?}");
+        }
+        // Each abbreviation of the table, once; the zone wins over --tz.
+        let ctx = TimeContext {
+            tz: paris(),
+            ..Default::default()
+        };
+        let noon = at("2026-01-15T12:00:00Z");
+        let extra = [("UTC", 0), ("GMT", 0), ("Z", 0)];
+        for &(name, off) in ZONE_ABBREVIATIONS.iter().chain(extra.iter()) {
+            let want = Timestamp(noon.0 - off as i64 * 1_000_000_000);
+            let text = format!("2026-01-15 12:00:00 {name}");
+            assert_eq!(ctx.parse(&text), Some(want), "{text}");
+            let (ts, used) = ctx.parse_prefix(&format!("{text} [42] msg")).unwrap();
+            assert_eq!((ts, used), (want, text.len()), "{text}");
+        }
+    }
+
+    /// The lookup's shortcut (the last letter) and keys hold for every name in the table.
+    #[test]
+    fn zone_table_is_well_formed() {
+        for (i, &(name, off)) in ZONE_ABBREVIATIONS.iter().enumerate() {
+            assert!((3..=4).contains(&name.len()), "{name}");
+            assert!(name.bytes().all(|b| b.is_ascii_uppercase()), "{name}");
+            assert!(matches!(
+                name.as_bytes()[name.len() - 1],
+                b'T' | b'K' | b'B'
+            ));
+            assert_eq!(ZONE_KEYS.iter().position(|&k| k == ZONE_KEYS[i]), Some(i));
+            assert!(off.abs() <= 14 * H && off % 1800 == 0, "{name}");
+        }
+    }
+
+    /// Only a whole uppercase word is a zone: a host `AST-01` or a word `ESTIMATE` after a
+    /// syslog time is not, and the time stays naive.
+    #[test]
+    fn zone_abbreviation_only_as_a_whole_word() {
+        let ctx = TimeContext {
+            year_hint: 2026,
+            ..Default::default()
+        };
+        for (line, used) in [
+            ("Nov 28 22:00:01 AST-01 sshd[1]: hi", 15),
+            ("Nov 28 22:00:01 ESTIMATE done", 15),
+            ("Nov 28 22:00:01 est done", 15),
+            ("2026-11-28 22:00:01 CESTX", 19),
+            ("2026-11-28 22:00:01 EST:", 19),
+            ("2026-11-28 22:00:01 Europe/Nowhere x", 19),
+        ] {
+            let (ts, n) = ctx.parse_prefix(line).unwrap();
+            assert_eq!(ts.to_rfc3339(), "2026-11-28T22:00:01.000Z", "{line}");
+            assert_eq!(n, used, "{line}");
+        }
+        assert_eq!(ctx.parse("2026-11-28 22:00:01 ESTX"), None);
+    }
+
+    /// A 32-hex trace id whose first 9-10 characters are digits read as an epoch time (1978,
+    /// 2117): digits glued to more of a token are never an epoch.
+    #[test]
+    fn digits_inside_a_longer_token_are_no_epoch() {
+        let ctx = TimeContext::default();
+        for s in [
+            "263456789abcdef0263456789abcdef0",
+            "4117000000abcdef0123456789abcdef",
+            "1700000000abc",
+            "1700000000.5abc",
+            "1700000000.1.2",
+            "1700000000_2",
+            "123456789012-3456-7890",
+            "1234567890-1234-1234-1234-123456789012",
+            "12345678-1234-1234-1234-123456789012",
+            "1700000000123x",
+        ] {
+            assert_eq!(ctx.parse_prefix(s), None, "{s:?}");
+        }
+        for (s, want, used) in [
+            ("1700000000", "2023-11-14T22:13:20.000Z", 10),
+            ("1700000000.123", "2023-11-14T22:13:20.123Z", 14),
+            ("1700000000123", "2023-11-14T22:13:20.123Z", 13),
+            ("1700000000 INFO x", "2023-11-14T22:13:20.000Z", 10),
+            ("1700000000, x", "2023-11-14T22:13:20.000Z", 10),
+            ("1700000000] x", "2023-11-14T22:13:20.000Z", 10),
+            ("1700000000\" x", "2023-11-14T22:13:20.000Z", 10),
+            ("1700000000|x", "2023-11-14T22:13:20.000Z", 10),
+            ("1700000000: x", "2023-11-14T22:13:20.000Z", 10),
+        ] {
+            let (ts, n) = ctx.parse_prefix(s).unwrap();
+            assert_eq!((ts.to_rfc3339().as_str(), n), (want, used), "{s:?}");
+        }
+    }
+
+    /// The same for dates and times: a date or time whose last digits run on into more digits
+    /// is part of a longer number.
+    #[test]
+    fn dates_inside_a_longer_digit_run_are_no_time() {
+        let ctx = TimeContext::default();
+        for s in [
+            "2026-11-281",
+            "2026-11-28x",
+            "2026-11-28 22:00:00123 x",
+            "2026-11-28T22:00:00+01001",
+            "17/06/09 20:10:401",
+            "20171223153045x",
+            "2017122345-22:15:29",
+        ] {
+            assert_eq!(ctx.parse_prefix(s), None, "{s:?}");
+        }
+        assert_eq!(
+            rfc(ctx.parse_prefix("2026-11-28 22:00:00 123").map(|r| r.0)).as_deref(),
+            Some("2026-11-28T22:00:00.000Z")
+        );
+    }
+
+    fn tod(day: DayAnchor, tz: Option<jiff::tz::TimeZone>, s: &str) -> Option<String> {
+        let ctx = TimeContext {
+            tz,
+            day: Some(day),
+            ..Default::default()
+        };
+        rfc(ctx.parse(s))
+    }
+
+    /// A time of day alone needs a day anchor; without one it is no timestamp, as before.
+    #[test]
+    fn time_of_day_needs_an_anchor() {
+        let ctx = TimeContext::default();
+        assert_eq!(ctx.parse("16:42:22.382"), None);
+        assert_eq!(ctx.parse_prefix("16:42:22 INFO x"), None);
+    }
+
+    /// Rollover past midnight, stateless: each anchor picks the day a time of day belongs to.
+    #[test]
+    fn time_of_day_rolls_over_midnight() {
+        use DayAnchor::*;
+        let mtime = Before(at("2026-11-29T00:10:00Z"));
+        for (s, want) in [
+            ("23:50:00", "2026-11-28T23:50:00.000Z"),
+            ("00:05:00.250", "2026-11-29T00:05:00.250Z"),
+            ("01:05:00", "2026-11-29T01:05:00.000Z"),
+            ("01:15:00", "2026-11-28T01:15:00.000Z"),
+        ] {
+            assert_eq!(tod(mtime, None, s).as_deref(), Some(want), "Before {s}");
+        }
+        let start = After(at("2026-11-28T23:50:00Z"));
+        for (s, want) in [
+            ("23:50:00", "2026-11-28T23:50:00.000Z"),
+            ("00:10:00", "2026-11-29T00:10:00.000Z"),
+            ("23:00:00", "2026-11-28T23:00:00.000Z"),
+            ("22:00:00", "2026-11-29T22:00:00.000Z"),
+        ] {
+            assert_eq!(tod(start, None, s).as_deref(), Some(want), "After {s}");
+        }
+        let wrapper = Near(at("2026-11-29T00:00:01Z"));
+        for (s, want) in [
+            ("23:59:59,5", "2026-11-28T23:59:59.500Z"),
+            ("00:00:00.382", "2026-11-29T00:00:00.382Z"),
+            ("12:00:02", "2026-11-28T12:00:02.000Z"),
+            ("11:59:59", "2026-11-29T11:59:59.000Z"),
+        ] {
+            assert_eq!(tod(wrapper, None, s).as_deref(), Some(want), "Near {s}");
+        }
+    }
+
+    /// `--tz Europe/Paris` in summer (+02:00): the time of day is Paris time, on the anchor's
+    /// Paris date (01:29 on the 16th in Paris is still the 15th in UTC).
+    #[test]
+    fn time_of_day_in_a_named_zone() {
+        use DayAnchor::*;
+        let noon = Before(at("2026-07-15T10:00:00Z"));
+        assert_eq!(
+            tod(noon, paris(), "11:30:00").as_deref(),
+            Some("2026-07-15T09:30:00.000Z")
+        );
+        assert_eq!(
+            tod(noon, paris(), "23:30:00").as_deref(),
+            Some("2026-07-14T21:30:00.000Z")
+        );
+        let late = Near(at("2026-07-15T23:30:00Z"));
+        assert_eq!(
+            tod(late, paris(), "01:29:00").as_deref(),
+            Some("2026-07-15T23:29:00.000Z")
+        );
+        // The spring-forward gap (02:30 does not exist on 2026-03-29 in Paris) reads as 03:30.
+        let dst = Before(at("2026-03-29T12:00:00Z"));
+        assert_eq!(
+            tod(dst, paris(), "02:30:00").as_deref(),
+            Some("2026-03-29T01:30:00.000Z")
+        );
+    }
+
+    /// A time of day with its own offset or zone is read in it, whatever `--tz` says.
+    #[test]
+    fn time_of_day_with_its_own_offset() {
+        let near = DayAnchor::Near(at("2026-11-28T14:42:00Z"));
+        for s in [
+            "16:42:22+02:00",
+            "16:42:22 +0200",
+            "16:42:22 EET",
+            "14:42:22Z",
+            "14:42:22 UTC",
+            "17:42:22 Europe/Moscow",
+        ] {
+            assert_eq!(
+                tod(near, paris(), s).as_deref(),
+                Some("2026-11-28T14:42:22.000Z"),
+                "{s}"
+            );
+        }
+        // The offset moves the date too: 01:00+05:00 near 20:00Z is 20:00Z on the same day.
+        let evening = DayAnchor::Near(at("2026-11-28T20:10:00Z"));
+        assert_eq!(
+            tod(evening, None, "01:00:00+05:00").as_deref(),
+            Some("2026-11-28T20:00:00.000Z")
+        );
+    }
+
+    /// A time of day must end its token; a one-digit hour or more fields are something else.
+    #[test]
+    fn time_of_day_ends_its_token() {
+        let ctx = TimeContext {
+            day: Some(DayAnchor::Near(at("2026-11-28T16:00:00Z"))),
+            ..Default::default()
+        };
+        for (line, used) in [
+            ("16:42:22 INFO x", 8),
+            ("16:42:22.382 INFO x", 12),
+            ("16:42:22,382] x", 12),
+            ("16:42:22|x", 8),
+            ("16:42:22; x", 8),
+            ("16:42:22, x", 8),
+            ("16:42:22 - x", 8),
+            ("16:42:22- x", 8),
+            ("16:42:22\tx", 8),
+        ] {
+            let (ts, n) = ctx.parse_prefix(line).unwrap();
+            assert_eq!(n, used, "{line:?}");
+            assert_eq!(
+                ts.0 % 1_000_000_000 / 1_000_000,
+                if line.contains("382") { 382 } else { 0 }
+            );
+            assert_eq!(
+                ts.0.div_euclid(1_000_000_000),
+                at("2026-11-28T16:42:22Z").0 / 1_000_000_000
+            );
+        }
+        for s in [
+            "16:42:22x",
+            "16:42:22-x",
+            "16:42:22:11",
+            "16:42:2",
+            "6:42:22",
+            "16:42",
+            "24:00:00",
+            "16:60:00",
+            "16:42:22.",
+        ] {
+            assert_eq!(ctx.parse_prefix(s), None, "{s:?}");
+        }
+    }
+
+    /// `plausible` refuses a time outside its range at every entry point; the same context
+    /// without it still reads it, so a caller can tell "rejected" from "absent".
+    #[test]
+    fn plausibility_rejects_times_far_from_the_file() {
+        let ctx = TimeContext {
+            plausible: Some((at("2026-01-01T00:00:00Z"), at("2026-12-31T23:59:59Z"))),
+            ..Default::default()
+        };
+        assert_eq!(
+            rfc(ctx.parse("2026-11-28T22:00:00Z")).as_deref(),
+            Some("2026-11-28T22:00:00.000Z")
+        );
+        assert!(ctx.parse("2026-01-01T00:00:00Z").is_some());
+        assert!(ctx.parse("2026-12-31T23:59:59Z").is_some());
+        assert_eq!(ctx.parse("2027-01-01T00:00:00Z"), None);
+        assert_eq!(ctx.parse("1978-05-08 10:00:00"), None);
+        assert_eq!(ctx.parse_prefix("263456789 x"), None);
+        assert_eq!(ctx.from_number(1_700_000_000.0), None);
+        assert_eq!(
+            rfc(ctx.from_number(1_795_903_201.0)).as_deref(),
+            Some("2026-11-28T22:00:01.000Z")
+        );
+        let any = ctx.without_plausibility();
+        assert_eq!(any.plausible, None);
+        assert_eq!(
+            any.parse_prefix("263456789 x")
+                .map(|(t, n)| (t.to_rfc3339(), n)),
+            Some(("1978-05-08T06:26:29.000Z".to_string(), 9))
+        );
+        assert_eq!(
+            rfc(any.from_number(1_700_000_000.0)).as_deref(),
+            Some("2023-11-14T22:13:20.000Z")
+        );
+        // A time of day is checked too.
+        let tod = TimeContext {
+            day: Some(DayAnchor::Near(at("2027-01-01T00:00:10Z"))),
+            ..ctx.clone()
+        };
+        assert_eq!(tod.parse("00:00:05"), None);
+        assert_eq!(
+            rfc(tod.parse("23:59:50")).as_deref(),
+            Some("2026-12-31T23:59:50.000Z")
+        );
     }
 }

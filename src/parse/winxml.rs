@@ -96,8 +96,7 @@ pub fn record(text: &str, tctx: &TimeContext) -> Option<TabRecord> {
     let rendering = ev.child("RenderingInfo");
     let utc = TimeContext {
         tz: None,
-        year_hint: tctx.year_hint,
-        reference: tctx.reference,
+        ..tctx.clone()
     };
     let ts = sys
         .child("TimeCreated")

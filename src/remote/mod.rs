@@ -287,6 +287,7 @@ impl RemoteRecord {
                 .map(|t| crate::model::civil_from_days(t.0.div_euclid(86_400_000_000_000)).0 as i32)
                 .unwrap_or(1970),
             reference: self.time,
+            ..Default::default()
         };
         let path_service = self
             .source_path

@@ -561,6 +561,7 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         tz: opts.tz.clone(),
         year_hint,
         reference: if opts.year.is_some() { None } else { mtime },
+        ..Default::default()
     };
     let tabular = if opts.plain {
         None
