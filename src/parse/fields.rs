@@ -419,6 +419,7 @@ mod tests {
         }
         assert!(keys.is_id_key("span_id"));
         assert!(!keys.is_id_key("pid"));
+        assert!(!keys.is_id_key("threadId"));
         assert!(!keys.is_id_key("amount"));
     }
 

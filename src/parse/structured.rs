@@ -159,8 +159,7 @@ fn text_level(p: Producer, s: &str) -> Option<Level> {
             | Producer::Bunyan
             | Producer::Pino
     );
-    if numeric_producer && !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit())
-    {
+    if numeric_producer && !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()) {
         return t.parse::<f64>().ok().and_then(|n| numeric_level(p, n));
     }
     None
@@ -269,12 +268,10 @@ impl Parser {
                     best_msg = Some((r, s.clone()));
                 }
             }
-            let service_rank = rank(fields::SERVICE_KEYS).or_else(|| {
-                (name_is_service && n == "name").then_some(fields::SERVICE_KEYS.len())
-            });
+            let service_rank = rank(fields::SERVICE_KEYS)
+                .or_else(|| (name_is_service && n == "name").then_some(fields::SERVICE_KEYS.len()));
             if let Some(r) = service_rank {
-                if !placeholder_service(&s) && best_service.as_ref().is_none_or(|(br, _)| r < *br)
-                {
+                if !placeholder_service(&s) && best_service.as_ref().is_none_or(|(br, _)| r < *br) {
                     best_service = Some((r, s.clone()));
                 }
             } else if let Some(r) = rank(fields::LOGGER_KEYS) {
@@ -287,7 +284,8 @@ impl Parser {
                     best_host = Some((r, s.clone()));
                 }
             }
-            if !s.is_empty() && !(producer == Producer::Journald && journal_internal(k)) {
+            let internal = producer == Producer::Journald && journal_internal(k);
+            if !s.is_empty() && !internal {
                 self.add_field_id(&mut rec.ids, k, &s);
             }
         }
@@ -339,8 +337,8 @@ impl Parser {
                     tctx.from_number(us as f64)
                         .map(|_| Timestamp(us.saturating_mul(1_000)))
                 };
-                if let Some(t) = micros("_SOURCE_REALTIME_TIMESTAMP")
-                    .or_else(|| micros("__REALTIME_TIMESTAMP"))
+                if let Some(t) =
+                    micros("_SOURCE_REALTIME_TIMESTAMP").or_else(|| micros("__REALTIME_TIMESTAMP"))
                 {
                     rec.ts = Some(t);
                 }
@@ -391,7 +389,9 @@ impl Parser {
                 if let Some(i) = m.get("instant") {
                     let secs = i.get("epochSecond").and_then(Value::as_i64);
                     let nanos = i.get("nanoOfSecond").and_then(Value::as_i64).unwrap_or(0);
-                    if let Some(secs) = secs.filter(|s| tctx.from_number(*s as f64).is_some()) {
+                    if let Some(secs) = secs
+                        .filter(|s| *s < 100_000_000_000 && tctx.from_number(*s as f64).is_some())
+                    {
                         rec.ts = Some(Timestamp(
                             secs.saturating_mul(1_000_000_000)
                                 .saturating_add(nanos.clamp(0, 999_999_999)),
@@ -552,16 +552,21 @@ fn exception_summary(p: Producer, m: &Map<String, Value>) -> Option<String> {
     match p {
         Producer::Log4j2 => {
             let t = obj("thrown")?;
-            exception_of(t, "name", "message").or_else(|| exception_of(t, "name", "localizedMessage"))
+            exception_of(t, "name", "message")
+                .or_else(|| exception_of(t, "name", "localizedMessage"))
         }
         Producer::Clef => {
             let x = m.get("@x")?.as_str()?.trim();
-            x.lines().next().filter(|l| !l.is_empty()).map(str::to_string)
+            x.lines()
+                .next()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
         }
         Producer::Nextcloud => exception_of(obj("exception")?, "Exception", "Message"),
         Producer::Bunyan | Producer::Pino | Producer::Other => {
             let err = obj("err").and_then(|e| {
-                exception_of(e, "type", "message").filter(|_| e.contains_key("type"))
+                exception_of(e, "type", "message")
+                    .filter(|_| e.contains_key("type"))
                     .or_else(|| exception_of(e, "name", "message"))
             });
             err.or_else(|| {
@@ -609,9 +614,9 @@ fn render_template(mt: &str, props: &Map<String, Value>) -> String {
             rest = &r[2..];
             continue;
         }
-        if r.starts_with('}') {
+        if let Some(after) = r.strip_prefix('}') {
             out.push('}');
-            rest = &r[1..];
+            rest = after;
             continue;
         }
         let Some(end) = r.find('}') else {
@@ -741,5 +746,155 @@ pub(super) fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>, d
             }
         }
         _ => out.push((prefix.to_string(), v.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn producers_told_apart() {
+        let of = |v: Value| Producer::of(&obj(v));
+        assert_eq!(
+            of(json!({"MESSAGE": "x", "PRIORITY": "3"})),
+            Producer::Journald
+        );
+        assert_eq!(
+            of(json!({"t": {"$date": "2023-08-29T13:47:38.984Z"}, "s": "I", "msg": "x"})),
+            Producer::Mongo
+        );
+        assert_eq!(
+            of(json!({"version": "1.1", "short_message": "x", "level": 3})),
+            Producer::Gelf
+        );
+        assert_eq!(of(json!({"@t": "x", "@mt": "y"})), Producer::Clef);
+        assert_eq!(
+            of(json!({"instant": {"epochSecond": 1, "nanoOfSecond": 0}, "level": "INFO"})),
+            Producer::Log4j2
+        );
+        assert_eq!(
+            of(json!({"reqId": "r", "app": "files", "level": 3})),
+            Producer::Nextcloud
+        );
+        assert_eq!(
+            of(json!({"v": 0, "level": 30, "hostname": "h", "pid": 1, "name": "a"})),
+            Producer::Bunyan
+        );
+        assert_eq!(
+            of(json!({"level": 30, "time": 1693316858984u64})),
+            Producer::Pino
+        );
+        assert_eq!(of(json!({"level": "info", "msg": "x"})), Producer::Other);
+    }
+
+    #[test]
+    fn numeric_levels_by_producer() {
+        use Level::*;
+        let cases = [
+            (Producer::Gelf, 3.0, Some(Error)),
+            (Producer::Gelf, 30.0, None),
+            (Producer::Journald, 7.0, Some(Debug)),
+            (Producer::Nextcloud, 0.0, Some(Debug)),
+            (Producer::Nextcloud, 2.0, Some(Warn)),
+            (Producer::Nextcloud, 4.0, Some(Fatal)),
+            (Producer::Nextcloud, 6.0, None),
+            (Producer::Pino, 35.0, Some(Info)),
+            (Producer::Bunyan, 60.0, Some(Fatal)),
+            (Producer::Other, 40.0, Some(Warn)),
+            (Producer::Other, 4.0, Some(Warn)),
+            (Producer::Other, 35.0, None),
+            (Producer::Other, 3.5, None),
+            (Producer::Other, -1.0, None),
+        ];
+        for (p, n, want) in cases {
+            assert_eq!(numeric_level(p, n), want, "{p:?} {n}");
+        }
+        assert_eq!(text_level(Producer::Journald, "3"), Some(Error));
+        assert_eq!(text_level(Producer::Other, "3"), None);
+        assert_eq!(text_level(Producer::Mongo, "D3"), Some(Debug));
+        assert_eq!(text_level(Producer::Mongo, "D9"), None);
+    }
+
+    #[test]
+    fn serilog_templates() {
+        let props = obj(json!({
+            "Name": "ann", "N": 5, "Ok": false, "X": null,
+            "@r": ["5.00"],
+            "Tags": ["a", 1], "P": {"A": 1},
+        }));
+        let r = |t: &str| render_template(t, &props);
+        assert_eq!(r("hi {Name}"), "hi \"ann\"");
+        let mut plain = props.clone();
+        plain.remove("@r");
+        assert_eq!(render_template("hi {Name:l}!", &plain), "hi ann!");
+        assert_eq!(render_template("{N:0.00}", &plain), "5");
+        assert_eq!(r("{N:0.00} {N}"), "5.00 5");
+        assert_eq!(r("{Ok} {X} {Tags} {@P}"), "False null [\"a\", 1] { A: 1 }");
+        assert_eq!(render_template("{P:j}", &plain), "{\"A\":1}");
+        assert_eq!(r("[{N,3}][{N,-3}]"), "[  5][5  ]");
+        assert_eq!(r("{{x}} {Nope} {bad token} {"), "{x} {Nope} {bad token} {");
+        assert_eq!(r("}{N}}}"), "}5}");
+        // no panic on odd input
+        for t in [
+            "{",
+            "}",
+            "{}",
+            "{:}",
+            "{,}",
+            "{N,x}",
+            "{é}",
+            "{{{",
+            "{N,99999999999}",
+        ] {
+            let _ = r(t);
+        }
+    }
+
+    #[test]
+    fn epoch_numbers_exact_to_their_digits() {
+        let tctx = TimeContext::default();
+        let n = |s: &str| {
+            let v: Value = serde_json::from_str(s).unwrap();
+            let Value::Number(x) = v else { unreachable!() };
+            epoch_number(&x, &tctx).map(|t| t.to_rfc3339())
+        };
+        assert_eq!(
+            n("1693316858.984").as_deref(),
+            Some("2023-08-29T13:47:38.984Z")
+        );
+        assert_eq!(
+            n("1693316858984.5").as_deref(),
+            Some("2023-08-29T13:47:38.984500Z")
+        );
+        assert_eq!(n("1693316858").as_deref(), Some("2023-08-29T13:47:38.000Z"));
+        assert_eq!(n("12.5"), None);
+        assert_eq!(n("-1693316858.5"), None);
+    }
+
+    #[test]
+    fn journal_byte_arrays_decoded() {
+        let mut m = obj(json!({"MESSAGE": [104, 105, 255], "X": ["a", "b"], "N": []}));
+        decode_journal_arrays(&mut m);
+        assert_eq!(m["MESSAGE"], "hi\u{fffd}");
+        assert_eq!(m["X"], "a");
+        assert_eq!(m["N"], json!([]));
+    }
+
+    #[test]
+    fn exception_joined_once() {
+        let e = || "T: boom".to_string();
+        assert_eq!(with_exception("failed".into(), e()), "failed: T: boom");
+        assert_eq!(with_exception("boom".into(), e()), "T: boom");
+        assert_eq!(with_exception("".into(), e()), "T: boom");
+        assert_eq!(with_exception("x T: boom".into(), e()), "x T: boom");
     }
 }
