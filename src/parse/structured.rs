@@ -172,7 +172,8 @@ fn placeholder_service(s: &str) -> bool {
 
 impl Parser {
     pub(super) fn parse_json(&self, line: &str, tctx: &TimeContext) -> Option<Record> {
-        let t = line.trim();
+        // `journalctl -o json-seq` (RFC 7464) starts each record with an RS byte.
+        let t = line.trim().trim_start_matches('\u{1e}');
         if !t.starts_with('{') {
             return None;
         }
@@ -887,6 +888,18 @@ mod tests {
         assert_eq!(m["MESSAGE"], "hi\u{fffd}");
         assert_eq!(m["X"], "a");
         assert_eq!(m["N"], json!([]));
+    }
+
+    #[test]
+    fn journal_json_seq() {
+        let p = Parser::default_parser();
+        let tctx = TimeContext::default();
+        let line = "\u{1e}{\"__REALTIME_TIMESTAMP\":\"1693316858984123\",\"PRIORITY\":\"4\",\"_SYSTEMD_UNIT\":\"cron.service\",\"MESSAGE\":\"m\"}";
+        let r = p.parse_json(line, &tctx).unwrap();
+        assert_eq!(r.ts.unwrap().to_rfc3339(), "2023-08-29T13:47:38.984123Z");
+        assert_eq!(r.level, Some(Level::Warn));
+        assert_eq!(r.service.as_deref(), Some("cron"));
+        assert_eq!(r.message, "m");
     }
 
     #[test]
