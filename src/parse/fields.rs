@@ -36,22 +36,48 @@ pub const LEVEL_KEYS: &[&str] = &[
     "logseverity",
     "priority",
 ];
-pub const MESSAGE_KEYS: &[&str] = &["message", "msg", "log", "event", "text", "body"];
+/// Message keys, best first. GELF's `short_message` is its message; `full_message` (a
+/// backtrace, a long text) only when there is nothing shorter.
+pub const MESSAGE_KEYS: &[&str] = &[
+    "message",
+    "msg",
+    "shortmessage",
+    "log",
+    "event",
+    "text",
+    "body",
+    "fullmessage",
+];
+/// Keys naming the service that wrote a record. A logger name is not one of them: see
+/// [`LOGGER_KEYS`].
 pub const SERVICE_KEYS: &[&str] = &[
     "servicename",
     "service",
     "app",
     "application",
     "appname",
+    "applicationname",
     "component",
     "kubernetescontainername",
     "container",
+    "containername",
     "syslogappname",
+];
+/// Keys naming the logger (a class, module or component inside the service: `logger`,
+/// log4j2's `loggerName`, logstash's `logger_name`, ECS `log.logger`, Serilog's
+/// `SourceContext`, .NET's `Category`, Python's `name`). A logger is the event's service only
+/// when neither a [`SERVICE_KEYS`] key nor the file's path names one: the path's `nova-compute`
+/// beats the logger `nova.compute.manager`. bunyan's and pino's `name` is the application
+/// itself, so for their records it counts as a service key (see `structured.rs`).
+pub const LOGGER_KEYS: &[&str] = &[
     "logger",
     "loggername",
+    "loglogger",
+    "sourcecontext",
+    "category",
     "name",
 ];
-pub const HOST_KEYS: &[&str] = &["hostname", "host", "nodename", "node"];
+pub const HOST_KEYS: &[&str] = &["hostname", "host", "nodename", "node", "machinename"];
 
 /// Correlation keys followed by default (normalised).
 pub const DEFAULT_FOLLOW: &[&str] = &[
@@ -144,6 +170,10 @@ impl IdKeys {
         let n = normalize_key(key);
         if self.follow.contains(&n) || self.population.contains(&n) {
             return true;
+        }
+        // A thread's number (log4j2's `threadId`) names no request and no user.
+        if n == "threadid" {
+            return false;
         }
         // Explicitly named ids: `span_id`, `event.id`, `spanId`, `x-amzn-id`.
         let k = key.as_bytes();
@@ -389,6 +419,7 @@ mod tests {
         }
         assert!(keys.is_id_key("span_id"));
         assert!(!keys.is_id_key("pid"));
+        assert!(!keys.is_id_key("threadId"));
         assert!(!keys.is_id_key("amount"));
     }
 

@@ -219,6 +219,9 @@ pub struct Record {
     pub ts: Option<Timestamp>,
     pub level: Option<Level>,
     pub service: Option<String>,
+    /// The logger (`logger`, `loggerName`, MongoDB's `c`): the service only when neither
+    /// `service` nor the file's path names one.
+    pub logger: Option<String>,
     pub host: Option<String>,
     pub message: String,
     pub ids: BTreeMap<String, String>,
@@ -594,7 +597,10 @@ impl Parser {
             ts: rec.ts,
             source: source.clone(),
             line,
-            service: rec.service.or_else(|| path_service.map(str::to_string)),
+            service: rec
+                .service
+                .or_else(|| path_service.map(str::to_string))
+                .or(rec.logger),
             host: rec.host,
             level: rec.level,
             message: rec.message,
@@ -707,6 +713,7 @@ impl Parser {
                         });
                     rec.level = rec.level.or(inner.level);
                     rec.service = rec.service.or(inner.service);
+                    rec.logger = rec.logger.or(inner.logger);
                     rec.host = rec.host.or(inner.host);
                     rec.message = inner.message;
                     rec.ids.extend(inner.ids);

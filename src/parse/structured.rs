@@ -1,30 +1,223 @@
 //! Structured records (JSON objects, logfmt pairs, columns) -> [`Record`]: which key is the
-//! timestamp, level, message, service and host, by the conventions of the producer that wrote
-//! them (ECS, bunyan/pino, journald, ...), and every id key kept.
+//! timestamp, level, message, service, logger and host, by the conventions of the producer that
+//! wrote them (journald, MongoDB, log4j2, Serilog CLEF, Nextcloud, GELF, bunyan, pino, ECS,
+//! ...), and every id key kept.
+//!
+//! A JSON record is first recognised by its keys ([`Producer::of`], one record at a time: a
+//! file may mix producers), then read twice: generically (the key lists of `fields.rs`, best
+//! key first) and then by its producer's own rules, which win where they speak:
+//!
+//! | producer | time | level | service / host | message |
+//! |---|---|---|---|---|
+//! | journald (`journalctl -o json`) | `_SOURCE_REALTIME_TIMESTAMP`, else `__REALTIME_TIMESTAMP` (µs) | `PRIORITY` (syslog) | `SYSLOG_IDENTIFIER`, `_SYSTEMD_UNIT` (no `.service`), `_COMM` / `_HOSTNAME` | `MESSAGE` (a byte array decoded) |
+//! | MongoDB 4.4+ | `t.$date` | `s` (F E W I D1-D5) | logger `c` | `msg` |
+//! | log4j2 JsonLayout | `instant` (s + ns), else `timeMillis` | `level` | logger `loggerName` | `message` + `thrown` |
+//! | Serilog CLEF | `@t` | `@l` (absent: Information) | logger `SourceContext` / `MachineName` | `@m`, else `@mt` rendered, + `@x` |
+//! | Nextcloud | `time` | `level` 0-4 | `app` | `message` + `exception` |
+//! | GELF | `timestamp` (s) | `level` (syslog) | `_app`... / `host` | `short_message` |
+//! | bunyan / pino | `time` (ISO / epoch ms) | `level` 10-60 | `name` / `hostname` | `msg` + `err` |
+//!
+//! `__MONOTONIC_TIMESTAMP` (time since boot) is never a time of day. `_SOURCE_REALTIME_TIMESTAMP`
+//! is when the program logged the line, `__REALTIME_TIMESTAMP` when journald received it; the
+//! first is the better one when present, and it is the one `journalctl`'s own text output shows.
+//!
+//! An exception carried in its own field (log4j2 `thrown`, CLEF `@x`, Nextcloud `exception`,
+//! bunyan/pino `err`, ECS `error.type`/`error.message`) is summed up in the message as
+//! `message: Type: exception message` (its first line): a one-line record has no stack below
+//! it for `signatures.rs` to read, and the type is what tells two failures apart. The whole
+//! stack stays in `raw`. GELF's `full_message` is not added: it is the long form of the same
+//! message.
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::fields::{self, normalize_key};
 use super::{Parser, Record, TimeContext};
 use crate::model::{Level, Timestamp};
 
+/// Which program wrote a JSON record, told from its keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Producer {
+    /// `journalctl -o json`: `__REALTIME_TIMESTAMP`, `PRIORITY`, `MESSAGE`, `_HOSTNAME`, ...
+    Journald,
+    /// MongoDB 4.4+: `{"t":{"$date":..},"s":"I","c":"NETWORK","msg":..}`.
+    Mongo,
+    /// log4j2 JsonLayout: `instant`/`timeMillis` with `loggerName`.
+    Log4j2,
+    /// Serilog compact JSON (CLEF): `@t` with `@m`/`@mt`/`@l`/`@x`.
+    Clef,
+    /// Nextcloud's `nextcloud.log`: `reqId`, `app`, numeric `level`.
+    Nextcloud,
+    /// GELF: `version` and `short_message`.
+    Gelf,
+    /// bunyan: numeric `v`, `level`, `hostname`, `pid`.
+    Bunyan,
+    /// pino: numeric `level` and epoch-ms `time`.
+    Pino,
+    Other,
+}
+
+impl Producer {
+    pub(super) fn of(m: &Map<String, Value>) -> Producer {
+        let has = |k: &str| m.contains_key(k);
+        let num = |k: &str| m.get(k).is_some_and(Value::is_number);
+        if has("__REALTIME_TIMESTAMP")
+            || has("__CURSOR")
+            || (has("MESSAGE")
+                && (has("PRIORITY")
+                    || has("_HOSTNAME")
+                    || has("SYSLOG_IDENTIFIER")
+                    || has("_SYSTEMD_UNIT")))
+        {
+            Producer::Journald
+        } else if m.get("t").and_then(|t| t.get("$date")).is_some()
+            && m.get("s").is_some_and(Value::is_string)
+        {
+            Producer::Mongo
+        } else if has("short_message") && m.get("version").is_some_and(Value::is_string) {
+            Producer::Gelf
+        } else if has("@mt") || (has("@t") && (has("@m") || has("@l") || has("@x"))) {
+            Producer::Clef
+        } else if m
+            .get("instant")
+            .and_then(|i| i.get("epochSecond"))
+            .is_some()
+            || (has("loggerName") && has("timeMillis"))
+        {
+            Producer::Log4j2
+        } else if has("reqId") && has("app") && num("level") {
+            Producer::Nextcloud
+        } else if num("v") && num("level") && has("hostname") && has("pid") {
+            Producer::Bunyan
+        } else if num("level") && num("time") {
+            Producer::Pino
+        } else {
+            Producer::Other
+        }
+    }
+}
+
+/// A numeric level, read by the producer's convention:
+///
+/// - journald `PRIORITY` and GELF `level`: syslog severity (0 emergency .. 7 debug);
+/// - Nextcloud: 0 debug, 1 info, 2 warn, 3 error, 4 fatal;
+/// - bunyan and pino: 10 trace, 20 debug, 30 info, 40 warn, 50 error, 60 fatal (a custom level
+///   in between counts as the one below it: pino's 35 is info);
+/// - a number with no producer clue: exactly 10, 20, .. 60 is the bunyan/pino scale, 0..7 a
+///   syslog severity, anything else no level.
+fn numeric_level(p: Producer, n: f64) -> Option<Level> {
+    if !n.is_finite() || n < 0.0 || n.fract() != 0.0 {
+        return None;
+    }
+    let n = n as u64;
+    let pino = |n: u64| {
+        Some(match n {
+            0..=19 => Level::Trace,
+            20..=29 => Level::Debug,
+            30..=39 => Level::Info,
+            40..=49 => Level::Warn,
+            50..=59 => Level::Error,
+            _ => Level::Fatal,
+        })
+    };
+    match p {
+        Producer::Journald | Producer::Gelf => {
+            (n <= 7).then(|| Level::from_syslog_severity(n as u8))
+        }
+        Producer::Nextcloud => match n {
+            0 => Some(Level::Debug),
+            1 => Some(Level::Info),
+            2 => Some(Level::Warn),
+            3 => Some(Level::Error),
+            4 => Some(Level::Fatal),
+            _ => None,
+        },
+        Producer::Bunyan | Producer::Pino => pino(n),
+        _ => match n {
+            10 | 20 | 30 | 40 | 50 | 60 => pino(n),
+            0..=7 => Some(Level::from_syslog_severity(n as u8)),
+            _ => None,
+        },
+    }
+}
+
+/// A level written as text: every spelling [`Level::parse`] knows, MongoDB's `D1`..`D5`, and
+/// for producers whose levels are numbers, the number written as a string (journald's
+/// `"PRIORITY":"3"`).
+fn text_level(p: Producer, s: &str) -> Option<Level> {
+    if let Some(l) = Level::parse(s) {
+        return Some(l);
+    }
+    let t = s.trim();
+    if p == Producer::Mongo && t.len() == 2 && t.starts_with('D') {
+        return matches!(t.as_bytes()[1], b'1'..=b'5').then_some(Level::Debug);
+    }
+    let numeric_producer = matches!(
+        p,
+        Producer::Journald
+            | Producer::Gelf
+            | Producer::Nextcloud
+            | Producer::Bunyan
+            | Producer::Pino
+    );
+    if numeric_producer && !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return t.parse::<f64>().ok().and_then(|n| numeric_level(p, n));
+    }
+    None
+}
+
+/// A service value that names no service (Nextcloud writes `no app in context`).
+fn placeholder_service(s: &str) -> bool {
+    matches!(s.trim(), "" | "-" | "no app in context")
+}
+
 impl Parser {
     pub(super) fn parse_json(&self, line: &str, tctx: &TimeContext) -> Option<Record> {
-        let t = line.trim();
+        // `journalctl -o json-seq` (RFC 7464) starts each record with an RS byte.
+        let t = line.trim().trim_start_matches('\u{1e}');
         if !t.starts_with('{') {
             return None;
         }
         let v: Value = serde_json::from_str(t).ok()?;
-        let Value::Object(map) = v else { return None };
+        let Value::Object(mut map) = v else {
+            return None;
+        };
+        let producer = Producer::of(&map);
+        if producer == Producer::Journald {
+            decode_journal_arrays(&mut map);
+        }
+        let obj = Value::Object(map);
         let mut flat = Vec::new();
-        flatten("", &Value::Object(map), &mut flat, 0);
+        flatten("", &obj, &mut flat, 0);
+        let Value::Object(map) = obj else {
+            return None;
+        };
         let mut rec = Record::default();
-        self.apply_fields(&mut rec, flat.iter().map(|(k, v)| (k.as_str(), v)), tctx);
+        self.apply_fields_as(
+            producer,
+            &mut rec,
+            flat.iter().map(|(k, v)| (k.as_str(), v)),
+            tctx,
+        );
+        self.apply_producer(producer, &map, &mut rec, tctx);
         Some(rec)
     }
 
+    /// Key/value pairs with no producer of their own (logfmt, a dialect's `kv` group) -> the
+    /// record's fields.
     pub(super) fn apply_fields<'a>(
         &self,
+        rec: &mut Record,
+        kvs: impl Iterator<Item = (&'a str, &'a Value)>,
+        tctx: &TimeContext,
+    ) {
+        self.apply_fields_as(Producer::Other, rec, kvs, tctx)
+    }
+
+    /// The generic reading: for each of time, level, message, service, logger and host the
+    /// value of the best-ranked key of its list in `fields.rs`; every id key kept.
+    fn apply_fields_as<'a>(
+        &self,
+        producer: Producer,
         rec: &mut Record,
         kvs: impl Iterator<Item = (&'a str, &'a Value)>,
         tctx: &TimeContext,
@@ -33,10 +226,13 @@ impl Parser {
         let mut best_level: Option<(usize, Level)> = None;
         let mut best_msg: Option<(usize, String)> = None;
         let mut best_service: Option<(usize, String)> = None;
+        let mut best_logger: Option<(usize, String)> = None;
         let mut best_host: Option<(usize, String)> = None;
+        // bunyan's and pino's `name` is the application: a service, ranked after the others.
+        let name_is_service = matches!(producer, Producer::Bunyan | Producer::Pino);
         for (k, v) in kvs {
             let n = normalize_key(k);
-            let n = n.strip_prefix('@').unwrap_or(&n);
+            let n = n.as_str();
             let s = match v {
                 Value::String(s) => s.clone(),
                 Value::Number(x) => x.to_string(),
@@ -46,7 +242,7 @@ impl Parser {
             let rank = |list: &[&str]| list.iter().position(|x| *x == n);
             if let Some(r) = rank(fields::TS_KEYS) {
                 let t = match v {
-                    Value::Number(x) => x.as_f64().and_then(|f| tctx.from_number(f)),
+                    Value::Number(x) => epoch_number(x, tctx),
                     Value::String(s) => tctx.parse(s),
                     _ => None,
                 };
@@ -58,18 +254,8 @@ impl Parser {
             }
             if let Some(r) = rank(fields::LEVEL_KEYS) {
                 let l = match v {
-                    Value::Number(x) => x.as_u64().and_then(|n| match n {
-                        // bunyan/pino numeric levels
-                        10 => Some(Level::Trace),
-                        20 => Some(Level::Debug),
-                        30 => Some(Level::Info),
-                        40 => Some(Level::Warn),
-                        50 => Some(Level::Error),
-                        60 => Some(Level::Fatal),
-                        0..=7 => Some(Level::from_syslog_severity(n as u8)),
-                        _ => None,
-                    }),
-                    _ => Level::parse(&s),
+                    Value::Number(x) => x.as_f64().and_then(|f| numeric_level(producer, f)),
+                    _ => text_level(producer, &s),
                 };
                 if let Some(l) = l {
                     if best_level.is_none_or(|(br, _)| r < br) {
@@ -83,9 +269,15 @@ impl Parser {
                     best_msg = Some((r, s.clone()));
                 }
             }
-            if let Some(r) = rank(fields::SERVICE_KEYS) {
-                if !s.is_empty() && best_service.as_ref().is_none_or(|(br, _)| r < *br) {
+            let service_rank = rank(fields::SERVICE_KEYS)
+                .or_else(|| (name_is_service && n == "name").then_some(fields::SERVICE_KEYS.len()));
+            if let Some(r) = service_rank {
+                if !placeholder_service(&s) && best_service.as_ref().is_none_or(|(br, _)| r < *br) {
                     best_service = Some((r, s.clone()));
+                }
+            } else if let Some(r) = rank(fields::LOGGER_KEYS) {
+                if !s.trim().is_empty() && best_logger.as_ref().is_none_or(|(br, _)| r < *br) {
+                    best_logger = Some((r, s.clone()));
                 }
             }
             if let Some(r) = rank(fields::HOST_KEYS) {
@@ -93,18 +285,445 @@ impl Parser {
                     best_host = Some((r, s.clone()));
                 }
             }
-            if !s.is_empty() {
-                self.add_id(&mut rec.ids, k, &s);
+            let internal = producer == Producer::Journald && journal_internal(k);
+            if !s.is_empty() && !internal {
+                self.add_field_id(&mut rec.ids, k, &s);
             }
         }
         rec.ts = best_ts.map(|(_, t)| t);
         rec.level = best_level.map(|(_, l)| l);
         rec.message = best_msg.map(|(_, m)| m).unwrap_or_default();
         rec.service = best_service.map(|(_, s)| s);
+        rec.logger = best_logger.map(|(_, s)| s);
         rec.host = best_host.map(|(_, s)| s);
         let message = std::mem::take(&mut rec.message);
         self.ids_from_text(&message, &mut rec.ids);
         rec.message = message;
+    }
+
+    /// An id field. A nested key whose last part is a followed key (MongoDB's
+    /// `attr.command.comment.request_id`, log4j2's `contextMap.requestId`, `labels.trace_id`)
+    /// is recorded, and followed, under that last part.
+    fn add_field_id(
+        &self,
+        ids: &mut std::collections::BTreeMap<String, String>,
+        key: &str,
+        value: &str,
+    ) {
+        if !self.ids.is_follow_key(key) {
+            if let Some((_, last)) = key.rsplit_once('.') {
+                if self.ids.is_follow_key(last) {
+                    self.add_id(ids, last, value);
+                    return;
+                }
+            }
+        }
+        self.add_id(ids, key, value);
+    }
+
+    /// The producer's own rules, over the generic reading.
+    fn apply_producer(
+        &self,
+        p: Producer,
+        m: &Map<String, Value>,
+        rec: &mut Record,
+        tctx: &TimeContext,
+    ) {
+        let str_of = |k: &str| m.get(k).and_then(Value::as_str).filter(|s| !s.is_empty());
+        let before = rec.message.clone();
+        match p {
+            Producer::Journald => {
+                let micros = |k: &str| {
+                    let us: i64 = str_of(k)?.trim().parse().ok()?;
+                    tctx.from_number(us as f64)
+                        .map(|_| Timestamp(us.saturating_mul(1_000)))
+                };
+                if let Some(t) =
+                    micros("_SOURCE_REALTIME_TIMESTAMP").or_else(|| micros("__REALTIME_TIMESTAMP"))
+                {
+                    rec.ts = Some(t);
+                }
+                if let Some(l) = str_of("PRIORITY").and_then(|s| text_level(p, s)) {
+                    rec.level = Some(l);
+                }
+                let service = str_of("SYSLOG_IDENTIFIER")
+                    .or_else(|| {
+                        str_of("_SYSTEMD_UNIT").map(|u| u.strip_suffix(".service").unwrap_or(u))
+                    })
+                    .or_else(|| str_of("_COMM"));
+                if let Some(s) = service {
+                    rec.service = Some(s.to_string());
+                }
+                if let Some(h) = str_of("_HOSTNAME") {
+                    rec.host = Some(h.to_string());
+                }
+                rec.message = str_of("MESSAGE").unwrap_or_default().to_string();
+                if let Some(pid) = str_of("_PID") {
+                    rec.ids.insert("_PID".to_string(), pid.to_string());
+                }
+            }
+            Producer::Mongo => {
+                let date = m.get("t").and_then(|t| t.get("$date"));
+                let t = match date {
+                    Some(Value::String(s)) => tctx.parse(s),
+                    Some(Value::Number(x)) => x.as_f64().and_then(|f| tctx.from_number(f)),
+                    // {"$numberLong": "1693316858984"}: epoch milliseconds
+                    Some(Value::Object(o)) => o
+                        .get("$numberLong")
+                        .and_then(Value::as_str)
+                        .and_then(|s| s.parse::<f64>().ok())
+                        .and_then(|f| tctx.from_number(f)),
+                    _ => None,
+                };
+                if t.is_some() {
+                    rec.ts = t;
+                }
+                if let Some(l) = str_of("s").and_then(|s| text_level(p, s)) {
+                    rec.level = Some(l);
+                }
+                if let Some(c) = str_of("c") {
+                    rec.logger = Some(c.to_string());
+                }
+                rec.message = str_of("msg").unwrap_or_default().to_string();
+            }
+            Producer::Log4j2 => {
+                if let Some(i) = m.get("instant") {
+                    let secs = i.get("epochSecond").and_then(Value::as_i64);
+                    let nanos = i.get("nanoOfSecond").and_then(Value::as_i64).unwrap_or(0);
+                    if let Some(secs) = secs
+                        .filter(|s| *s < 100_000_000_000 && tctx.from_number(*s as f64).is_some())
+                    {
+                        rec.ts = Some(Timestamp(
+                            secs.saturating_mul(1_000_000_000)
+                                .saturating_add(nanos.clamp(0, 999_999_999)),
+                        ));
+                    }
+                }
+                if let Some(Value::Object(msg)) = m.get("message") {
+                    // objectMessageAsJsonObject: a MapMessage written as an object
+                    rec.message = Value::Object(msg.clone()).to_string();
+                }
+            }
+            Producer::Clef => {
+                if let Some(t) = str_of("@t").and_then(|s| tctx.parse(s)) {
+                    rec.ts = Some(t);
+                }
+                rec.level = Some(match str_of("@l") {
+                    Some(l) => text_level(p, l).unwrap_or(Level::Info),
+                    None => Level::Info,
+                });
+                rec.message = match (str_of("@m"), str_of("@mt")) {
+                    (Some(msg), _) => msg.to_string(),
+                    (None, Some(mt)) => render_template(mt, m),
+                    (None, None) => String::new(),
+                };
+                if let Some(i) = m.get("@i").map(value_text).filter(|s| !s.is_empty()) {
+                    rec.ids.insert("@i".to_string(), i);
+                }
+            }
+            Producer::Nextcloud => {
+                if let Some(Value::Object(o)) = m.get("message") {
+                    // before Nextcloud 14 an exception was the message itself
+                    if let Some(e) = exception_of(o, "Exception", "Message") {
+                        rec.message = e;
+                    }
+                }
+            }
+            Producer::Bunyan => {
+                // bunyan's `name` is the application, whatever `component` a child logger adds
+                if let Some(n) = str_of("name") {
+                    rec.service = Some(n.to_string());
+                }
+            }
+            Producer::Gelf | Producer::Pino | Producer::Other => {}
+        }
+        if let Some(exc) = exception_summary(p, m) {
+            rec.message = with_exception(std::mem::take(&mut rec.message), exc);
+        }
+        if rec.message != before {
+            let message = std::mem::take(&mut rec.message);
+            self.ids_from_text(&message, &mut rec.ids);
+            rec.message = message;
+        }
+    }
+}
+
+/// journald's own fields (`_BOOT_ID`, `__CURSOR`, `MESSAGE_ID`, `SYSLOG_*`, `CODE_*`,
+/// `INVOCATION_ID`, ...) describe the machine, the unit or the message catalogue, never a
+/// request: they are not ids. A program's own fields (`REQUEST_ID=`) are.
+fn journal_internal(k: &str) -> bool {
+    k.starts_with('_')
+        || k.starts_with("SYSLOG_")
+        || k.starts_with("CODE_")
+        || matches!(
+            k,
+            "MESSAGE_ID" | "INVOCATION_ID" | "USER_INVOCATION_ID" | "OBJECT_PID" | "TID"
+        )
+}
+
+/// `journalctl -o json` writes a field that is not valid, printable UTF-8 as an array of byte
+/// values (`"MESSAGE":[27,91,...]`), and a field written twice as an array of its values:
+/// the first becomes text (invalid UTF-8 replaced), the second keeps its first value.
+fn decode_journal_arrays(m: &mut Map<String, Value>) {
+    for v in m.values_mut() {
+        let Value::Array(a) = v else { continue };
+        let bytes: Option<Vec<u8>> = a
+            .iter()
+            .map(|x| x.as_u64().and_then(|n| u8::try_from(n).ok()))
+            .collect();
+        let text = match bytes {
+            Some(b) if !a.is_empty() => match String::from_utf8(b) {
+                Ok(s) => s,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            },
+            _ => match a.iter().find_map(Value::as_str) {
+                Some(s) => s.to_string(),
+                None => continue,
+            },
+        };
+        *v = Value::String(text);
+    }
+}
+
+/// An epoch number (seconds, milliseconds, microseconds or nanoseconds, by magnitude, as
+/// [`TimeContext::from_number`] reads it) to the nanosecond its decimal text says: GELF's
+/// `1693316858.984` is .984 s exactly, not the binary double's .983999968.
+fn epoch_number(x: &serde_json::Number, tctx: &TimeContext) -> Option<Timestamp> {
+    let f = x.as_f64()?;
+    let approx = tctx.from_number(f)?;
+    let text = x.to_string();
+    let Some((int, frac)) = text.split_once('.') else {
+        return Some(approx);
+    };
+    if frac.is_empty() || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(approx);
+    }
+    let whole: i64 = int.parse().ok()?;
+    // nanoseconds per unit of the integer part
+    let unit: i64 = if whole < 100_000_000_000 {
+        1_000_000_000
+    } else if whole < 100_000_000_000_000 {
+        1_000_000
+    } else if whole < 100_000_000_000_000_000 {
+        1_000
+    } else {
+        return Some(approx);
+    };
+    let digits = unit.ilog10() as usize;
+    let mut f9 = frac[..frac.len().min(digits)].to_string();
+    while f9.len() < digits {
+        f9.push('0');
+    }
+    let part: i64 = f9.parse().ok()?;
+    Some(Timestamp(whole.checked_mul(unit)?.checked_add(part)?))
+}
+
+/// A scalar as text: a string as it is, a number or a boolean as JSON writes it.
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Number(x) => x.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// `Type: message` from an exception object's two fields (either may be missing).
+fn exception_of(o: &Map<String, Value>, ty: &str, msg: &str) -> Option<String> {
+    let get = |k: &str| {
+        o.get(k)
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+    };
+    match (get(ty), get(msg).map(|m| m.lines().next().unwrap_or(m))) {
+        (Some(t), Some(m)) => Some(format!("{t}: {m}")),
+        (Some(t), None) => Some(t.to_string()),
+        (None, Some(m)) => Some(m.to_string()),
+        (None, None) => None,
+    }
+}
+
+/// The exception a record carries in a field of its own, as `Type: message`.
+fn exception_summary(p: Producer, m: &Map<String, Value>) -> Option<String> {
+    let obj = |k: &str| match m.get(k) {
+        Some(Value::Object(o)) => Some(o),
+        _ => None,
+    };
+    match p {
+        Producer::Log4j2 => {
+            let t = obj("thrown")?;
+            exception_of(t, "name", "message")
+                .or_else(|| exception_of(t, "name", "localizedMessage"))
+        }
+        Producer::Clef => {
+            let x = m.get("@x")?.as_str()?.trim();
+            x.lines()
+                .next()
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+        }
+        Producer::Nextcloud => exception_of(obj("exception")?, "Exception", "Message"),
+        Producer::Bunyan | Producer::Pino | Producer::Other => {
+            let err = obj("err").and_then(|e| {
+                exception_of(e, "type", "message")
+                    .filter(|_| e.contains_key("type"))
+                    .or_else(|| exception_of(e, "name", "message"))
+            });
+            err.or_else(|| {
+                // ECS: error.type / error.message, nested or dotted
+                let ecs = obj("error")
+                    .and_then(|e| exception_of(e, "type", "message"))
+                    .or_else(|| exception_of(m, "error.type", "error.message"));
+                ecs.filter(|_| p == Producer::Other)
+            })
+        }
+        Producer::Journald | Producer::Mongo | Producer::Gelf => None,
+    }
+}
+
+/// `message: exception`; the exception alone when the message is empty or is the exception's
+/// own message (Nextcloud logs an exception with its message as the record's).
+fn with_exception(message: String, exc: String) -> String {
+    let m = message.trim();
+    if m.is_empty() || exc.ends_with(&format!(": {m}")) || exc == m {
+        exc
+    } else if m.contains(exc.as_str()) {
+        message
+    } else {
+        format!("{m}: {exc}")
+    }
+}
+
+/// Serilog's text rendering of a message template (`@mt`) with the event's properties, as
+/// Serilog itself renders `@m`: `{Name}`, `{@Name}` (destructured) and `{$Name}` (stringified)
+/// become the value, a string in double quotes unless the format has `l` (`{Name:l}`); a
+/// structure renders as `Type { A: 1, B: "x" }`, a sequence as `[1, 2]`; `{Name:j}` as JSON.
+/// A token with a format (`{Elapsed:0.00}`) takes its rendering from `@r` (one entry per such
+/// token, in order), else the plain value. `{Name,10}` / `{Name,-10}` pad right / left.
+/// `{{` and `}}` are braces; a token with no property stays as written.
+fn render_template(mt: &str, props: &Map<String, Value>) -> String {
+    let renderings = props.get("@r").and_then(Value::as_array);
+    let mut out = String::with_capacity(mt.len() + 32);
+    let mut formatted = 0usize;
+    let mut rest = mt;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let r = &rest[i..];
+        if r.starts_with("{{") || r.starts_with("}}") {
+            out.push_str(&r[..1]);
+            rest = &r[2..];
+            continue;
+        }
+        if let Some(after) = r.strip_prefix('}') {
+            out.push('}');
+            rest = after;
+            continue;
+        }
+        let Some(end) = r.find('}') else {
+            out.push_str(r);
+            rest = "";
+            break;
+        };
+        let whole = &r[..=end];
+        match template_token(&r[1..end]) {
+            Some((name, align, format)) => {
+                let pre = if format.is_some() {
+                    formatted += 1;
+                    renderings
+                        .and_then(|rs| rs.get(formatted - 1))
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                } else {
+                    None
+                };
+                let key = if name.starts_with('@') {
+                    format!("@{name}") // a property named `@x` is written `@@x`
+                } else {
+                    name.to_string()
+                };
+                match pre.or_else(|| props.get(&key).map(|v| render_value(v, format))) {
+                    Some(text) => out.push_str(&pad(text, align)),
+                    None => out.push_str(whole),
+                }
+            }
+            None => out.push_str(whole),
+        }
+        rest = &r[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A template token's inside (`@Order`, `Elapsed:0.00`, `Name,-10`) -> name, alignment,
+/// format; `None` when it is not a property token.
+fn template_token(t: &str) -> Option<(&str, Option<i64>, Option<&str>)> {
+    let t = t.strip_prefix(['@', '$']).unwrap_or(t);
+    let (head, format) = match t.split_once(':') {
+        Some((h, f)) => (h, Some(f)),
+        None => (t, None),
+    };
+    let (name, align) = match head.split_once(',') {
+        Some((n, a)) => (n, Some(a.trim().parse::<i64>().ok()?)),
+        None => (head, None),
+    };
+    let ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80);
+    ok.then_some((name, align, format))
+}
+
+fn pad(text: String, align: Option<i64>) -> String {
+    let Some(a) = align else { return text };
+    let width = a.unsigned_abs().min(1024) as usize;
+    let len = text.chars().count();
+    if len >= width {
+        return text;
+    }
+    let fill = " ".repeat(width - len);
+    if a < 0 {
+        text + &fill
+    } else {
+        fill + &text
+    }
+}
+
+fn render_value(v: &Value, format: Option<&str>) -> String {
+    let format = format.unwrap_or("");
+    if format.contains('j') {
+        return v.to_string();
+    }
+    render_serilog(v, format.contains('l'), 0)
+}
+
+fn render_serilog(v: &Value, literal: bool, depth: usize) -> String {
+    match v {
+        Value::String(s) if literal => s.clone(),
+        Value::String(s) => format!("\"{}\"", s.replace('"', "\\\"")),
+        Value::Number(x) => x.to_string(),
+        Value::Bool(true) => "True".to_string(),
+        Value::Bool(false) => "False".to_string(),
+        Value::Null => "null".to_string(),
+        _ if depth > 8 => v.to_string(),
+        Value::Array(a) => {
+            let items: Vec<String> = a
+                .iter()
+                .map(|x| render_serilog(x, false, depth + 1))
+                .collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(o) => {
+            let items: Vec<String> = o
+                .iter()
+                .filter(|(k, _)| k.as_str() != "$type")
+                .map(|(k, x)| format!("{k}: {}", render_serilog(x, false, depth + 1)))
+                .collect();
+            match o.get("$type").and_then(Value::as_str) {
+                Some(t) => format!("{t} {{ {} }}", items.join(", ")),
+                None => format!("{{ {} }}", items.join(", ")),
+            }
+        }
     }
 }
 
@@ -128,5 +747,167 @@ pub(super) fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>, d
             }
         }
         _ => out.push((prefix.to_string(), v.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        match v {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn producers_told_apart() {
+        let of = |v: Value| Producer::of(&obj(v));
+        assert_eq!(
+            of(json!({"MESSAGE": "x", "PRIORITY": "3"})),
+            Producer::Journald
+        );
+        assert_eq!(
+            of(json!({"t": {"$date": "2023-08-29T13:47:38.984Z"}, "s": "I", "msg": "x"})),
+            Producer::Mongo
+        );
+        assert_eq!(
+            of(json!({"version": "1.1", "short_message": "x", "level": 3})),
+            Producer::Gelf
+        );
+        assert_eq!(of(json!({"@t": "x", "@mt": "y"})), Producer::Clef);
+        assert_eq!(
+            of(json!({"instant": {"epochSecond": 1, "nanoOfSecond": 0}, "level": "INFO"})),
+            Producer::Log4j2
+        );
+        assert_eq!(
+            of(json!({"reqId": "r", "app": "files", "level": 3})),
+            Producer::Nextcloud
+        );
+        assert_eq!(
+            of(json!({"v": 0, "level": 30, "hostname": "h", "pid": 1, "name": "a"})),
+            Producer::Bunyan
+        );
+        assert_eq!(
+            of(json!({"level": 30, "time": 1693316858984u64})),
+            Producer::Pino
+        );
+        assert_eq!(of(json!({"level": "info", "msg": "x"})), Producer::Other);
+    }
+
+    #[test]
+    fn numeric_levels_by_producer() {
+        use Level::*;
+        let cases = [
+            (Producer::Gelf, 3.0, Some(Error)),
+            (Producer::Gelf, 30.0, None),
+            (Producer::Journald, 7.0, Some(Debug)),
+            (Producer::Nextcloud, 0.0, Some(Debug)),
+            (Producer::Nextcloud, 2.0, Some(Warn)),
+            (Producer::Nextcloud, 4.0, Some(Fatal)),
+            (Producer::Nextcloud, 6.0, None),
+            (Producer::Pino, 35.0, Some(Info)),
+            (Producer::Bunyan, 60.0, Some(Fatal)),
+            (Producer::Other, 40.0, Some(Warn)),
+            (Producer::Other, 4.0, Some(Warn)),
+            (Producer::Other, 35.0, None),
+            (Producer::Other, 3.5, None),
+            (Producer::Other, -1.0, None),
+        ];
+        for (p, n, want) in cases {
+            assert_eq!(numeric_level(p, n), want, "{p:?} {n}");
+        }
+        assert_eq!(text_level(Producer::Journald, "3"), Some(Error));
+        assert_eq!(text_level(Producer::Other, "3"), None);
+        assert_eq!(text_level(Producer::Mongo, "D3"), Some(Debug));
+        assert_eq!(text_level(Producer::Mongo, "D9"), None);
+    }
+
+    #[test]
+    fn serilog_templates() {
+        let props = obj(json!({
+            "Name": "ann", "N": 5, "Ok": false, "X": null,
+            "@r": ["5.00"],
+            "Tags": ["a", 1], "P": {"A": 1},
+        }));
+        let r = |t: &str| render_template(t, &props);
+        assert_eq!(r("hi {Name}"), "hi \"ann\"");
+        let mut plain = props.clone();
+        plain.remove("@r");
+        assert_eq!(render_template("hi {Name:l}!", &plain), "hi ann!");
+        assert_eq!(render_template("{N:0.00}", &plain), "5");
+        assert_eq!(r("{N:0.00} {N}"), "5.00 5");
+        assert_eq!(r("{Ok} {X} {Tags} {@P}"), "False null [\"a\", 1] { A: 1 }");
+        assert_eq!(render_template("{P:j}", &plain), "{\"A\":1}");
+        assert_eq!(r("[{N,3}][{N,-3}]"), "[  5][5  ]");
+        assert_eq!(r("{{x}} {Nope} {bad token} {"), "{x} {Nope} {bad token} {");
+        assert_eq!(r("}{N}}}"), "}5}");
+        // no panic on odd input
+        for t in [
+            "{",
+            "}",
+            "{}",
+            "{:}",
+            "{,}",
+            "{N,x}",
+            "{é}",
+            "{{{",
+            "{N,99999999999}",
+        ] {
+            let _ = r(t);
+        }
+    }
+
+    #[test]
+    fn epoch_numbers_exact_to_their_digits() {
+        let tctx = TimeContext::default();
+        let n = |s: &str| {
+            let v: Value = serde_json::from_str(s).unwrap();
+            let Value::Number(x) = v else { unreachable!() };
+            epoch_number(&x, &tctx).map(|t| t.to_rfc3339())
+        };
+        assert_eq!(
+            n("1693316858.984").as_deref(),
+            Some("2023-08-29T13:47:38.984Z")
+        );
+        assert_eq!(
+            n("1693316858984.5").as_deref(),
+            Some("2023-08-29T13:47:38.984500Z")
+        );
+        assert_eq!(n("1693316858").as_deref(), Some("2023-08-29T13:47:38.000Z"));
+        assert_eq!(n("12.5"), None);
+        assert_eq!(n("-1693316858.5"), None);
+    }
+
+    #[test]
+    fn journal_byte_arrays_decoded() {
+        let mut m = obj(json!({"MESSAGE": [104, 105, 255], "X": ["a", "b"], "N": []}));
+        decode_journal_arrays(&mut m);
+        assert_eq!(m["MESSAGE"], "hi\u{fffd}");
+        assert_eq!(m["X"], "a");
+        assert_eq!(m["N"], json!([]));
+    }
+
+    #[test]
+    fn journal_json_seq() {
+        let p = Parser::default_parser();
+        let tctx = TimeContext::default();
+        let line = "\u{1e}{\"__REALTIME_TIMESTAMP\":\"1693316858984123\",\"PRIORITY\":\"4\",\"_SYSTEMD_UNIT\":\"cron.service\",\"MESSAGE\":\"m\"}";
+        let r = p.parse_json(line, &tctx).unwrap();
+        assert_eq!(r.ts.unwrap().to_rfc3339(), "2023-08-29T13:47:38.984123Z");
+        assert_eq!(r.level, Some(Level::Warn));
+        assert_eq!(r.service.as_deref(), Some("cron"));
+        assert_eq!(r.message, "m");
+    }
+
+    #[test]
+    fn exception_joined_once() {
+        let e = || "T: boom".to_string();
+        assert_eq!(with_exception("failed".into(), e()), "failed: T: boom");
+        assert_eq!(with_exception("boom".into(), e()), "T: boom");
+        assert_eq!(with_exception("".into(), e()), "T: boom");
+        assert_eq!(with_exception("x T: boom".into(), e()), "x T: boom");
     }
 }
