@@ -342,6 +342,8 @@ struct ScanAcc {
     no_level: u64,
     span: Span,
     no_ts: u64,
+    /// Of `no_ts`: records whose timestamp lay years away from the rest of their file.
+    implausible_ts: u64,
     multiline: u64,
     dialects: BTreeMap<String, u64>,
     services: BTreeMap<String, u64>,
@@ -356,6 +358,7 @@ impl ScanAcc {
         self.no_level += o.no_level;
         self.span.merge(&o.span);
         self.no_ts += o.no_ts;
+        self.implausible_ts += o.implausible_ts;
         self.multiline += o.multiline;
         for (k, v) in &o.dialects {
             *self.dialects.entry(k.clone()).or_default() += v;
@@ -394,7 +397,12 @@ impl Visitor for ScanVisitor<'_> {
         }
         match e.ts {
             Some(t) => acc.span.add(t),
-            None => acc.no_ts += 1,
+            None => {
+                acc.no_ts += 1;
+                if ev.time_rejected(self.parser) {
+                    acc.implausible_ts += 1;
+                }
+            }
         }
         if e.raw.contains('\n') {
             acc.multiline += 1;
@@ -457,6 +465,7 @@ fn scan(
                     "first": a.span.first.map(|t| t.to_rfc3339()),
                     "last": a.span.last.map(|t| t.to_rfc3339()),
                     "without_timestamp": a.no_ts,
+                    "rejected_timestamps": a.implausible_ts,
                     "levels": levels_json(a),
                     "services": a.services,
                     "problems": r.problems,
@@ -543,6 +552,18 @@ fn scan(
                     s.id,
                     sanitize(&s.services.keys().cloned().collect::<Vec<_>>().join(",")),
                     style.level(Some(Level::Error), &sanitize(&s.template))
+                )?;
+            }
+        }
+        for (r, a) in reports.iter().zip(&per) {
+            if a.implausible_ts > 0 {
+                writeln!(
+                    out,
+                    "\n{}: {} record(s) wrote a time years away from the rest of the file; \
+                     read as records without a time (check with casefile events {} --json)",
+                    sanitize(&r.source),
+                    a.implausible_ts,
+                    sanitize(&r.source)
                 )?;
             }
         }

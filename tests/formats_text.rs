@@ -988,7 +988,7 @@ fn syslog_headers_that_vary() {
             (4, Some("2023-08-29T13:47:40.000Z"), None, Some("sshd(pam_unix)"), Some("web-01"), "authentication failure; logname= uid=0 euid=0 tty=NODEVssh ruser= rhost=10.0.0.9  user=root"),
             (5, Some("2023-08-29T13:47:41.000Z"), None, Some("CRON"), Some("web-01"), "(root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)"),
             (6, Some("2023-08-29T13:47:42.000Z"), None, Some("org.gnome.Shell.desktop"), Some("ws-7"), "libinput error: event4 - keyboard: client bug: event processing lagging behind by 32ms"),
-            (7, Some("2023-08-29T13:47:43.000Z"), None, Some("sshd"), Some("web-01"), "error: maximum authentication attempts exceeded for root from 10.0.0.9 port 52344 ssh2 [preauth]"),
+            (7, Some("2023-08-29T13:47:43.000Z"), Some("error"), Some("sshd"), Some("web-01"), "error: maximum authentication attempts exceeded for root from 10.0.0.9 port 52344 ssh2 [preauth]"),
             (8, Some("2023-08-29T13:47:44.000Z"), None, Some("syslog-mixed"), Some("web-01"), "--- last message repeated 3 times ---"),
             (9, Some("2023-08-29T13:47:45.000Z"), None, Some("syslog-mixed"), Some("web-01"), "last message repeated 2 times"),
             (10, Some("2023-08-29T13:47:46.000Z"), Some("error"), Some("postgres"), Some("db-2"), "[3-1] FATAL:  could not open file \"base/16384/2601\": Permission denied"),

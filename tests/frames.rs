@@ -305,3 +305,197 @@ fn low_confidence_detection_is_said() {
     );
     assert_eq!(r.json()["total"]["events"], 13);
 }
+
+/// Docker json-file: the `log` text unescaped and read by its own dialect (logback with a time
+/// of day alone, dated by Docker's time: across midnight too), partial lines joined, the stack
+/// trace kept with its line.
+#[test]
+fn docker_json_file_dates_time_of_day_by_the_runtime() {
+    assert_eq!(dialect_of("docker/storefront.log"), "docker+generic");
+    let evs = events("docker/storefront.log", &[]);
+    let s = "storefront";
+    assert_eq!(
+        rows(&evs),
+        want(&[
+            (
+                1,
+                "2026-11-28T22:59:58.120Z",
+                "info",
+                s,
+                None,
+                "Started Application in 3.2 seconds"
+            ),
+            (
+                2,
+                "2026-11-28T23:00:01.502Z",
+                "error",
+                s,
+                None,
+                "checkout failed traceId=4bf92f3577b34da6a3ce929d0e0e4736"
+            ),
+            (
+                5,
+                "2026-11-28T23:59:59.990Z",
+                "warn",
+                s,
+                None,
+                "cache nearly full: a long line that docker cut in two"
+            ),
+            (
+                7,
+                "2026-11-29T00:00:00.250Z",
+                "info",
+                s,
+                None,
+                r#"evicted 12 entries "quoted" \ done"#
+            ),
+        ])
+    );
+    assert_eq!(evs[1]["ids"]["traceId"], "4bf92f3577b34da6a3ce929d0e0e4736");
+    assert_eq!(evs[1]["raw"].as_str().unwrap().lines().count(), 3);
+}
+
+/// `kubectl logs --timestamps` of a Java service whose own stamps are a time of day
+/// (`%d{HH:mm:ss.SSS}`): kubectl's time dates them; levels, stacks and `X-Request-ID:` ids are
+/// read.
+#[test]
+fn kubectl_timestamps_date_a_logback_time_of_day() {
+    assert_eq!(dialect_of("kubectl-ts/orders.log"), "kubectl-ts+generic");
+    let evs = events("kubectl-ts/orders.log", &[]);
+    assert_eq!(
+        rows(&evs),
+        want(&[
+            (
+                1,
+                "2026-11-28T22:59:58.120Z",
+                "info",
+                "orders",
+                None,
+                "Started App in 2.1 seconds"
+            ),
+            (
+                2,
+                "2026-11-28T23:00:01.400Z",
+                "warn",
+                "orders",
+                None,
+                "slow upstream X-Request-ID: r-7f3a"
+            ),
+            (
+                3,
+                "2026-11-28T23:00:01.502Z",
+                "error",
+                "orders",
+                None,
+                "order failed"
+            ),
+            (
+                6,
+                "2026-11-28T23:00:02.000Z",
+                "debug",
+                "orders",
+                None,
+                "tick"
+            ),
+        ])
+    );
+    assert_eq!(evs[1]["ids"]["X-Request-ID"], "r-7f3a");
+    // cluster --level warn finds the warn and error lines (it found none when the time of day
+    // was not read).
+    let r = casefile(
+        &fixtures().join("formats"),
+        &[
+            "cluster",
+            "kubectl-ts/orders.log",
+            "--level",
+            "warn",
+            "--json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut templates: Vec<String> = r.json()["signatures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["template"].as_str().unwrap().to_string())
+        .collect();
+    templates.sort();
+    assert_eq!(
+        templates,
+        ["order failed", "slow upstream X-Request-ID: r-7f3a"]
+    );
+}
+
+/// A file of logback lines with a time of day alone and nothing around them: the date is the
+/// file's last write, and a file that runs across midnight reads its first lines as the day
+/// before.
+#[test]
+fn time_of_day_alone_is_dated_by_the_mtime_across_midnight() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("billing.log");
+    std::fs::write(
+        &path,
+        "23:59:58.100 [main] INFO  c.a.b.Billing - nightly run started\n\
+         23:59:59.900 [main] WARN  c.a.b.Billing - 3 invoices late\n\
+         00:00:01.200 [main] ERROR c.a.b.Billing - nightly run failed\n",
+    )
+    .unwrap();
+    // Last written at 2026-11-29T00:00:05Z.
+    let f = std::fs::File::options().write(true).open(&path).unwrap();
+    f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_795_910_405))
+        .unwrap();
+    drop(f);
+    let r = casefile(tmp.path(), &["events", "billing.log", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Vec<(String, String, String)> = r
+        .json_lines()
+        .iter()
+        .map(|e| {
+            (
+                e["ts"].as_str().unwrap().to_string(),
+                e["level"].as_str().unwrap().to_string(),
+                e["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want: Vec<(String, String, String)> = [
+        ("2026-11-28T23:59:58.100Z", "info", "nightly run started"),
+        ("2026-11-28T23:59:59.900Z", "warn", "3 invoices late"),
+        ("2026-11-29T00:00:01.200Z", "error", "nightly run failed"),
+    ]
+    .iter()
+    .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+    .collect();
+    assert_eq!(got, want);
+}
+
+/// A time years away from the rest of its file is no timestamp: the record is read without
+/// one, and `scan` counts it.
+#[test]
+fn a_time_years_off_is_rejected_and_counted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for i in 0..5 {
+        text.push_str(&format!(
+            "2026-11-28 23:00:0{i}.000  INFO 7 --- [main] c.a.Svc : step {i}\n"
+        ));
+    }
+    text.push_str("1999-01-01 00:00:00.000  INFO 7 --- [main] c.a.Svc : clock not set\n");
+    text.push_str("2026-11-28 23:00:09.000  INFO 7 --- [main] c.a.Svc : done\n");
+    std::fs::write(tmp.path().join("svc.log"), text).unwrap();
+    let r = casefile(tmp.path(), &["scan", "svc.log", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let src = &r.json()["sources"][0];
+    assert_eq!(src["events"], 7, "{src}");
+    assert_eq!(src["without_timestamp"], 1, "{src}");
+    assert_eq!(src["rejected_timestamps"], 1, "{src}");
+    assert_eq!(src["first"], "2026-11-28T23:00:00.000Z");
+    let human = casefile(tmp.path(), &["scan", "svc.log"]);
+    assert!(
+        human
+            .stdout
+            .contains("svc.log: 1 record(s) wrote a time years away from the rest of the file"),
+        "{}",
+        human.stdout
+    );
+}

@@ -20,7 +20,7 @@ use serde_json::Value;
 use crate::model::{Event, Level, Timestamp};
 use fields::{normalize_key, IdKeys};
 pub use frame::Frames;
-pub use timestamp::TimeContext;
+pub use timestamp::{DayAnchor, TimeContext};
 
 /// The built-in dialect table.
 pub const BUILTIN_DIALECTS: &str = include_str!("dialects.toml");
@@ -410,8 +410,10 @@ impl Parser {
                 (None, Kind::Generic) => {
                     let head = &line[..line.len().min(96)];
                     let s = String::from_utf8_lossy(head);
+                    // Any date will do to tell whether a time of day alone starts the line.
                     let tctx = TimeContext {
                         year_hint: 2000,
+                        day: Some(DayAnchor::Near(Timestamp(946_728_000_000_000_000))),
                         ..Default::default()
                     };
                     generic_timestamp(&s, &tctx).is_some()
@@ -872,8 +874,10 @@ impl Parser {
 /// The context for a record inside a wrapper whose time is `ts`: a time of day alone takes
 /// the date that puts it nearest the wrapper's time.
 fn dated_by(tctx: &TimeContext, ts: Timestamp) -> TimeContext {
-    let _ = ts;
-    tctx.clone()
+    TimeContext {
+        day: Some(DayAnchor::Near(ts)),
+        ..tctx.clone()
+    }
 }
 
 /// A syslog (RFC 3164) header carried after a collector's own header (a relay's timestamp

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use super::{service_from_path, Input, Problem, RawEvent, SourceCtx, Visitor};
 use crate::model::Timestamp;
-use crate::parse::{Parser, TimeContext};
+use crate::parse::{DayAnchor, Parser, TimeContext};
 
 /// How sources are read.
 #[derive(Clone, Debug)]
@@ -561,6 +561,10 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         tz: opts.tz.clone(),
         year_hint,
         reference: if opts.year.is_some() { None } else { mtime },
+        // A time of day alone (`16:42:22.382`) is dated by the last write: the latest such
+        // time not after it (a file from 23:50 to 00:10 reads its first lines as the day
+        // before).
+        day: mtime.map(DayAnchor::Before),
         ..Default::default()
     };
     let tabular = if opts.plain {
@@ -590,6 +594,10 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         });
     }
     let (frames, dialect) = (det.frames, det.dialect);
+    let mut time = time;
+    if tabular.is_none() && !opts.plain {
+        time.plausible = plausible_range(parser, &frames, dialect, &head, &time, mtime);
+    }
     let ctx = SourceCtx {
         display: input.display.clone(),
         path_service: service_from_path(&input.display),
@@ -606,6 +614,44 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         stdin_head,
         notes,
     })
+}
+
+/// How far a timestamp may lie from the rest of its file: 400 days either side of the
+/// median time of the head's records (and of the file's mtime). Further off is a misread (digits
+/// of an id, a counter) and is no timestamp. `None` (no check) when the head has fewer than 3
+/// records with a time.
+fn plausible_range(
+    parser: &Parser,
+    frames: &crate::parse::Frames,
+    dialect: Option<usize>,
+    head: &[u8],
+    time: &TimeContext,
+    mtime: Option<Timestamp>,
+) -> Option<(Timestamp, Timestamp)> {
+    const SPAN: i64 = 400 * 86_400 * 1_000_000_000;
+    let text = String::from_utf8_lossy(head);
+    let src: Arc<str> = "".into();
+    let mut ts: Vec<i64> = text
+        .lines()
+        .take(400)
+        .filter(|l| parser.starts_record(frames, dialect, l.as_bytes(), None))
+        .filter_map(|l| {
+            parser
+                .event_framed(frames, dialect, l.to_string(), &src, 1, None, time)
+                .ts
+        })
+        .map(|t| t.0)
+        .collect();
+    if ts.len() < 3 {
+        return None;
+    }
+    ts.sort_unstable();
+    let m = ts[ts.len() / 2];
+    let w = mtime.map_or(m, |t| t.0);
+    Some((
+        Timestamp(m.min(w).saturating_sub(SPAN)),
+        Timestamp(m.max(w).saturating_add(SPAN)),
+    ))
 }
 
 fn read_full(rd: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {

@@ -432,6 +432,31 @@ impl RawEvent<'_> {
         }
     }
 
+    /// Did this record (read without a time) write one that was rejected as implausible,
+    /// years away from the rest of its file?
+    pub fn time_rejected(&self, parser: &Parser) -> bool {
+        if self.source.time.plausible.is_none() {
+            return false;
+        }
+        let unchecked = SourceCtx {
+            display: self.source.display.clone(),
+            path_service: None,
+            frames: self.source.frames.clone(),
+            dialect: self.source.dialect,
+            tabular: self.source.tabular.clone(),
+            time: self.source.time.without_plausibility(),
+        };
+        RawEvent {
+            bytes: self.bytes,
+            utf8: self.utf8,
+            line: self.line,
+            source: &unchecked,
+        }
+        .to_event(parser)
+        .ts
+        .is_some()
+    }
+
     pub fn to_event(&self, parser: &Parser) -> Event {
         let text = self.text();
         let raw = if text.contains('\r') {
