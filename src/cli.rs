@@ -196,6 +196,11 @@ pub struct Common {
     /// Year of timestamps written without one (RFC 3164 syslog); default: the file's mtime year.
     #[arg(long)]
     pub year: Option<i32>,
+    /// Date of the first record of files whose lines carry a time of day alone
+    /// (`16:42:22.382`), as YYYY-MM-DD; later records roll over midnight. Default: the date of
+    /// the wrapper's time (CRI, Docker, kubectl), else the file's last write.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<String>,
     /// Config file (dialects, correlation keys). Default: $XDG_CONFIG_HOME/casefile/casefile.toml.
     #[arg(long, value_name = "FILE")]
     pub config: Option<String>,

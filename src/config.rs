@@ -450,6 +450,10 @@ impl Config {
             read: ReadOptions {
                 max_line: common.max_line,
                 year: common.year,
+                date: match &common.date {
+                    Some(d) => Some(parse_date(d)?),
+                    None => None,
+                },
                 tz,
                 plain,
                 ..ReadOptions::default()
@@ -473,6 +477,7 @@ fn quiet_common() -> Common {
         json: false,
         tz: None,
         year: None,
+        date: None,
         config: None,
         threads: None,
         max_line: 16 << 20,
@@ -521,6 +526,20 @@ fn id_patterns(
             "config file {file}: [[correlation.pattern]] number {i}: {e}"
         ))
     })
+}
+
+/// `--date 2026-11-28`.
+fn parse_date(s: &str) -> Result<jiff::civil::Date, ConfigError> {
+    s.trim()
+        .parse::<jiff::civil::Date>()
+        .ok()
+        .filter(|d| (1900..=2200).contains(&d.year()))
+        .ok_or_else(|| {
+            ConfigError(format!(
+                "--date '{s}' is not a date; give the day the log's first line was written as \
+                 YYYY-MM-DD, e.g. --date 2026-11-28"
+            ))
+        })
 }
 
 fn parse_tz(name: &str) -> Result<jiff::tz::TimeZone, ConfigError> {

@@ -499,3 +499,57 @@ fn a_time_years_off_is_rejected_and_counted() {
         human.stdout
     );
 }
+
+/// `--date` names the day of the first record: a time of day alone counts from there, rolling
+/// over midnight, whatever the file's mtime; a bad date names the form.
+#[test]
+fn date_flag_dates_the_first_record_and_rolls_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("billing.log"),
+        "23:59:58.100 [main] INFO  c.a.b.Billing - nightly run started\n\
+         00:00:01.200 [main] ERROR c.a.b.Billing - nightly run failed\n",
+    )
+    .unwrap();
+    let r = casefile(
+        tmp.path(),
+        &["events", "billing.log", "--json", "--date", "2026-11-28"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ts: Vec<String> = r
+        .json_lines()
+        .iter()
+        .map(|e| e["ts"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ts, ["2026-11-28T23:59:58.100Z", "2026-11-29T00:00:01.200Z"]);
+    // In a zone: the times are Paris times on that date.
+    let r = casefile(
+        tmp.path(),
+        &[
+            "events",
+            "billing.log",
+            "--json",
+            "--date",
+            "2026-11-28",
+            "--tz",
+            "Europe/Paris",
+        ],
+    );
+    let ts: Vec<String> = r
+        .json_lines()
+        .iter()
+        .map(|e| e["ts"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ts, ["2026-11-28T22:59:58.100Z", "2026-11-28T23:00:01.200Z"]);
+    let bad = casefile(
+        tmp.path(),
+        &["events", "billing.log", "--date", "28/11/2026"],
+    );
+    assert_eq!(bad.code, 2);
+    assert!(
+        bad.stderr.contains("--date '28/11/2026' is not a date")
+            && bad.stderr.contains("YYYY-MM-DD"),
+        "{}",
+        bad.stderr
+    );
+}

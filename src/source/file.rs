@@ -29,6 +29,8 @@ pub struct ReadOptions {
     pub year: Option<i32>,
     /// Zone of naive timestamps; `None` is UTC.
     pub tz: Option<jiff::tz::TimeZone>,
+    /// Date of the first record when lines carry a time of day alone (`--date`).
+    pub date: Option<jiff::civil::Date>,
     /// Bytes read so far, for a progress bar.
     pub progress: Option<Arc<AtomicU64>>,
     /// Every line is one record, empty lines included; no dialect (`cluster --plain`).
@@ -42,6 +44,7 @@ impl Default for ReadOptions {
             max_line: 16 << 20,
             year: None,
             tz: None,
+            date: None,
             progress: None,
             plain: false,
         }
@@ -595,6 +598,11 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
     }
     let (frames, dialect) = (det.frames, det.dialect);
     let mut time = time;
+    if let Some(date) = opts.date {
+        time.day = Some(DayAnchor::After(first_record_on(
+            parser, &frames, dialect, &head, &time, date,
+        )));
+    }
     if tabular.is_none() && !opts.plain {
         time.plausible = plausible_range(parser, &frames, dialect, &head, &time, mtime);
     }
@@ -614,6 +622,42 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         stdin_head,
         notes,
     })
+}
+
+/// `--date D`: when the file starts, the time of its first record on D (midnight of D when no
+/// record has one); a time of day alone is then the first such time from there on, so the
+/// records after midnight roll over to the next day.
+fn first_record_on(
+    parser: &Parser,
+    frames: &crate::parse::Frames,
+    dialect: Option<usize>,
+    head: &[u8],
+    time: &TimeContext,
+    date: jiff::civil::Date,
+) -> Timestamp {
+    let tz = time.tz.clone().unwrap_or(jiff::tz::TimeZone::UTC);
+    let at = |h: i8| {
+        date.at(h, 0, 0, 0)
+            .to_zoned(tz.clone())
+            .map(|z| Timestamp(z.timestamp().as_nanosecond() as i64))
+            .unwrap_or(Timestamp(0))
+    };
+    // Nearest noon of D: any time of day reads as D itself.
+    let probe = TimeContext {
+        day: Some(DayAnchor::Near(at(12))),
+        ..time.clone()
+    };
+    let src: Arc<str> = "".into();
+    String::from_utf8_lossy(head)
+        .lines()
+        .take(400)
+        .filter(|l| parser.starts_record(frames, dialect, l.as_bytes(), None))
+        .find_map(|l| {
+            parser
+                .event_framed(frames, dialect, l.to_string(), &src, 1, None, &probe)
+                .ts
+        })
+        .unwrap_or_else(|| at(0))
 }
 
 /// How far a timestamp may lie from the rest of its file: 400 days either side of the
