@@ -794,11 +794,15 @@ fn trace(
     collect_problems(&res.reports, problems);
     problems.extend(res.remote_problems.iter().cloned());
     print_timeline(cfg, &res.events, out, style)?;
-    trace_summary(&res);
+    trace_summary(&res, t.window_ns.is_some());
     Ok(res.events.iter().any(|e| !e.context))
 }
 
-fn trace_summary(res: &correlate::TraceResult) {
+/// A request whose events span more than this is suspect: an id shared by unrelated requests,
+/// or misread times.
+const PLAUSIBLE_TRACE_SPAN_NS: i64 = 86_400 * 1_000_000_000;
+
+fn trace_summary(res: &correlate::TraceResult, window: bool) {
     let matched: Vec<&TracedEvent> = res.events.iter().filter(|e| !e.context).collect();
     let context = res.events.len() - matched.len();
     let mut per_service: BTreeMap<&str, usize> = BTreeMap::new();
@@ -825,6 +829,34 @@ fn trace_summary(res: &correlate::TraceResult) {
     if let Some((a, b)) = span {
         let secs = (b.0 - a.0) as f64 / 1e9;
         let _ = writeln!(err, "  span: {a} .. {b} ({secs:.3}s)");
+        if b.0 - a.0 > PLAUSIBLE_TRACE_SPAN_NS {
+            let _ = writeln!(
+                err,
+                "  warning: one request spanning {:.1} days is implausible: an id may be shared \
+                 by unrelated requests (see the ids below; --no-follow KEY) or times misread \
+                 (casefile scan shows each source's time range)",
+                secs / 86_400.0
+            );
+        }
+    }
+    if window {
+        let mut untimed: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in matched.iter().filter(|e| e.event.ts.is_none()) {
+            *untimed.entry(&e.event.source).or_default() += 1;
+        }
+        if !untimed.is_empty() {
+            let list: Vec<String> = untimed
+                .iter()
+                .map(|(s, n)| format!("{} ({n})", sanitize(s)))
+                .collect();
+            let _ = writeln!(
+                err,
+                "  warning: --window cannot place context around events without a time: {}; \
+                 give their date with --date or their zone with --tz if they write only part \
+                 of it",
+                list.join(", ")
+            );
+        }
     }
     let services: BTreeSet<String> = per_service
         .iter()
@@ -1123,7 +1155,7 @@ fn bundle(
             eprintln!("casefile: bundle: redacted {}", parts.join(", "));
         }
     }
-    trace_summary(&res);
+    trace_summary(&res, b.trace.window_ns.is_some());
     Ok(matched > 0)
 }
 

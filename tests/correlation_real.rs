@@ -404,3 +404,42 @@ fn a_session_under_a_follow_key_is_a_hub_but_spans_do_not_make_one() {
         r.stderr
     );
 }
+
+/// What cannot work is said: `--window` over events without a time names their sources, and a
+/// request spanning days is flagged as implausible.
+#[test]
+fn window_without_times_and_implausible_spans_are_said() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("worker.log"),
+        "job J-1 started\njob J-1 step two\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("api.log"),
+        "2026-11-28 23:00:00 INFO accepted job_id=J-1\n",
+    )
+    .unwrap();
+    let r = casefile(tmp.path(), &["trace", "J-1", ".", "--window", "1s"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "warning: --window cannot place context around events without a time: ./worker.log (2)"
+        ),
+        "{}",
+        r.stderr
+    );
+    std::fs::write(
+        tmp.path().join("old.log"),
+        "2026-01-10 08:00:00 INFO retried job_id=J-1\n",
+    )
+    .unwrap();
+    let r = casefile(tmp.path(), &["trace", "J-1", "api.log", "old.log"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("warning: one request spanning 322.6 days is implausible"),
+        "{}",
+        r.stderr
+    );
+}
