@@ -35,6 +35,30 @@ pub struct ReadOptions {
     pub progress: Option<Arc<AtomicU64>>,
     /// Every line is one record, empty lines included; no dialect (`cluster --plain`).
     pub plain: bool,
+    /// What was detected of each file in this run, reused when a command reads the same
+    /// files again (`trace` reads once per round): a file is sniffed once.
+    pub detected: Arc<std::sync::Mutex<DetectCache>>,
+}
+
+/// Per path: the file's size and mtime when detected, and what was found.
+pub type DetectCache =
+    std::collections::HashMap<std::path::PathBuf, (u64, Option<std::time::SystemTime>, Detected)>;
+
+/// A file's detection, kept for the run.
+#[derive(Clone)]
+pub struct Detected {
+    ctx: Arc<SourceCtx>,
+    compression: Compression,
+    notes: Vec<Problem>,
+}
+
+impl std::fmt::Debug for Detected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Detected")
+            .field("source", &self.ctx.display)
+            .field("compression", &self.compression)
+            .finish()
+    }
 }
 
 impl Default for ReadOptions {
@@ -47,6 +71,7 @@ impl Default for ReadOptions {
             date: None,
             progress: None,
             plain: false,
+            detected: Default::default(),
         }
     }
 }
@@ -476,6 +501,16 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
                     0,
                 ));
             }
+            if let Some(d) = cached(opts, path, &meta).filter(|d| d.ctx.display == input.display) {
+                return Ok(Prepared {
+                    ctx: d.ctx,
+                    input: input.clone(),
+                    compression: d.compression,
+                    size: meta.len(),
+                    stdin_head: None,
+                    notes: d.notes,
+                });
+            }
             let mut f = File::open(path).map_err(|e| fail(io_problem(&input.display, &e), 0))?;
             let mut magic = [0u8; 4];
             let n = read_full(&mut f, &mut magic)
@@ -614,8 +649,25 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         tabular,
         time,
     };
+    let ctx = Arc::new(ctx);
+    if let Some(path) = &input.path {
+        if let (Ok(meta), Ok(mut cache)) = (std::fs::metadata(path), opts.detected.lock()) {
+            cache.insert(
+                path.clone(),
+                (
+                    meta.len(),
+                    meta.modified().ok(),
+                    Detected {
+                        ctx: ctx.clone(),
+                        compression,
+                        notes: notes.clone(),
+                    },
+                ),
+            );
+        }
+    }
     Ok(Prepared {
-        ctx: Arc::new(ctx),
+        ctx,
         input: input.clone(),
         compression,
         size,
@@ -696,6 +748,18 @@ fn plausible_range(
         Timestamp(m.min(w).saturating_sub(SPAN)),
         Timestamp(m.max(w).saturating_add(SPAN)),
     ))
+}
+
+/// This run's detection of `path`, if the file has not changed since (same size and mtime)
+/// and is read under the same display name.
+fn cached(
+    opts: &ReadOptions,
+    path: &std::path::Path,
+    meta: &std::fs::Metadata,
+) -> Option<Detected> {
+    let cache = opts.detected.lock().ok()?;
+    let (len, mtime, d) = cache.get(path)?;
+    (*len == meta.len() && *mtime == meta.modified().ok()).then(|| d.clone())
 }
 
 fn read_full(rd: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
