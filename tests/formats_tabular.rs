@@ -290,3 +290,58 @@ fn win_xml() {
         ],
     );
 }
+
+/// AWS CloudTrail as delivered to S3: one gzipped line holding `{"Records":[...]}`; each record
+/// is an event of that line, and `trace` picks out the one holding the id.
+#[test]
+fn cloudtrail() {
+    let path = "cloudtrail/123456789012_CloudTrail_eu-west-1_20230829T1345Z_3kF9.json.gz";
+    check(
+        path,
+        "cloudtrail",
+        &[
+            (
+                1,
+                "2023-08-29T13:45:02.000Z",
+                "info",
+                "s3",
+                Some("eu-west-1"),
+                "PutObject",
+            ),
+            (
+                1,
+                "2023-08-29T13:46:10.000Z",
+                "warn",
+                "kms",
+                Some("eu-west-1"),
+                "Decrypt AccessDenied: User is not authorized to perform kms:Decrypt",
+            ),
+            (
+                1,
+                "2023-08-29T13:47:30.000Z",
+                "error",
+                "ec2",
+                Some("eu-west-1"),
+                "RunInstances Server.InsufficientInstanceCapacity: We currently",
+            ),
+        ],
+    );
+    let r = casefile(
+        &fixtures().join("formats"),
+        &[
+            "trace",
+            "7c1d9e52-2b0f-4a8e-b6f3-0d5a9c3e8f41",
+            path,
+            "--json",
+            "--no-redact",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
+    assert_eq!(evs.len(), 1, "{}", r.stdout);
+    assert_eq!(evs[0]["service"], "kms");
+    assert!(evs[0]["raw"]
+        .as_str()
+        .unwrap()
+        .starts_with(r#"{"eventVersion":"1.08""#));
+}

@@ -2,6 +2,7 @@
 //! detection by sampling with a per-line fallback, where records start (multi-line joining), and
 //! the mapping of each dialect's fields onto timestamp, level, service, message and ids.
 
+pub mod cloudtrail;
 pub mod columns;
 pub mod fields;
 pub mod frame;
@@ -134,11 +135,16 @@ pub struct Parser {
 pub enum Tabular {
     Columns(Box<columns::Layout>),
     WinXml,
+    /// One `{"Records":[...]}` document per line: each line is cut into its records.
+    CloudTrail,
 }
 
 impl Tabular {
     /// From a source's head sample (text).
     pub fn detect(head: &str) -> Option<Tabular> {
+        if cloudtrail::detect(head) {
+            return Some(Tabular::CloudTrail);
+        }
         if winxml::detect(head) {
             return Some(Tabular::WinXml);
         }
@@ -150,6 +156,7 @@ impl Tabular {
         match self {
             Tabular::Columns(l) => l.name(),
             Tabular::WinXml => "win-xml",
+            Tabular::CloudTrail => "cloudtrail",
         }
     }
 
@@ -158,6 +165,7 @@ impl Tabular {
         match self {
             Tabular::Columns(l) => l.is_header(line),
             Tabular::WinXml => winxml::is_header(line),
+            Tabular::CloudTrail => false,
         }
     }
 
@@ -165,6 +173,7 @@ impl Tabular {
         match self {
             Tabular::Columns(l) => l.is_record_start(line),
             Tabular::WinXml => winxml::is_record_start(line),
+            Tabular::CloudTrail => true,
         }
     }
 
@@ -172,6 +181,7 @@ impl Tabular {
         match self {
             Tabular::Columns(l) => l.record(text, tctx),
             Tabular::WinXml => winxml::record(text, tctx),
+            Tabular::CloudTrail => cloudtrail::record(text, tctx),
         }
     }
 }

@@ -1188,6 +1188,29 @@ impl<V: Visitor> Cutter<'_, V> {
                 skipped: false,
             });
         }
+        if let Some(crate::parse::Tabular::CloudTrail) = &self.ctx.tabular {
+            // One document per line: each of its records is an event of that line.
+            for (a, b) in crate::parse::cloudtrail::records(rec) {
+                // The line matched the prefilter; its records each must.
+                if self
+                    .visitor
+                    .prefilter()
+                    .is_some_and(|pf| !pf.matches(&rec[a..b]))
+                {
+                    continue;
+                }
+                self.visitor.visit(
+                    &mut out.acc,
+                    RawEvent {
+                        bytes: &rec[a..b],
+                        utf8: utf8.and_then(|t| t.get(a..b)),
+                        line,
+                        source: self.ctx,
+                    },
+                );
+            }
+            return;
+        }
         self.visitor.visit(
             &mut out.acc,
             RawEvent {
