@@ -553,3 +553,44 @@ fn date_flag_dates_the_first_record_and_rolls_over() {
         bad.stderr
     );
 }
+
+/// `docker compose logs -t`: compose's column, then the runtime's time, then the record (a
+/// logback time of day, dated by that time); a stack trace stays with its line.
+#[test]
+fn compose_with_timestamps_stacks_two_frames() {
+    assert_eq!(
+        dialect_of("compose/compose-t.log"),
+        "compose+kubectl-ts+generic"
+    );
+    let evs = events("compose/compose-t.log", &[]);
+    assert_eq!(
+        rows(&evs),
+        want(&[
+            (
+                1,
+                "2026-11-28T23:00:00.101Z",
+                "info",
+                "web",
+                None,
+                "listening on :8000"
+            ),
+            (
+                2,
+                "2026-11-28T23:00:00.500Z",
+                "info",
+                "worker",
+                None,
+                "polling queue"
+            ),
+            (
+                3,
+                "2026-11-28T23:00:01.502Z",
+                "error",
+                "web",
+                None,
+                "charge failed request_id=r-9"
+            ),
+        ])
+    );
+    assert_eq!(evs[2]["raw"].as_str().unwrap().lines().count(), 3);
+}
