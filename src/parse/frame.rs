@@ -460,11 +460,11 @@ fn grep_prefix(line: &str) -> Option<(&str, &str)> {
     Some((path, rest))
 }
 
-/// The container name, unless it is a generic one (`app`, `main`), then the pod's.
+/// The container name, unless it is a generic one (`app`, `main`), then the pod's workload.
 fn container_or_pod<'a>(container: &'a str, pod: &'a str) -> &'a str {
     const GENERIC: &[&str] = &["app", "main", "server", "container", "default"];
     if GENERIC.contains(&container) {
-        pod
+        super::service::workload_of(pod)
     } else {
         container
     }

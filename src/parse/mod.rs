@@ -7,6 +7,7 @@ pub mod columns;
 pub mod fields;
 pub mod frame;
 pub mod patterns;
+pub mod service;
 mod structured;
 pub mod timestamp;
 pub mod winxml;
@@ -505,7 +506,7 @@ impl Parser {
                     .service
                     .take()
                     .or_else(|| u.service.map(|s| s.into_owned()))
-                    .or_else(|| u.path.and_then(|p| crate::source::service_from_path(&p)));
+                    .or_else(|| u.path.and_then(|p| service::service_from_path(&p)));
                 let host = rec.host.take().or_else(|| u.pod.map(|s| s.into_owned()));
                 rec.service = service;
                 rec.host = host;
