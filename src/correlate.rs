@@ -170,6 +170,18 @@ impl Visitor for WindowVisitor<'_> {
     }
 }
 
+/// Tells apart the records of one line (a CloudTrail file holds many per line): 0 for a line's
+/// only record.
+fn record_in_line(e: &Event) -> u64 {
+    if &*e.dialect != "cloudtrail" {
+        return 0;
+    }
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    e.raw.hash(&mut h);
+    h.finish() | 1
+}
+
 fn input_index(inputs: &[Input]) -> BTreeMap<Arc<str>, usize> {
     inputs
         .iter()
@@ -214,7 +226,7 @@ pub fn trace(
         );
         frontier.push(s.clone());
     }
-    let mut found: BTreeMap<(usize, u64), TracedEvent> = BTreeMap::new();
+    let mut found: BTreeMap<(usize, u64, u64), TracedEvent> = BTreeMap::new();
     let mut reports = Vec::new();
     let mut not_followed: BTreeMap<String, FollowedId> = BTreeMap::new();
     let mut hubs: Vec<HubId> = Vec::new();
@@ -340,7 +352,7 @@ pub fn trace(
         let mut next = Vec::new();
         for (e, via, remote_key) in batch {
             let idx = index.get(&e.source).copied().unwrap_or(usize::MAX);
-            let key = remote_key.unwrap_or((idx, e.line));
+            let key = remote_key.map_or((idx, e.line, record_in_line(&e)), |(i, n)| (i, n, 0));
             let idx = key.0;
             if found.contains_key(&key) {
                 continue;
@@ -406,14 +418,16 @@ pub fn trace(
             };
             for e in accs.into_iter().flat_map(|(_, a)| a) {
                 let idx = index.get(&e.source).copied().unwrap_or(usize::MAX);
-                found.entry((idx, e.line)).or_insert(TracedEvent {
-                    event: e,
-                    via: None,
-                    context: true,
-                    input: idx,
-                    signature: None,
-                    known_issue: None,
-                });
+                found
+                    .entry((idx, e.line, record_in_line(&e)))
+                    .or_insert(TracedEvent {
+                        event: e,
+                        via: None,
+                        context: true,
+                        input: idx,
+                        signature: None,
+                        known_issue: None,
+                    });
             }
             // Remote context: the same window pulled from each engine, filtered to the
             // services involved; records already found are recognised by source and text.
@@ -445,7 +459,7 @@ pub fn trace(
                             remote_seq += 1;
                             let idx = inputs.len() + ri;
                             found.insert(
-                                (idx, remote_seq),
+                                (idx, remote_seq, 0),
                                 TracedEvent {
                                     event: e,
                                     via: None,

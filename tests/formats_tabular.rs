@@ -344,4 +344,16 @@ fn cloudtrail() {
         .as_str()
         .unwrap()
         .starts_with(r#"{"eventVersion":"1.08""#));
+    // Two records of the same line holding the id are two events.
+    let r = casefile(
+        &fixtures().join("formats"),
+        &["trace", "10.0.1.15", path, "--json", "--no-redact"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let services: Vec<String> = r
+        .json_lines()
+        .iter()
+        .map(|e| e["service"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(services, ["s3", "kms"]);
 }
