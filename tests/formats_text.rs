@@ -1015,3 +1015,69 @@ fn postgres_zone_abbreviation_after_merge() {
         )],
     );
 }
+
+/// HAProxy's HTTP log lines in a syslog file shared with other programs: the file is syslog,
+/// and each haproxy line is read by the `haproxy` dialect that refines it (status as level, the
+/// accept date as time); other lines stay syslog.
+#[test]
+fn haproxy_lines_in_a_shared_syslog_file() {
+    let r = casefile(
+        &fixtures().join("formats"),
+        &["events", "haproxy-mixed/syslog", "--json", "--year", "2023"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let got: Vec<(u64, String, Option<String>, String, String)> = r
+        .json_lines()
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["ts"].as_str().unwrap().to_string(),
+                e["level"].as_str().map(str::to_string),
+                e["service"].as_str().unwrap().to_string(),
+                e["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_string();
+    assert_eq!(
+        got,
+        [
+            (
+                4,
+                s("2023-08-29T13:47:36.001Z"),
+                Some(s("error")),
+                s("haproxy"),
+                s("POST /api/pay HTTP/1.1")
+            ),
+            (
+                1,
+                s("2023-08-29T13:47:37.000Z"),
+                None,
+                s("systemd"),
+                s("Starting HAProxy Load Balancer...")
+            ),
+            (
+                2,
+                s("2023-08-29T13:47:38.000Z"),
+                None,
+                s("haproxy"),
+                s("Proxy http-in started.")
+            ),
+            (
+                3,
+                s("2023-08-29T13:47:38.000Z"),
+                None,
+                s("sshd"),
+                s("Accepted publickey for deploy from 10.0.0.9 port 52344 ssh2")
+            ),
+            (
+                5,
+                s("2023-08-29T13:47:42.000Z"),
+                None,
+                s("CRON"),
+                s("(root) CMD (run-parts /etc/cron.hourly)")
+            ),
+        ]
+    );
+}

@@ -41,6 +41,9 @@ pub struct DialectSpec {
     pub message: Option<String>,
     #[serde(default)]
     pub multiline: bool,
+    /// A more specific reading of another dialect's lines (`haproxy` refines `syslog-3164`):
+    /// in a source of that dialect, each line is tried with this one first.
+    pub refines: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -75,6 +78,9 @@ pub struct Dialect {
     /// The regex has a `tag` group (CRI's `P`/`F`): a line tagged `P` is a partial line that
     /// the next line continues.
     partials: bool,
+    refines: Option<String>,
+    /// The dialects that refine this one (see [`DialectSpec::refines`]).
+    refined_by: Vec<usize>,
 }
 
 impl Dialect {
@@ -116,6 +122,8 @@ impl Dialect {
             message_template: spec.message.clone(),
             multiline: spec.multiline,
             partials,
+            refines: spec.refines.clone(),
+            refined_by: Vec::new(),
         })
     }
 }
@@ -245,6 +253,17 @@ impl Parser {
         let mut dialects = Vec::new();
         for spec in user.iter().chain(builtin.iter()) {
             dialects.push(Dialect::compile(spec)?);
+        }
+        for i in 0..dialects.len() {
+            if let Some(base) = dialects[i].refines.clone() {
+                let Some(b) = dialects.iter().position(|d| *d.name == *base) else {
+                    return Err(format!(
+                        "dialect '{}': refines = \"{base}\", but no dialect has that name",
+                        dialects[i].name
+                    ));
+                };
+                dialects[b].refined_by.push(i);
+            }
         }
         Ok(Parser {
             dialects,
@@ -572,6 +591,13 @@ impl Parser {
         tctx: &TimeContext,
     ) -> (Arc<str>, Record) {
         if let Some(i) = d {
+            for &j in &self.dialects[i].refined_by {
+                if let Some(r) = self.parse_with(&self.dialects[j], first, tctx) {
+                    if r.ts.is_some() {
+                        return (self.dialects[j].name.clone(), r);
+                    }
+                }
+            }
             if let Some(r) = self.parse_with(&self.dialects[i], first, tctx) {
                 return (self.dialects[i].name.clone(), r);
             }
