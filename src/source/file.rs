@@ -676,6 +676,27 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
     })
 }
 
+/// The times of the records that start on the head's first 400 lines, in order.
+fn head_times(
+    parser: &Parser,
+    frames: &crate::parse::Frames,
+    dialect: Option<usize>,
+    head: &[u8],
+    time: &TimeContext,
+) -> Vec<Timestamp> {
+    let src: Arc<str> = "".into();
+    String::from_utf8_lossy(head)
+        .lines()
+        .take(400)
+        .filter(|l| parser.starts_record(frames, dialect, l.as_bytes(), None))
+        .filter_map(|l| {
+            parser
+                .event_framed(frames, dialect, l.to_string(), &src, 1, None, time)
+                .ts
+        })
+        .collect()
+}
+
 /// `--date D`: when the file starts, the time of its first record on D (midnight of D when no
 /// record has one); a time of day alone is then the first such time from there on, so the
 /// records after midnight roll over to the next day.
@@ -699,16 +720,9 @@ fn first_record_on(
         day: Some(DayAnchor::Near(at(12))),
         ..time.clone()
     };
-    let src: Arc<str> = "".into();
-    String::from_utf8_lossy(head)
-        .lines()
-        .take(400)
-        .filter(|l| parser.starts_record(frames, dialect, l.as_bytes(), None))
-        .find_map(|l| {
-            parser
-                .event_framed(frames, dialect, l.to_string(), &src, 1, None, &probe)
-                .ts
-        })
+    head_times(parser, frames, dialect, head, &probe)
+        .into_iter()
+        .next()
         .unwrap_or_else(|| at(0))
 }
 
@@ -725,17 +739,8 @@ fn plausible_range(
     mtime: Option<Timestamp>,
 ) -> Option<(Timestamp, Timestamp)> {
     const SPAN: i64 = 400 * 86_400 * 1_000_000_000;
-    let text = String::from_utf8_lossy(head);
-    let src: Arc<str> = "".into();
-    let mut ts: Vec<i64> = text
-        .lines()
-        .take(400)
-        .filter(|l| parser.starts_record(frames, dialect, l.as_bytes(), None))
-        .filter_map(|l| {
-            parser
-                .event_framed(frames, dialect, l.to_string(), &src, 1, None, time)
-                .ts
-        })
+    let mut ts: Vec<i64> = head_times(parser, frames, dialect, head, time)
+        .into_iter()
         .map(|t| t.0)
         .collect();
     if ts.len() < 3 {
