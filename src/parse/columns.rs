@@ -1260,7 +1260,9 @@ mod tests {
         let ok = l.record(&format!("{row} 1693316858 1693316918 ACCEPT OK"), &tctx);
         let ts = ok.unwrap().ts.map(Timestamp::to_rfc3339);
         assert_eq!(ts.as_deref(), Some("2023-08-29T13:47:38.000Z"));
-        let far = l.record(&format!("{row} 3 1693316918 ACCEPT OK"), &tctx).unwrap();
+        let far = l
+            .record(&format!("{row} 3 1693316918 ACCEPT OK"), &tctx)
+            .unwrap();
         assert_eq!((far.ts, far.level), (None, Some(Level::Info)));
         assert_eq!(far.message, "ACCEPT 10.0.1.15:49152 -> 10.0.2.27:443 TCP");
     }
