@@ -61,6 +61,32 @@ fn allow_known_bugs() -> bool {
     *A.get_or_init(|| std::env::var_os("CASEFILE_FUZZ_ALLOW_KNOWN_BUGS").is_some())
 }
 
+/// `display_url` shows no user info, query or fragment, and is idempotent.
+fn check_display_url(s: &str) {
+    let shown = http::display_url(s);
+    assert!(!shown.contains(['?', '#']), "{s:?} shown as {shown:?}");
+    // The scheme as display_url reads one: a letter, then letters, digits, `+`, `-`, `.`
+    // (a `://` after anything else, as in a query or a JSON body, starts no authority).
+    let authority = match shown.split_once("://") {
+        Some((sc, r))
+            if sc.starts_with(|c: char| c.is_ascii_alphabetic())
+                && sc
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-')) =>
+        {
+            r
+        }
+        _ => &*shown,
+    };
+    let authority = authority.split('/').next().unwrap_or("");
+    assert!(!authority.contains('@'), "{s:?} shown as {shown:?}");
+    assert_eq!(
+        http::display_url(&shown),
+        shown,
+        "display_url of {s:?} twice"
+    );
+}
+
 /// An ADF node and its children, as Jira's schema wants them.
 fn check_adf(node: &Value, path: &str) {
     let kind = node["type"]
@@ -92,13 +118,7 @@ fn check_adf(node: &Value, path: &str) {
         "paragraph" | "codeBlock" => {}
         "table" | "tableRow" | "bulletList" | "listItem" | "tableHeader" | "tableCell" => {
             let empty = children.is_none_or(|c| c.is_empty());
-            // Known bug 3: Markdown whose table lines are all rules (`|---|`) gives a table
-            // without rows, which the ADF schema refuses (`table.content`: `minItems: 1`).
-            let excused = allow_known_bugs() && kind == "table" && children.is_some();
-            assert!(
-                !empty || excused,
-                "{path}: a {kind} needs at least one child"
-            );
+            assert!(!empty, "{path}: a {kind} needs at least one child");
         }
         other => panic!("{path}: unknown node type {other:?}"),
     }
@@ -181,24 +201,13 @@ fuzz_target!(|bytes: &[u8]| {
     );
 
     // URLs as shown: no user info, query or fragment; a password never shows.
-    // Known bug 2: without a scheme, a later `://` (in the query) is taken for the scheme's,
-    // and user info and query are shown: `svc:pw@host/x?r=http://y` stays as it is.
-    let bad_scheme = s.split_once("://").is_some_and(|(scheme, _)| {
-        !scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-'))
-    });
-    if !(allow_known_bugs() && bad_scheme) {
-        let shown = http::display_url(&s);
-        assert!(!shown.contains(['?', '#']), "{s:?} shown as {shown:?}");
-        let authority = shown.split_once("://").map_or(&*shown, |(_, r)| r);
-        let authority = authority.split('/').next().unwrap_or("");
-        assert!(!authority.contains('@'), "{s:?} shown as {shown:?}");
-        assert_eq!(
-            http::display_url(&shown),
-            shown,
-            "display_url of {s:?} twice"
-        );
+    // Known bug 2 (what is left of it): without a scheme, user info is cut from the first
+    // segment, which can leave a later `://` looking like a scheme's, with user info after it:
+    // `display_url("a@b://u:pw@h/x") == "b://u:pw@h/x"`. Let through only with
+    // CASEFILE_FUZZ_ALLOW_KNOWN_BUGS set.
+    let bug2 = s.split_once("://").is_some_and(|(sc, _)| sc.contains('@'));
+    if !(bug2 && allow_known_bugs()) {
+        check_display_url(&s);
     }
     let password = format!("Pw{n:x}Zz");
     if !s.contains(&*password) {

@@ -287,7 +287,7 @@ impl Layout {
                 local_time,
                 default_date,
             } => self.w3c_record(text, *local_time, default_date.as_deref(), tctx),
-            Kind::Vpc { .. } => self.vpc_record(text),
+            Kind::Vpc { .. } => self.vpc_record(text, tctx),
             Kind::Csv(k) => self.csv_record(k, text, tctx),
         }
     }
@@ -452,7 +452,7 @@ impl Layout {
         })
     }
 
-    fn vpc_record(&self, text: &str) -> Option<TabRecord> {
+    fn vpc_record(&self, text: &str, tctx: &TimeContext) -> Option<TabRecord> {
         let line = text.split('\n').next()?;
         let values: Vec<String> = line.split_whitespace().map(str::to_string).collect();
         if values.len() != self.columns.len() {
@@ -463,7 +463,9 @@ impl Layout {
         let ts = get(r.time)
             .and_then(|s| s.parse::<i64>().ok())
             .filter(|s| (1..7_289_654_400).contains(s))
-            .map(Timestamp::from_secs);
+            .map(Timestamp::from_secs)
+            // The context's plausible range holds here too, as for every parsed time.
+            .filter(|ts| tctx.plausible.is_none_or(|(lo, hi)| lo <= *ts && *ts <= hi));
         let status = get(r.log_status);
         let level = if status.is_some_and(|s| s.eq_ignore_ascii_case("SKIPDATA")) {
             Level::Warn
@@ -1227,6 +1229,27 @@ mod tests {
         ]);
         // The account id (12 digits) is never the time.
         assert_eq!(field(&recs[0].1, "account-id"), Some("123456789012"));
+    }
+
+    /// Found by the `tabular` fuzz target: a VPC row's `start` was taken whatever the context's
+    /// plausible range, where every other time a layout reads honours it.
+    #[test]
+    fn fuzz_vpc_start_outside_the_plausible_range_is_no_time() {
+        let l = Layout::detect(VPC_BARE).unwrap();
+        let at = |s: &str| TimeContext::default().parse(s).unwrap();
+        let tctx = TimeContext {
+            plausible: Some((at("2023-01-01T00:00:00Z"), at("2023-12-31T00:00:00Z"))),
+            ..TimeContext::default()
+        };
+        let row = "2 123456789012 eni-0a1b2c3d4e5f60718 10.0.1.15 10.0.2.27 49152 443 6 12 5120";
+        let ok = l.record(&format!("{row} 1693316858 1693316918 ACCEPT OK"), &tctx);
+        let ts = ok.unwrap().ts.map(Timestamp::to_rfc3339);
+        assert_eq!(ts.as_deref(), Some("2023-08-29T13:47:38.000Z"));
+        let far = l
+            .record(&format!("{row} 3 1693316918 ACCEPT OK"), &tctx)
+            .unwrap();
+        assert_eq!((far.ts, far.level), (None, Some(Level::Info)));
+        assert_eq!(far.message, "ACCEPT 10.0.1.15:49152 -> 10.0.2.27:443 TCP");
     }
 
     fn winevent_rows<'a>() -> Vec<Row<'a>> {

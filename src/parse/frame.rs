@@ -205,8 +205,19 @@ impl Frames {
         {
             return false;
         }
-        if self.0 == [Frame::Docker] && line.contains("\",\"stream\":") {
-            return !line.contains("\\n\",\"stream\":");
+        // The cheap answer holds only for the common shape, `{"log":"...\n","stream":...`, with
+        // the `\n` an escape (an odd run of backslashes: `\\n` is a backslash and an `n`).
+        // Anything else (a partial line, `\u000a`, other key orders) is peeled.
+        if self.0 == [Frame::Docker] && line.starts_with("{\"log\":\"") {
+            if let Some(end) = line.find("\",\"stream\":") {
+                let log = &line[..end];
+                if let Some(head) = log.strip_suffix('n') {
+                    let slashes = head.bytes().rev().take_while(|&b| b == b'\\').count();
+                    if slashes % 2 == 1 {
+                        return false;
+                    }
+                }
+            }
         }
         self.unwrap(line).is_some_and(|u| u.partial)
     }
@@ -493,7 +504,13 @@ fn rfc3339_head(line: &str) -> Option<(Timestamp, &str)> {
     let sp = memchr::memchr(b' ', &b[..b.len().min(40)])?;
     let stamp = &line[..sp];
     let last = stamp.as_bytes()[stamp.len() - 1];
-    let zoned = last == b'Z' || stamp[19..].contains(['+', '-']);
+    // Bytes, not `&str` slicing: the space may come before byte 19, or a multi-byte char
+    // straddle it.
+    let zoned = last == b'Z'
+        || stamp
+            .as_bytes()
+            .get(19..)
+            .is_some_and(|t| t.iter().any(|&c| c == b'+' || c == b'-'));
     if !zoned {
         return None;
     }
@@ -548,6 +565,43 @@ mod tests {
         assert!(Frame::Grep.peel("10.0.0.1:80 GET /").is_none());
         assert!(Frame::Grep.peel("http://x.y/ a").is_none());
         assert!(Frame::KubectlTs.peel("2026-11-28 22:00:00 x").is_none());
+    }
+
+    /// Found by the `frames` fuzz target: a partial Docker line whose text ends in a backslash
+    /// and an `n` (`\\n` in JSON) was taken for a whole line, and a `\u000a` line end for a cut.
+    #[test]
+    fn fuzz_docker_partial_line_ending_in_backslash_n() {
+        let docker = Frames(vec![Frame::Docker]);
+        let cut = r#"{"log":"path C:\\n","stream":"stdout","time":"2026-11-28T22:00:00Z"}"#;
+        assert!(docker.ends_partial(cut));
+        assert_eq!(docker.unwrap(cut).unwrap().inner, r"path C:\n");
+        let whole = r#"{"log":"path C:\\\n","stream":"stdout","time":"2026-11-28T22:00:00Z"}"#;
+        assert!(!docker.ends_partial(whole));
+        assert_eq!(docker.unwrap(whole).unwrap().inner, r"path C:\");
+        let unicode = r#"{"log":"done\u000a","stream":"stdout","time":"2026-11-28T22:00:00Z"}"#;
+        assert!(!docker.ends_partial(unicode));
+        let plain = r#"{"log":"done\n","stream":"stdout","time":"2026-11-28T22:00:00Z"}"#;
+        assert!(!docker.ends_partial(plain));
+    }
+
+    /// Found by the `frames` fuzz target: a line shaped like the head of an RFC 3339 time whose
+    /// first space comes before byte 19, or with a multi-byte char across byte 19, panicked
+    /// (a `&str` slice out of bounds / off a char boundary).
+    #[test]
+    fn fuzz_short_or_multibyte_time_head_is_no_frame() {
+        for line in [
+            "2026-11-28T2 0000000000 x",
+            "2026-11-28T22:00:0\u{e9}+01:00 x",
+            "2026-11-28T22:00:00\u{e9}Z x",
+        ] {
+            assert!(Frame::KubectlTs.peel(line).is_none(), "{line:?}");
+            assert!(Frame::Cri.peel(line).is_none(), "{line:?}");
+        }
+        let p = Frame::KubectlTs
+            .peel("2026-11-28T22:00:00.5+01:00 x")
+            .unwrap();
+        assert_eq!(p.ts.unwrap().to_rfc3339(), "2026-11-28T21:00:00.500Z");
+        assert_eq!(p.inner, "x");
     }
 
     #[test]
