@@ -213,6 +213,10 @@ pub struct Common {
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Also read hidden directories (`.git`, `.cache`) inside the directories given; by default
+    /// they are skipped, and each skip is said once.
+    #[arg(long)]
+    pub hidden: bool,
     /// Known issues (signature or pattern -> title, runbook, Jira key), named wherever they
     /// match. Default: ./known-issues.toml when present.
     #[arg(long, value_name = "FILE")]

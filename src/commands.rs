@@ -35,7 +35,7 @@ pub fn run(mut cfg: Config) -> i32 {
     if let CommandConfig::JiraAttach(j) = &cfg.command {
         return jira_attach(j);
     }
-    let (inputs, mut problems) = expand_inputs(&cfg.paths);
+    let (inputs, mut problems) = expand_inputs(&cfg.paths, cfg.hidden);
     let mut remotes = connect_remotes(&cfg, &mut problems);
     let progress = Progress::start(cfg.progress && !inputs.is_empty());
     cfg.read.progress = progress.counter();
@@ -1178,6 +1178,16 @@ fn verify(path: &std::path::Path) -> i32 {
             return EXIT_TROUBLE;
         }
     };
+    // Neither a manifest nor checksums: something else, not a damaged bundle.
+    if !files.entries().contains_key("manifest.json") && !files.entries().contains_key("SHA256SUMS")
+    {
+        eprintln!(
+            "casefile: error: {}: not a casefile bundle (no manifest.json, no SHA256SUMS); give \
+             the directory, .tar.gz or .zip that `casefile bundle -o` wrote",
+            path.display()
+        );
+        return EXIT_TROUBLE;
+    }
     let bad = crate::bundle::verify(&files);
     if bad.is_empty() {
         println!("{}: OK ({} files)", path.display(), files.len());

@@ -164,6 +164,8 @@ struct TimeConfig {
 pub struct Config {
     pub command: CommandConfig,
     pub paths: Vec<String>,
+    /// Read hidden directories found while walking a directory (`--hidden`).
+    pub hidden: bool,
     pub json: bool,
     pub parser: Parser,
     pub read: ReadOptions,
@@ -445,6 +447,7 @@ impl Config {
         Ok(Config {
             command,
             paths,
+            hidden: common.hidden,
             json: common.json,
             parser,
             read: ReadOptions {
@@ -482,6 +485,7 @@ fn quiet_common() -> Common {
         threads: None,
         max_line: 16 << 20,
         no_progress: true,
+        hidden: false,
         known_issues: None,
     }
 }

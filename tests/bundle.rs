@@ -228,6 +228,17 @@ fn verify_finds_damage_and_says_what() {
     let v = run(tmp.path(), &["verify", "nope.tar.gz"], "0");
     assert_eq!(v.code, 2);
     assert!(v.stderr.contains("cannot read the bundle"), "{}", v.stderr);
+    // Something that is not a bundle at all (a log directory) is said to be so, exit 2, not
+    // "DAMAGED".
+    let v = run(&fixtures().join("checkout"), &["verify", "logs"], "0");
+    assert_eq!(v.code, 2, "{}{}", v.stdout, v.stderr);
+    assert!(
+        v.stderr
+            .contains("logs: not a casefile bundle (no manifest.json, no SHA256SUMS)"),
+        "{}",
+        v.stderr
+    );
+    assert!(!v.stdout.contains("DAMAGED"), "{}", v.stdout);
 }
 
 /// A `.tar.gz` or `.zip` holding `files` (as `read_bundle` returns them), written the plain way

@@ -347,3 +347,37 @@ fn cri_partial_lines_join_the_line_that_ends_them() {
     assert_eq!(evs[0]["line"], 2);
     assert_eq!(evs[0]["message"], "a long line cut by the runtime");
 }
+
+/// Directory walks skip hidden directories (`.git`): each skip is said once, and `--hidden`
+/// reads them.
+#[test]
+fn hidden_directories_are_skipped_unless_asked() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("logs/.git/logs")).unwrap();
+    std::fs::write(
+        tmp.path().join("logs/app.log"),
+        "2026-11-28 23:00:00 INFO started\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("logs/.git/logs/HEAD"),
+        "0000 1111 dev <dev@example.com> 1764370800 +0000\tcommit: x\n",
+    )
+    .unwrap();
+    let r = casefile(tmp.path(), &["scan", "logs", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["total"]["sources"], 1, "{}", r.stdout);
+    assert_eq!(
+        r.stderr
+            .matches("hidden directory, not read (pass --hidden to read it)")
+            .count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("logs/.git"), "{}", r.stderr);
+    let r = casefile(tmp.path(), &["scan", "logs", "--json", "--hidden"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json()["total"]["sources"], 2, "{}", r.stdout);
+    assert!(!r.stderr.contains("hidden directory"), "{}", r.stderr);
+}

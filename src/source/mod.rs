@@ -46,8 +46,9 @@ impl fmt::Display for Problem {
 }
 
 /// Expand command-line paths: `-` is stdin, a directory is walked recursively (sorted, symlink
-/// loops reported), a pattern with `*?[` that is not an existing path is a glob.
-pub fn expand_inputs(args: &[String]) -> (Vec<Input>, Vec<Problem>) {
+/// loops reported, hidden directories skipped unless `hidden`), a pattern with `*?[` that is not
+/// an existing path is a glob.
+pub fn expand_inputs(args: &[String], hidden: bool) -> (Vec<Input>, Vec<Problem>) {
     let mut inputs = Vec::new();
     let mut problems = Vec::new();
     for arg in args {
@@ -60,7 +61,7 @@ pub fn expand_inputs(args: &[String]) -> (Vec<Input>, Vec<Problem>) {
         }
         let p = Path::new(arg);
         if p.is_dir() {
-            walk_dir(arg, &mut inputs, &mut problems);
+            walk_dir(arg, hidden, &mut inputs, &mut problems);
         } else if p.exists() || p.symlink_metadata().is_ok() {
             inputs.push(Input {
                 display: arg.as_str().into(),
@@ -83,7 +84,7 @@ pub fn expand_inputs(args: &[String]) -> (Vec<Input>, Vec<Problem>) {
                     }
                     for f in found {
                         if f.is_dir() {
-                            walk_dir(&f.to_string_lossy(), &mut inputs, &mut problems);
+                            walk_dir(&f.to_string_lossy(), hidden, &mut inputs, &mut problems);
                         } else {
                             inputs.push(Input {
                                 display: f.to_string_lossy().as_ref().into(),
@@ -113,12 +114,25 @@ pub fn expand_inputs(args: &[String]) -> (Vec<Input>, Vec<Problem>) {
     (inputs, problems)
 }
 
-fn walk_dir(root: &str, inputs: &mut Vec<Input>, problems: &mut Vec<Problem>) {
+fn walk_dir(root: &str, hidden: bool, inputs: &mut Vec<Input>, problems: &mut Vec<Problem>) {
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(root)
+    let mut skipped_hidden = Vec::new();
+    let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
-    {
+        .into_iter()
+        .filter_entry(|e| {
+            // `.git`, `.cache`, ...: not logs; the directory given itself is always read.
+            let dot = e.depth() > 0
+                && e.file_type().is_dir()
+                && e.file_name().to_string_lossy().starts_with('.');
+            if dot && !hidden {
+                skipped_hidden.push(e.path().to_string_lossy().into_owned());
+                return false;
+            }
+            true
+        });
+    for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => files.push(e.into_path()),
             Ok(_) => {}
@@ -154,6 +168,14 @@ fn walk_dir(root: &str, inputs: &mut Vec<Input>, problems: &mut Vec<Problem>) {
                 });
             }
         }
+    }
+    for d in skipped_hidden {
+        problems.push(Problem {
+            source: d,
+            line: None,
+            message: "hidden directory, not read (pass --hidden to read it)".into(),
+            skipped: false,
+        });
     }
     for f in files {
         inputs.push(Input {
