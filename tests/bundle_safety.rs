@@ -282,6 +282,31 @@ fn bundle_never_replaces_an_existing_file() {
     assert_eq!(std::fs::read_dir(d.join("full")).unwrap().count(), 1);
 }
 
+/// `-o` with an archive name casefile does not write (`case.tar`, `case.tar.xz`) is refused
+/// with the name to use, and nothing is written (it used to become a directory `case.tar`).
+#[test]
+fn bundle_refuses_archive_names_it_does_not_write() {
+    let tmp = logs(&[("pay/payments.log", line(70, "ERROR", "declined"))]);
+    let d = tmp.path();
+    for (out, ext, fix) in [
+        ("case.tar", ".tar", "out/case.tar.gz"),
+        ("case.tar.xz", ".tar.xz", "out/case.tar.gz"),
+    ] {
+        std::fs::create_dir_all(d.join("out")).unwrap();
+        let o = format!("out/{out}");
+        let r = run(d, &["bundle", ID, "logs", "-o", &o]);
+        assert_eq!(r.code, 2, "{out}: {}", r.stderr);
+        assert_eq!(
+            r.stderr.lines().next().unwrap(),
+            format!(
+                "casefile: error: writing output: cannot write the bundle {o}: casefile writes a \
+                 bundle as .tar.gz, .tgz, .zip or a new directory, not {ext}; use e.g. -o {fix}"
+            )
+        );
+        assert_eq!(std::fs::read_dir(d.join("out")).unwrap().count(), 0);
+    }
+}
+
 /// Bundles written into the log folder (a directory, a .tar.gz, a .zip) are not read back as
 /// logs: one warning line each, exit 0, and the next bundle holds the same events.
 #[test]

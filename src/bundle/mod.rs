@@ -712,6 +712,27 @@ fn output_target(out: &Path) -> io::Result<PathBuf> {
             "-o must end in a name for the bundle, not `.`, `..` or `/`: e.g. -o case.tar.gz",
         ));
     };
+    // A name that looks like an archive casefile does not write would silently become a
+    // directory called `out.tar`.
+    if Format::of(out) == Format::Dir {
+        let n = name.to_string_lossy().to_ascii_lowercase();
+        const OTHER: &[&str] = &[
+            ".tar", ".gz", ".tar.bz2", ".tbz2", ".bz2", ".tar.xz", ".txz", ".xz", ".tar.zst",
+            ".zst", ".7z", ".rar", ".jar",
+        ];
+        if let Some(ext) = OTHER.iter().find(|e| n.ends_with(*e)) {
+            let full = out.to_string_lossy();
+            let stem = &full[..full.len() - ext.len()];
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "casefile writes a bundle as .tar.gz, .tgz, .zip or a new directory, not \
+                     {ext}; use e.g. -o {}",
+                    shell_quote(&format!("{stem}.tar.gz"))
+                ),
+            ));
+        }
+    }
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
