@@ -4,8 +4,10 @@
 
 pub mod cloudtrail;
 pub mod columns;
+pub mod dialects;
 pub mod fields;
 pub mod frame;
+mod logfmt;
 pub mod patterns;
 pub mod service;
 mod structured;
@@ -22,6 +24,7 @@ use serde_json::Value;
 use crate::model::{Event, Level, Timestamp};
 use fields::{normalize_key, IdKeys};
 pub use frame::Frames;
+pub use logfmt::{logfmt, logfmt_pairs, Logfmt};
 pub use timestamp::{DayAnchor, TimeContext};
 
 /// The built-in dialect table.
@@ -81,6 +84,8 @@ pub struct Dialect {
     refines: Option<String>,
     /// The dialects that refine this one (see [`DialectSpec::refines`]).
     refined_by: Vec<usize>,
+    /// A built-in dialect's byte scanner, read instead of its regex (same answers).
+    scanner: Option<&'static dialects::Scanner>,
 }
 
 impl Dialect {
@@ -124,6 +129,7 @@ impl Dialect {
             partials,
             refines: spec.refines.clone(),
             refined_by: Vec::new(),
+            scanner: None,
         })
     }
 }
@@ -251,8 +257,16 @@ impl Parser {
     pub fn new(user: &[DialectSpec], ids: IdKeys) -> Result<Parser, String> {
         let builtin = parse_dialect_specs(BUILTIN_DIALECTS).expect("built-in dialect table");
         let mut dialects = Vec::new();
-        for spec in user.iter().chain(builtin.iter()) {
+        for spec in user {
             dialects.push(Dialect::compile(spec)?);
+        }
+        for spec in &builtin {
+            let mut d = Dialect::compile(spec)?;
+            // Only the built-in table's own entries: a user's dialect named like one is read
+            // by the user's regex.
+            d.scanner = dialects::scanner(&spec.name)
+                .filter(|s| matches!(&d.kind, Kind::Regex(re) if re.captures_len() <= dialects::MAX_SLOTS && s.name == spec.name));
+            dialects.push(d);
         }
         for i in 0..dialects.len() {
             if let Some(base) = dialects[i].refines.clone() {
@@ -436,7 +450,13 @@ impl Parser {
                 // A start pattern may reach past a long logger name (`oslo`), so it sees more
                 // of the line than the timestamp scan below; it is anchored, so a line that
                 // does not start a record fails within its first bytes.
-                (Some(re), _) => re.is_match(&line[..line.len().min(START_HEAD)]),
+                (Some(re), _) => {
+                    let head = &line[..line.len().min(START_HEAD)];
+                    match d.scanner.and_then(|s| s.start) {
+                        Some(f) => f(head),
+                        None => re.is_match(head),
+                    }
+                }
                 (None, Kind::Generic) => {
                     let head = &line[..line.len().min(96)];
                     let s = String::from_utf8_lossy(head);
@@ -448,7 +468,13 @@ impl Parser {
                     };
                     generic_timestamp(&s, &tctx).is_some()
                 }
-                (None, Kind::Regex(re)) => re.is_match(line.strip_suffix(b"\r").unwrap_or(line)),
+                (None, Kind::Regex(re)) => {
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    match d.scanner {
+                        Some(s) => (s.scan)(line, &mut [const { None }; dialects::MAX_SLOTS]),
+                        None => re.is_match(line),
+                    }
+                }
                 _ => true,
             },
             _ => !looks_like_continuation_bytes(line),
@@ -686,13 +712,51 @@ impl Parser {
         line: &str,
         tctx: &TimeContext,
     ) -> Option<Record> {
-        let caps = re.captures(line.as_bytes())?;
+        let mut slots = [const { None }; dialects::MAX_SLOTS];
+        let n = re.captures_len();
+        let slots: &mut dialects::Slots = match d.scanner {
+            Some(s) => {
+                if !(s.scan)(line.as_bytes(), &mut slots[..n]) {
+                    return None;
+                }
+                &mut slots[..n]
+            }
+            None => {
+                let caps = re.captures(line.as_bytes())?;
+                if n <= dialects::MAX_SLOTS {
+                    for (i, slot) in slots[..n].iter_mut().enumerate() {
+                        *slot = caps.get(i).map(|m| m.range());
+                    }
+                    &mut slots[..n]
+                } else {
+                    // More groups than fit on the stack: rare, a user's dialect.
+                    return self.parse_regex_slots(d, re, line, tctx, &mut {
+                        (0..n)
+                            .map(|i| caps.get(i).map(|m| m.range()))
+                            .collect::<Vec<_>>()
+                    });
+                }
+            }
+        };
+        self.parse_regex_slots(d, re, line, tctx, slots)
+    }
+
+    /// [`Self::parse_regex`] once the groups are found.
+    fn parse_regex_slots(
+        &self,
+        d: &Dialect,
+        re: &Regex,
+        line: &str,
+        tctx: &TimeContext,
+        slots: &mut dialects::Slots,
+    ) -> Option<Record> {
         let mut rec = Record::default();
         let mut status: Option<u16> = None;
         let mut extra: Vec<(String, Value)> = Vec::new();
-        for name in re.capture_names().flatten() {
-            let Some(m) = caps.name(name) else { continue };
-            let Some(v) = line.get(m.range()) else {
+        for (i, name) in re.capture_names().enumerate() {
+            let Some(name) = name else { continue };
+            let Some(m) = slots[i].clone() else { continue };
+            let Some(v) = line.get(m) else {
                 continue;
             };
             // A regex cannot name two groups alike: `trace_id2` is the field `trace_id`
@@ -774,7 +838,7 @@ impl Parser {
         }
         if rec.message.is_empty() {
             if let Some(t) = &d.message_template {
-                rec.message = fill_template(t, &caps, line);
+                rec.message = fill_template(t, re, slots, line);
             }
         }
         for (k, v) in &extra {
@@ -1170,7 +1234,7 @@ fn compile(re: &str) -> Result<Regex, regex::Error> {
         .or_else(|_| Regex::new(re))
 }
 
-fn fill_template(t: &str, caps: &regex::bytes::Captures, line: &str) -> String {
+fn fill_template(t: &str, re: &Regex, slots: &dialects::Slots, line: &str) -> String {
     let mut out = String::new();
     let mut rest = t;
     while let Some(i) = rest.find('{') {
@@ -1179,8 +1243,10 @@ fn fill_template(t: &str, caps: &regex::bytes::Captures, line: &str) -> String {
             Some(j) => {
                 let name = &rest[i + 1..i + j];
                 out.push_str(
-                    caps.name(name)
-                        .and_then(|m| line.get(m.range()))
+                    re.capture_names()
+                        .position(|n| n == Some(name))
+                        .and_then(|i| slots[i].clone())
+                        .and_then(|m| line.get(m))
                         .unwrap_or(""),
                 );
                 rest = &rest[i + j + 1..];
@@ -1222,108 +1288,6 @@ fn join_cri_partials(raw: &str) -> String {
         }
     }
     out
-}
-
-/// A logfmt line read: its pairs, and free text that follows them.
-pub struct Logfmt<'a> {
-    pub pairs: Vec<(&'a str, String)>,
-    /// Text after the pairs that is not pairs (`note: retry later`), trimmed; it runs from
-    /// the first bare word to the end of the line, pairs after it included.
-    pub free: Option<&'a str>,
-}
-
-/// logfmt: `key=value key="quoted value" flag`. `None` unless it starts with a key and most
-/// tokens are pairs.
-pub fn logfmt_pairs(line: &str) -> Option<Vec<(&str, String)>> {
-    let l = logfmt(line)?;
-    l.free.is_none().then_some(l.pairs)
-}
-
-/// logfmt with free text allowed after the pairs: a line is logfmt when it starts with a key,
-/// and either most of its tokens are pairs (bare words among them are flags) or it opens with
-/// at least two pairs and ends in free text (`ts=... level=error msg="job failed" job_id=J-2
-/// note: retry later`, or a credential a library appended). In the second case `free` holds
-/// the text from the first bare word on.
-pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
-    let b = line.as_bytes();
-    let mut i = 0;
-    let mut pairs = Vec::new();
-    let mut tokens = 0;
-    // Pairs before the first bare word, and where that word starts.
-    let mut leading = None;
-    let mut first_bare = None;
-    while i < b.len() {
-        while i < b.len() && b[i] == b' ' {
-            i += 1;
-        }
-        if i >= b.len() {
-            break;
-        }
-        tokens += 1;
-        let ks = i;
-        while i < b.len() && b[i] != b'=' && b[i] != b' ' && b[i] != b'"' {
-            i += 1;
-        }
-        let key = &line[ks..i];
-        if i < b.len() && b[i] == b'=' && !key.is_empty() {
-            i += 1;
-            if i < b.len() && b[i] == b'"' {
-                i += 1;
-                let vs = i;
-                let mut closed = false;
-                while i < b.len() {
-                    match b[i] {
-                        b'\\' if i + 1 < b.len() => i += 2,
-                        b'"' => {
-                            closed = true;
-                            break;
-                        }
-                        _ => i += 1,
-                    }
-                }
-                let raw = &line[vs..i.min(b.len())];
-                let val = raw.replace("\\\"", "\"").replace("\\\\", "\\");
-                if closed {
-                    i += 1;
-                }
-                pairs.push((key, val));
-            } else {
-                let vs = i;
-                while i < b.len() && b[i] != b' ' {
-                    i += 1;
-                }
-                pairs.push((key, line[vs..i].to_string()));
-            }
-        } else {
-            // A bare word (or something that is not logfmt).
-            if tokens == 1 {
-                return None;
-            }
-            if first_bare.is_none() {
-                first_bare = Some(ks);
-                leading = Some(pairs.len());
-            }
-            while i < b.len() && b[i] != b' ' {
-                if b[i] == b'"' {
-                    i += 1;
-                    while i < b.len() && b[i] != b'"' {
-                        i += 1;
-                    }
-                }
-                i += 1;
-            }
-        }
-    }
-    if pairs.len() >= 2 && pairs.len() * 5 >= tokens * 4 {
-        return Some(Logfmt { pairs, free: None });
-    }
-    match (leading, first_bare) {
-        (Some(n), Some(at)) if n >= 2 => Some(Logfmt {
-            pairs,
-            free: Some(line[at..].trim_end()),
-        }),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,103 @@
+//! logfmt (`key=value key="quoted value" flag`): pairs, and free text after them.
+
+/// A logfmt line read: its pairs, and free text that follows them.
+pub struct Logfmt<'a> {
+    pub pairs: Vec<(&'a str, String)>,
+    /// Text after the pairs that is not pairs (`note: retry later`), trimmed; it runs from
+    /// the first bare word to the end of the line, pairs after it included.
+    pub free: Option<&'a str>,
+}
+
+/// logfmt: `key=value key="quoted value" flag`. `None` unless it starts with a key and most
+/// tokens are pairs.
+pub fn logfmt_pairs(line: &str) -> Option<Vec<(&str, String)>> {
+    let l = logfmt(line)?;
+    l.free.is_none().then_some(l.pairs)
+}
+
+/// logfmt with free text allowed after the pairs: a line is logfmt when it starts with a key,
+/// and either most of its tokens are pairs (bare words among them are flags) or it opens with
+/// at least two pairs and ends in free text (`ts=... level=error msg="job failed" job_id=J-2
+/// note: retry later`, or a credential a library appended). In the second case `free` holds
+/// the text from the first bare word on.
+pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    let mut pairs = Vec::new();
+    let mut tokens = 0;
+    // Pairs before the first bare word, and where that word starts.
+    let mut leading = None;
+    let mut first_bare = None;
+    while i < b.len() {
+        while i < b.len() && b[i] == b' ' {
+            i += 1;
+        }
+        if i >= b.len() {
+            break;
+        }
+        tokens += 1;
+        let ks = i;
+        while i < b.len() && b[i] != b'=' && b[i] != b' ' && b[i] != b'"' {
+            i += 1;
+        }
+        let key = &line[ks..i];
+        if i < b.len() && b[i] == b'=' && !key.is_empty() {
+            i += 1;
+            if i < b.len() && b[i] == b'"' {
+                i += 1;
+                let vs = i;
+                let mut closed = false;
+                while i < b.len() {
+                    match b[i] {
+                        b'\\' if i + 1 < b.len() => i += 2,
+                        b'"' => {
+                            closed = true;
+                            break;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                let raw = &line[vs..i.min(b.len())];
+                let val = raw.replace("\\\"", "\"").replace("\\\\", "\\");
+                if closed {
+                    i += 1;
+                }
+                pairs.push((key, val));
+            } else {
+                let vs = i;
+                while i < b.len() && b[i] != b' ' {
+                    i += 1;
+                }
+                pairs.push((key, line[vs..i].to_string()));
+            }
+        } else {
+            // A bare word (or something that is not logfmt).
+            if tokens == 1 {
+                return None;
+            }
+            if first_bare.is_none() {
+                first_bare = Some(ks);
+                leading = Some(pairs.len());
+            }
+            while i < b.len() && b[i] != b' ' {
+                if b[i] == b'"' {
+                    i += 1;
+                    while i < b.len() && b[i] != b'"' {
+                        i += 1;
+                    }
+                }
+                i += 1;
+            }
+        }
+    }
+    if pairs.len() >= 2 && pairs.len() * 5 >= tokens * 4 {
+        return Some(Logfmt { pairs, free: None });
+    }
+    match (leading, first_bare) {
+        (Some(n), Some(at)) if n >= 2 => Some(Logfmt {
+            pairs,
+            free: Some(line[at..].trim_end()),
+        }),
+        _ => None,
+    }
+}
