@@ -210,6 +210,15 @@ pub struct Common {
     /// Longest line kept whole, in bytes; longer lines are cut (with a warning).
     #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
     pub max_line: usize,
+    /// With a time range (--since/--until, --window), read every file whole instead of
+    /// seeking to the range by binary search on its timestamps (the answer is the same; this
+    /// is for checking that, or for files whose order --disorder cannot describe).
+    #[arg(long)]
+    pub no_seek: bool,
+    /// How far out of time order a file's records may be and a time range still be sought in
+    /// it (`500ms`, `60s`, `5m`). A file found more out of order is read whole, with a note.
+    #[arg(long, value_name = "DUR", default_value = "60s")]
+    pub disorder: String,
     /// Never show a progress bar.
     #[arg(long)]
     pub no_progress: bool,

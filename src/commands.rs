@@ -696,7 +696,12 @@ fn events(
         parser: &cfg.parser,
         filter: f,
     };
-    let (accs, reports) = read_sources(inputs, &cfg.parser, &cfg.read, &v);
+    let (accs, reports) = read_sources(
+        inputs,
+        &cfg.parser,
+        &bounded(&cfg.read, f.since, f.until),
+        &v,
+    );
     collect_problems(&reports, problems);
     let remote_events: Vec<(usize, Event)> = remotes
         .pull_all(cfg, problems)
@@ -1203,6 +1208,18 @@ fn verify(path: &std::path::Path) -> i32 {
 // ---------------------------------------------------------------------------------------------
 // baseline, check
 
+/// The read options for a command that keeps only records of `[since, until)`.
+fn bounded(
+    read: &crate::source::ReadOptions,
+    since: Option<crate::model::Timestamp>,
+    until: Option<crate::model::Timestamp>,
+) -> crate::source::ReadOptions {
+    crate::source::ReadOptions {
+        bound: Some(crate::source::TimeBound { since, until }),
+        ..read.clone()
+    }
+}
+
 /// Read the inputs and mine signatures (`cluster`, `baseline`, `check` share this).
 fn mine_signatures(
     cfg: &Config,
@@ -1223,7 +1240,12 @@ fn mine_signatures(
     let (mut accs, reports) = if inputs.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        read_sources(inputs, &cfg.parser, &cfg.read, &v)
+        read_sources(
+            inputs,
+            &cfg.parser,
+            &bounded(&cfg.read, filter.since, filter.until),
+            &v,
+        )
     };
     collect_problems(&reports, problems);
     let mut names: Vec<String> = reports.iter().map(|r| r.source.clone()).collect();

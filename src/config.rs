@@ -459,6 +459,15 @@ impl Config {
                 },
                 tz,
                 plain,
+                seek: !common.no_seek,
+                disorder_ns: parse_duration(&common.disorder)
+                    .filter(|d| *d >= 0)
+                    .ok_or_else(|| {
+                        ConfigError(format!(
+                            "--disorder {:?}: not a duration; write it like 500ms, 60s, 5m or 1h",
+                            common.disorder
+                        ))
+                    })?,
                 ..ReadOptions::default()
             },
             threads: common.threads,
@@ -484,6 +493,8 @@ fn quiet_common() -> Common {
         config: None,
         threads: None,
         max_line: 16 << 20,
+        no_seek: false,
+        disorder: "60s".into(),
         no_progress: true,
         hidden: false,
         known_issues: None,

@@ -414,7 +414,14 @@ pub fn trace(
             let (accs, _) = if inputs.is_empty() {
                 (Vec::new(), Vec::new())
             } else {
-                read_sources(inputs, parser, opts, &v)
+                let bounded = ReadOptions {
+                    bound: Some(crate::source::TimeBound {
+                        since: Some(v.from),
+                        until: Some(v.until),
+                    }),
+                    ..opts.clone()
+                };
+                read_sources(inputs, parser, &bounded, &v)
             };
             for e in accs.into_iter().flat_map(|(_, a)| a) {
                 let idx = index.get(&e.source).copied().unwrap_or(usize::MAX);

@@ -214,6 +214,26 @@ impl Event {
     }
 }
 
+/// A duration for people: `250ms`, `4.2s`, `3m10s`, `2h5m`, `3d4h`.
+pub fn format_duration_ns(ns: i64) -> String {
+    let ms = ns / 1_000_000;
+    if ms.abs() < 1000 {
+        return format!("{ms}ms");
+    }
+    let s = ns / 1_000_000_000;
+    if s.abs() < 60 {
+        return format!("{:.1}s", ns as f64 / 1e9);
+    }
+    let (d, h, m, s) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
+    if d != 0 {
+        format!("{d}d{h}h")
+    } else if h != 0 {
+        format!("{h}h{m}m")
+    } else {
+        format!("{m}m{s}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,6 +86,8 @@ pub struct Dialect {
     refined_by: Vec<usize>,
     /// A built-in dialect's byte scanner, read instead of its regex (same answers).
     scanner: Option<&'static dialects::Scanner>,
+    /// The `ts` group's index, and whether another group can set the time.
+    time_groups: std::sync::OnceLock<(Option<usize>, bool)>,
 }
 
 impl Dialect {
@@ -130,6 +132,7 @@ impl Dialect {
             refines: spec.refines.clone(),
             refined_by: Vec::new(),
             scanner: None,
+            time_groups: Default::default(),
         })
     }
 }
@@ -433,6 +436,53 @@ impl Parser {
             // looks like the middle of a stack trace.
             None => !looks_like_continuation(text),
         }
+    }
+
+    /// The time of a record of an unframed source of dialect `d`, read from its first line
+    /// without building the event, when that is certain to be the time [`Self::event`]
+    /// gives it: `Some(time)`; `None` when only the full parse can tell (the line does not
+    /// match the dialect, its time does not parse, the dialect is not a plain regex with a
+    /// `ts` group). For time-bounded reading: records outside the range are skipped by this.
+    pub fn quick_time(
+        &self,
+        d: Option<usize>,
+        first: &[u8],
+        tctx: &TimeContext,
+    ) -> Option<Timestamp> {
+        let dl = &self.dialects[d?];
+        let Kind::Regex(re) = &dl.kind else {
+            return None;
+        };
+        if !dl.refined_by.is_empty() || dl.partials {
+            return None;
+        }
+        let (ts, extra) = dl.time_groups.get_or_init(|| {
+            let names: Vec<Option<&str>> = re.capture_names().collect();
+            let ts = names.iter().position(|n| *n == Some("ts"));
+            // Another group that can set or replace the time: leave it to the full parse.
+            let extra = names.iter().any(|n| matches!(n, Some("ts2" | "inner")));
+            (ts, extra)
+        });
+        if *extra {
+            return None;
+        }
+        let ts = (*ts)?;
+        let first = first.strip_suffix(b"\r").unwrap_or(first);
+        let n = re.captures_len();
+        let span = match dl.scanner {
+            Some(s) if n <= dialects::MAX_SLOTS => {
+                let mut slots = [const { None }; dialects::MAX_SLOTS];
+                if !(s.scan)(first, &mut slots[..n]) {
+                    return None;
+                }
+                slots[ts].clone()?
+            }
+            _ => re.captures(first)?.get(ts)?.range(),
+        };
+        // The full parse reads the line as text: invalid UTF-8 there is replaced, so only a
+        // valid line is read here.
+        let line = std::str::from_utf8(first).ok()?;
+        tctx.parse(line.get(span)?)
     }
 
     /// Does this physical line start a new record in a source of dialect `d`?

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
 
+use super::seek::{Prober, TimeBound, Unbounded};
 use super::{service_from_path, Input, Problem, RawEvent, SourceCtx, Visitor};
 use crate::model::Timestamp;
 use crate::parse::{DayAnchor, Parser, TimeContext};
@@ -38,6 +39,14 @@ pub struct ReadOptions {
     /// What was detected of each file in this run, reused when a command reads the same
     /// files again (`trace` reads once per round): a file is sniffed once.
     pub detected: Arc<std::sync::Mutex<DetectCache>>,
+    /// Only records of this time range are wanted (the command drops the others): seekable
+    /// files are read only where such records can be, streams stop after it.
+    pub bound: Option<TimeBound>,
+    /// How far out of time order a file's records may be and the file still be sought by
+    /// time (nanoseconds).
+    pub disorder_ns: i64,
+    /// `false`: never seek (`--no-seek`); every file is read whole.
+    pub seek: bool,
 }
 
 /// Per path: the file's size and mtime when detected, and what was found.
@@ -72,6 +81,9 @@ impl Default for ReadOptions {
             progress: None,
             plain: false,
             detected: Default::default(),
+            bound: None,
+            disorder_ns: super::seek::DEFAULT_DISORDER_NS,
+            seek: true,
         }
     }
 }
@@ -88,6 +100,10 @@ pub struct SourceReport {
     pub problems: Vec<Problem>,
     /// `false` when the source could not be read at all.
     pub read: bool,
+    /// Only part of the source was read, for a time range (a sought byte range, or a stream
+    /// left after the range): `lines` counts the lines up to where reading ended.
+    #[serde(skip)]
+    pub partial: bool,
 }
 
 /// Whole-token search for several ids at once.
@@ -191,12 +207,42 @@ struct Prepared {
 struct Unit {
     src: usize,
     range: Option<(u64, u64)>,
+    /// Lines of the file before the range are counted up to this offset (the first unit of
+    /// a file read from a time-sought offset).
+    count_before: u64,
 }
 
 struct UnitOut<A> {
     acc: A,
     lines: u64,
+    /// Lines before the unit's range that no other unit reads (see [`Unit::count_before`]).
+    lines_before: u64,
+    /// A stream read for a time range ended after it, before its end.
+    stopped: bool,
     problems: Vec<Problem>,
+}
+
+/// Can this source be read from a sought offset? Plain files of a line dialect: a layout
+/// (CSV header, W3C `#Fields:`, XML) is read whole, and so are small files.
+fn seekable(p: &Prepared, opts: &ReadOptions) -> bool {
+    opts.seek
+        && !opts.plain
+        && p.compression == Compression::None
+        && p.input.path.is_some()
+        && p.ctx.tabular.is_none()
+        && p.size > 256 << 10
+}
+
+/// The byte range of a seekable file that holds its records of `bound`.
+fn bounded_range(
+    p: &Prepared,
+    parser: &Parser,
+    bound: TimeBound,
+    disorder_ns: i64,
+) -> Result<(u64, u64), Unbounded> {
+    let path = p.input.path.as_ref().expect("seekable files have a path");
+    let f = File::open(path).map_err(|e| Unbounded::Io(e.to_string()))?;
+    Prober::new(f, p.size, &p.ctx, parser).range(bound, disorder_ns)
 }
 
 fn io_problem(source: &str, e: &io::Error) -> Problem {
@@ -241,39 +287,81 @@ pub fn read_sources<V: Visitor>(
                 lines: 0,
                 problems: note.iter().cloned().collect(),
                 read: false,
+                partial: false,
             }),
             None => prepare(input, parser, opts),
         })
         .collect();
 
-    // 2. Cut into units.
+    // 2. Cut into units; with a time range, only the bytes that can hold it.
+    let bounded: Vec<Option<Result<(u64, u64), Unbounded>>> = prepared
+        .par_iter()
+        .map(|p| {
+            let p = p.as_ref().ok()?;
+            let bound = opts
+                .bound
+                .filter(|b| b.since.is_some() || b.until.is_some())?;
+            seekable(p, opts).then(|| bounded_range(p, parser, bound, opts.disorder_ns))
+        })
+        .collect();
     let mut units = Vec::new();
+    let mut notes: Vec<Vec<Problem>> = vec![Vec::new(); prepared.len()];
     for (i, p) in prepared.iter().enumerate() {
         let Ok(p) = p else { continue };
         let chunk = opts.chunk_size.max(1 << 20);
+        let (from, to) = match &bounded[i] {
+            Some(Ok(r)) => *r,
+            Some(Err(Unbounded::Disordered { at, by_ns })) => {
+                notes[i].push(Problem {
+                    source: p.input.display.to_string(),
+                    line: None,
+                    message: format!(
+                        "records out of time order by {} near byte {at}, more than --disorder \
+                         {}: the file is read whole for the time range (raise --disorder to \
+                         seek in it anyway)",
+                        crate::model::format_duration_ns(*by_ns),
+                        crate::model::format_duration_ns(opts.disorder_ns),
+                    ),
+                    skipped: false,
+                });
+                (0, p.size)
+            }
+            Some(Err(Unbounded::Io(_))) | None => (0, p.size),
+        };
+        let sought = bounded[i].as_ref().is_some_and(|r| r.is_ok());
         if let (Compression::None, Some(path), true) =
-            (p.compression, &p.input.path, p.size > chunk)
+            (p.compression, &p.input.path, sought || p.size > chunk)
         {
-            let n = p.size.div_ceil(chunk);
-            let mut bounds = vec![0u64];
+            let n = (to - from).div_ceil(chunk).max(1);
+            let mut bounds = vec![from];
             for k in 1..n {
-                if let Some(b) = next_line_start(path, p.size * k / n) {
-                    if b > *bounds.last().expect("non-empty") && b < p.size {
+                if let Some(b) = next_line_start(path, from + (to - from) * k / n) {
+                    if b > *bounds.last().expect("non-empty") && b < to {
                         bounds.push(b);
                     }
                 }
             }
-            bounds.push(p.size);
-            for w in bounds.windows(2) {
+            bounds.push(to);
+            for (k, w) in bounds.windows(2).enumerate() {
                 units.push(Unit {
                     src: i,
                     range: Some((w[0], w[1])),
+                    count_before: if k == 0 && sought { from } else { 0 },
+                });
+            }
+            if from == to {
+                // Nothing of the range is in the file: still count its lines up to `from`.
+                units.push(Unit {
+                    src: i,
+                    range: Some((from, to)),
+                    count_before: from,
                 });
             }
         } else {
             units.push(Unit {
                 src: i,
                 range: None,
+                count_before: 0,
             });
         }
     }
@@ -300,7 +388,8 @@ pub fn read_sources<V: Visitor>(
     // 4. Rebase line numbers and assemble reports, in source order.
     let mut reports: Vec<SourceReport> = prepared
         .iter()
-        .map(|p| match p {
+        .enumerate()
+        .map(|(i, p)| match p {
             Ok(p) => SourceReport {
                 source: p.input.display.to_string(),
                 dialect: p.ctx.label(parser),
@@ -309,13 +398,18 @@ pub fn read_sources<V: Visitor>(
                 lines: 0,
                 problems: p.notes.clone(),
                 read: true,
+                partial: bounded[i].as_ref().is_some_and(|r| r.is_ok()),
             },
             Err(r) => r.clone(),
         })
         .collect();
     let mut accs = Vec::with_capacity(outs.len());
+    for (r, n) in reports.iter_mut().zip(notes) {
+        r.problems.extend(n);
+    }
     for (u, mut out) in units.iter().zip(outs) {
         let rep = &mut reports[u.src];
+        rep.lines += out.lines_before;
         let base = rep.lines;
         visitor.rebase(&mut out.acc, base);
         for mut pr in out.problems {
@@ -323,10 +417,11 @@ pub fn read_sources<V: Visitor>(
             rep.problems.push(pr);
         }
         rep.lines += out.lines;
+        rep.partial |= out.stopped;
         accs.push((u.src, out.acc));
     }
     for r in &mut reports {
-        if r.read && r.lines == 0 && r.problems.is_empty() {
+        if r.read && r.lines == 0 && r.problems.is_empty() && !r.partial {
             r.problems.push(Problem {
                 source: r.source.clone(),
                 line: None,
@@ -485,6 +580,7 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         lines: 0,
         problems: vec![p],
         read: false,
+        partial: false,
     };
     let (compression, size, head, mtime, stdin_head) = match &input.path {
         Some(path) => {
@@ -813,8 +909,29 @@ fn run_unit<V: Visitor>(
     let mut out = UnitOut {
         acc: v.new_acc(),
         lines: 0,
+        lines_before: 0,
+        stopped: false,
         problems: Vec::new(),
     };
+    if u.count_before > 0 {
+        let counted = p
+            .input
+            .path
+            .as_ref()
+            .ok_or_else(|| io::Error::other("no path"))
+            .and_then(File::open)
+            .and_then(|mut f| super::seek::count_newlines(&mut f, u.count_before));
+        match counted {
+            Ok(n) => out.lines_before = n,
+            Err(e) => {
+                out.problems.push(io_problem(&p.input.display, &e));
+                return out;
+            }
+        }
+    }
+    if u.range.is_some_and(|(a, b)| a == b) {
+        return out;
+    }
     let rd = match open_unit(p, u, head) {
         Ok(r) => r,
         Err(e) => {
@@ -832,8 +949,26 @@ fn run_unit<V: Visitor>(
         invalid_utf8_reported: false,
         at_eof: false,
         plain: opts.plain,
+        bound: opts
+            .bound
+            .filter(|b| b.since.is_some() || b.until.is_some())
+            .filter(|_| opts.seek && !opts.plain && p.ctx.tabular.is_none()),
+        stop_after: opts
+            .bound
+            .and_then(|b| b.until)
+            .filter(|_| {
+                // Streams only: a plain file was sought, or is read whole because it is small
+                // or out of order.
+                let stream = p.compression != Compression::None || p.input.path.is_none();
+                opts.seek && stream && !opts.plain && p.ctx.tabular.is_none()
+            })
+            .map(|t| Timestamp(t.0.saturating_add(opts.disorder_ns))),
+        stopped: false,
+        newest: None,
+        disorder_ns: opts.disorder_ns,
     };
     cutter.run(rd, limit, skip_leading, opts, p.compression, &mut out);
+    out.stopped = cutter.stopped;
     v.end_unit(&mut out.acc);
     out
 }
@@ -849,6 +984,14 @@ struct Cutter<'a, V: Visitor> {
     at_eof: bool,
     /// Every line is a record.
     plain: bool,
+    /// Only records of this range are wanted.
+    bound: Option<TimeBound>,
+    /// A stream read for a time range stops at a record newer than this.
+    stop_after: Option<Timestamp>,
+    stopped: bool,
+    /// The newest time seen so far in a stream read for a time range, and the disorder bound.
+    newest: Option<Timestamp>,
+    disorder_ns: i64,
 }
 
 const INITIAL_BUF: usize = 1 << 20;
@@ -1071,6 +1214,10 @@ impl<V: Visitor> Cutter<'_, V> {
                 counted = s;
                 self.emit(&buf[s..e], None, line + 1, out);
                 next_free = e;
+                if self.stopped {
+                    self.matches = matches;
+                    return (complete, true);
+                }
             }
             self.matches = matches;
         } else {
@@ -1087,6 +1234,9 @@ impl<V: Visitor> Cutter<'_, V> {
                 self.emit(&buf[s..e], rec_text, line + 1, out);
                 line += lines;
                 s = e;
+                if self.stopped {
+                    return (complete, true);
+                }
             }
         }
         if eof {
@@ -1211,20 +1361,69 @@ impl<V: Visitor> Cutter<'_, V> {
                         utf8: utf8.and_then(|t| t.get(a..b)),
                         line,
                         source: self.ctx,
+                        parsed: Default::default(),
                     },
                 );
             }
             return;
         }
-        self.visitor.visit(
-            &mut out.acc,
-            RawEvent {
-                bytes: rec,
-                utf8,
-                line,
-                source: self.ctx,
-            },
-        );
+        let ev = RawEvent {
+            bytes: rec,
+            utf8,
+            line,
+            source: self.ctx,
+            parsed: Default::default(),
+        };
+        if let Some(b) = self.bound {
+            // A read for a time range: a record outside it (or without a time) is never
+            // output, so it is dropped here, by its time alone when that can be read without
+            // the full parse. In a stream, a record past the range by more than the disorder
+            // bound ends the read. A full parse is handed on with the record.
+            let quick = if self.ctx.frames.is_empty() {
+                self.parser
+                    .quick_time(self.ctx.dialect, line_of(rec, 0), &self.ctx.time)
+            } else {
+                None
+            };
+            let t = match quick {
+                Some(t) => t,
+                None => {
+                    let e = ev.to_event(self.parser);
+                    let Some(t) = e.ts else { return };
+                    ev.parsed.set(Some(e));
+                    t
+                }
+            };
+            if let Some(stop) = self.stop_after {
+                // A stream is assumed sorted within the disorder bound (it cannot be probed);
+                // a record that says otherwise before the range ends makes it read to its end.
+                if self
+                    .newest
+                    .is_some_and(|m| t.0 < m.0.saturating_sub(self.disorder_ns))
+                {
+                    self.stop_after = None;
+                    out.problems.push(Problem {
+                        source: self.ctx.display.to_string(),
+                        line: Some(line),
+                        message: format!(
+                            "records out of time order by {}, more than --disorder {}: the \
+                             stream is read to its end for the time range",
+                            crate::model::format_duration_ns(self.newest.map_or(0, |m| m.0 - t.0)),
+                            crate::model::format_duration_ns(self.disorder_ns),
+                        ),
+                        skipped: false,
+                    });
+                } else if t > stop {
+                    self.stopped = true;
+                    return;
+                }
+                self.newest = Some(self.newest.map_or(t, |m| m.max(t)));
+            }
+            if b.since.is_some_and(|s| t < s) || b.until.is_some_and(|u| t > u) {
+                return;
+            }
+        }
+        self.visitor.visit(&mut out.acc, ev);
     }
 }
 

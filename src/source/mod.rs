@@ -4,6 +4,7 @@
 //! big files. Bad inputs become [`Problem`]s: reported, counted, and the run goes on.
 
 pub mod file;
+mod seek;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,7 @@ pub use crate::parse::service::{service_from_path, workload_of};
 use crate::parse::{Parser, TimeContext};
 
 pub use file::{read_sources, Prefilter, ReadOptions, SourceReport};
+pub use seek::{TimeBound, DEFAULT_DISORDER_NS};
 
 /// One input to read: a file (found directly, in a directory or by a glob) or stdin.
 #[derive(Clone, Debug)]
@@ -194,6 +196,9 @@ pub struct RawEvent<'a> {
     /// through [`Visitor::rebase`].
     pub line: u64,
     pub source: &'a SourceCtx,
+    /// The record already parsed by the reader (which needed its time); taken by the first
+    /// [`RawEvent::to_event`].
+    pub parsed: std::cell::Cell<Option<Event>>,
 }
 
 /// What every record of one source shares.
@@ -257,6 +262,7 @@ impl RawEvent<'_> {
             utf8: self.utf8,
             line: self.line,
             source: &unchecked,
+            parsed: Default::default(),
         }
         .to_event(parser)
         .ts
@@ -264,6 +270,9 @@ impl RawEvent<'_> {
     }
 
     pub fn to_event(&self, parser: &Parser) -> Event {
+        if let Some(e) = self.parsed.take() {
+            return e;
+        }
         let text = self.text();
         let raw = if text.contains('\r') {
             text.replace("\r\n", "\n")
