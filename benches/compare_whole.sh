@@ -170,7 +170,7 @@ row() {
     if [ "${#LNAV_CMD[@]}" -gt 0 ]; then
         row lnav "lnav -n, SQL count over the 2 s range" - "$LNAV_FOUND records"
     fi
-    if awk -v b="$RG_WALL" 'BEGIN { exit !(b < 0.5) }'; then
+    if awk -v b="$RG_WALL" 'BEGIN { exit !(b < 0.1) }'; then
         echo "  (GNU time reports wall time in 0.01 s steps: on a corpus this small the ratios mean little)"
     fi
     if [ "$EVENTS_FOUND" != "$RANGE_EVENTS" ]; then
