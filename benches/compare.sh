@@ -20,45 +20,19 @@ LOGS="$CORPUS/logs"
 BIN="$ROOT/target/release/casefile"
 TIMES="$OUT/times"
 
-log() { printf '== %s\n' "$*" >&2; }
+# shellcheck source=benches/lib.sh
+. "$ROOT/benches/lib.sh"
 
 # --- tools ----------------------------------------------------------------------------------
-need=()
-command -v rg >/dev/null 2>&1 || need+=(ripgrep)
-[ -x /usr/bin/time ] || need+=(time)
-command -v python3 >/dev/null 2>&1 || need+=(python3)
-if [ "${#need[@]}" -gt 0 ]; then
-    log "installing ${need[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y "${need[@]}" >/dev/null; then
-        apt-get update >/dev/null
-        apt-get install -y "${need[@]}" >/dev/null
-    fi
-fi
+ensure_tools ripgrep:rg time:/usr/bin/time python3:python3
 
 # --- build ----------------------------------------------------------------------------------
-log "cargo build --release"
-(cd "$ROOT" && cargo build --release --quiet)
+build_release
 
 # --- corpus ---------------------------------------------------------------------------------
 mkdir -p "$OUT"
-have_corpus() {
-    [ -f "$CORPUS/needle.json" ] && python3 - "$CORPUS/needle.json" "$SIZE_MB" "$SEED" "$ROOT/benches/gen_corpus.py" <<'EOF'
-import json, sys
-import hashlib
-n = json.load(open(sys.argv[1]))
-gen = hashlib.sha256(open(sys.argv[4], "rb").read()).hexdigest()
-same = (float(n["size_mb"]) == float(sys.argv[2]) and int(n["seed"]) == int(sys.argv[3])
-        and n.get("generator_sha256") == gen)
-sys.exit(0 if same else 1)
-EOF
-}
-if have_corpus; then
-    log "corpus already generated (${SIZE_MB} MB, seed $SEED): $CORPUS"
-else
-    log "generating ${SIZE_MB} MB corpus (seed $SEED) into $CORPUS"
-    python3 "$ROOT/benches/gen_corpus.py" --size-mb "$SIZE_MB" --seed "$SEED" --out "$CORPUS"
-fi
+# The seven checkout services only (no --all-dialects), so the needle figures stay comparable.
+corpus "$CORPUS" "$SIZE_MB" "$SEED" 0
 read -r NEEDLE EXPECTED DIRECT UNCOMP GZ DISK < <(python3 - "$CORPUS/needle.json" <<'EOF'
 import json, sys
 n = json.load(open(sys.argv[1]))
@@ -68,8 +42,7 @@ EOF
 )
 
 # --- warm the page cache (nothing is dropped) -------------------------------------------------
-log "warming page cache"
-find "$LOGS" -type f -exec cat {} + >/dev/null
+warm_cache "$LOGS"
 
 # --- measure ----------------------------------------------------------------------------------
 CASEFILE_CMD=("$BIN" trace "$NEEDLE" "$LOGS" --json)
@@ -85,43 +58,11 @@ if [ "$rc" -gt 1 ]; then echo "rg failed (exit $rc)" >&2; exit 1; fi
 
 rm -rf "$TIMES"
 mkdir -p "$TIMES"
-# run <name> <i> cmd...: GNU time -v into $TIMES/<name>.<i>; output discarded.
-run() {
-    local name="$1" i="$2"
-    shift 2
-    local rc=0
-    /usr/bin/time -v -o "$TIMES/$name.$i" "$@" >/dev/null 2>"$TIMES/$name.$i.stderr" || rc=$?
-    if [ "$name" = casefile ] && [ "$rc" -ne 0 ]; then
-        echo "casefile exited $rc:" >&2
-        cat "$TIMES/$name.$i.stderr" >&2
-        exit 1
-    fi
-    if [ "$name" = rg ] && [ "$rc" -gt 1 ]; then
-        echo "rg exited $rc" >&2
-        exit 1
-    fi
-}
 log "timing $RUNS runs each (alternating casefile, rg)"
 for i in $(seq 1 "$RUNS"); do
-    run casefile "$i" "${CASEFILE_CMD[@]}"
-    run rg "$i" "${RG_CMD[@]}"
+    timed casefile "$i" 0 "${CASEFILE_CMD[@]}" # casefile: any failure stops the script
+    timed rg "$i" 1 "${RG_CMD[@]}"             # rg: 1 is "no match"
 done
-
-# median_wall <name>: seconds; "Elapsed (wall clock) time (h:mm:ss or m:ss): 0:01.23".
-median_wall() {
-    for f in "$TIMES/$1".[0-9]*; do
-        case "$f" in *.stderr) continue ;; esac
-        awk '/Elapsed \(wall clock\) time/ { print $NF }' "$f" |
-            awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; printf "%.2f\n", s }'
-    done | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
-}
-# peak_rss <name>: MiB, the largest over the runs ("Maximum resident set size (kbytes): N").
-peak_rss() {
-    for f in "$TIMES/$1".[0-9]*; do
-        case "$f" in *.stderr) continue ;; esac
-        awk '/Maximum resident set size/ { print $NF }' "$f"
-    done | sort -g | tail -1 | awk '{ printf "%.1f\n", $1 / 1024 }'
-}
 
 CF_WALL="$(median_wall casefile)"
 RG_WALL="$(median_wall rg)"
@@ -136,7 +77,7 @@ RATIO="$(awk -v a="$CF_WALL" -v b="$RG_WALL" 'BEGIN { if (b > 0) printf "%.2f", 
         printf "  --size-mb %s: %.1f MB uncompressed (%.1f%% of it inside .gz), %.1f MB on disk\n",
             s, u / 1e6, 100 * g / u, d / 1e6 }'
     echo "needle: $NEEDLE (expected: $EXPECTED events across services, $DIRECT lines holding the id itself)"
-    echo "host: $(nproc) cores, $(uname -sr); $(rg --version | head -1); casefile $("$BIN" --version 2>/dev/null | awk '{print $NF}')"
+    echo "host: $(nproc) cores, $(uname -sr); $(rg --version 2>/dev/null | head -1); casefile $("$BIN" --version 2>/dev/null | awk '{print $NF}')"
     echo "runs: $RUNS each, warm cache; wall = median, RSS = max over runs"
     echo
     printf '%-10s %14s %14s %14s\n' tool "median wall s" "peak RSS MiB" "events/lines"
