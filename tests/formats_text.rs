@@ -1081,3 +1081,34 @@ fn haproxy_lines_in_a_shared_syslog_file() {
         ]
     );
 }
+
+/// Detection samples a file's first 64 KiB. With long lines (ALB writes ~550 bytes a line),
+/// the sample ends inside a line that no dialect reads whole; that line must not decide.
+#[test]
+fn long_lines_cut_by_the_detection_sample_do_not_decide_the_dialect() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    let mut k = 0;
+    while text.len() < 200 << 10 {
+        k += 1;
+        text += &format!(
+            "https 2023-08-29T13:{:02}:{:02}.100000Z app/my-loadbalancer/50dc6c495c0c9188 \
+             192.168.131.39:{} 10.0.0.1:443 0.086 0.048 0.037 200 200 0 57 \
+             \"GET https://www.example.com:443/account/{k}?page=1&sort=desc&filter=active HTTP/1.1\" \
+             \"Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/116.0 Safari/537.36\" \
+             ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 \
+             arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 \
+             \"Root=1-64edf6da-{k:024x}\" \"www.example.com\" \
+             \"arn:aws:acm:us-east-2:123456789012:certificate/12345678-1234-1234-1234-123456789012\" \
+             1 2023-08-29T13:47:39.014000Z \"forward\" \"-\" \"-\" \"10.0.0.1:443\" \"200\" \"-\" \"-\"\n",
+            k / 60 % 60,
+            k % 60,
+            2000 + k % 60000
+        );
+    }
+    // Make sure the sample's end falls inside a line.
+    assert_ne!(text.as_bytes()[(64 << 10) - 1], b'\n');
+    std::fs::write(dir.path().join("alb.log"), &text).unwrap();
+    let run = common::casefile(dir.path(), &["scan", "--json", "alb.log"]);
+    assert_eq!(run.json()["sources"][0]["dialect"], "alb", "{}", run.stdout);
+}
