@@ -890,13 +890,30 @@ fn main() {
             b.iter(|| {
                 let mut n = 0usize;
                 for (text, line) in &s.records {
-                    let ev = RawEvent {
-                        bytes: text.as_bytes(),
-                        utf8: Some(text),
-                        line: *line,
-                        source: &s.ctx,
-                    };
+                    let ev = RawEvent::new(text.as_bytes(), Some(text), *line, &s.ctx);
                     n += ev.to_event(&parser).ts.is_some() as usize;
+                }
+                black_box(n)
+            })
+        });
+    }
+    g.finish();
+
+    // What `scan` and `cluster --level` do first: time, level, service and dialect without
+    // the full parse where that is certain, the full parse otherwise.
+    let mut g = c.benchmark_group("peek");
+    g.sampling_mode(SamplingMode::Flat).sample_size(10);
+    for s in &samples {
+        g.throughput(Throughput::Bytes(s.bytes as u64));
+        g.bench_function(s.name, |b| {
+            b.iter(|| {
+                let mut n = 0usize;
+                for (text, line) in &s.records {
+                    let ev = RawEvent::new(text.as_bytes(), Some(text), *line, &s.ctx);
+                    n += match ev.peek(&parser) {
+                        Some(p) => p.level as usize,
+                        None => ev.to_event(&parser).ts.is_some() as usize,
+                    };
                 }
                 black_box(n)
             })

@@ -91,6 +91,20 @@ pub struct Dialect {
 }
 
 impl Dialect {
+    /// The `ts` group's index, and whether another group can set or replace the time (then
+    /// only the full parse knows the record's time).
+    fn time_groups(&self) -> (Option<usize>, bool) {
+        *self.time_groups.get_or_init(|| match &self.kind {
+            Kind::Regex(re) => {
+                let names: Vec<Option<&str>> = re.capture_names().collect();
+                let ts = names.iter().position(|n| *n == Some("ts"));
+                let extra = names.iter().any(|n| matches!(n, Some("ts2" | "inner")));
+                (ts, extra)
+            }
+            _ => (None, true),
+        })
+    }
+
     pub fn compile(spec: &DialectSpec) -> Result<Dialect, String> {
         let kind = match spec.kind.as_str() {
             "json" => Kind::Json,
@@ -135,6 +149,17 @@ impl Dialect {
             time_groups: Default::default(),
         })
     }
+}
+
+/// A record's time, level, service and dialect, read without the full parse
+/// ([`Parser::peek`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Peek<'a> {
+    pub ts: Timestamp,
+    pub level: Level,
+    /// The record's own service; the source's path names it when `None`.
+    pub service: Option<&'a str>,
+    pub dialect: &'a Arc<str>,
 }
 
 /// The compiled table plus everything needed to turn a record into an event.
@@ -456,17 +481,11 @@ impl Parser {
         if !dl.refined_by.is_empty() || dl.partials {
             return None;
         }
-        let (ts, extra) = dl.time_groups.get_or_init(|| {
-            let names: Vec<Option<&str>> = re.capture_names().collect();
-            let ts = names.iter().position(|n| *n == Some("ts"));
-            // Another group that can set or replace the time: leave it to the full parse.
-            let extra = names.iter().any(|n| matches!(n, Some("ts2" | "inner")));
-            (ts, extra)
-        });
-        if *extra {
+        let (ts, extra) = dl.time_groups();
+        if extra {
             return None;
         }
-        let ts = (*ts)?;
+        let ts = ts?;
         let first = first.strip_suffix(b"\r").unwrap_or(first);
         let n = re.captures_len();
         let span = match dl.scanner {
@@ -483,6 +502,84 @@ impl Parser {
         // valid line is read here.
         let line = std::str::from_utf8(first).ok()?;
         tctx.parse(line.get(span)?)
+    }
+
+    /// What a record of an unframed source of dialect `d` says of its time, level, service
+    /// and dialect, read from its first line without building the event, when that is certain
+    /// to be what [`Self::event`] gives it (the line is read by the dialect's own regex, its
+    /// time parses, and a group gives its level). `None`: only the full parse can tell.
+    /// Commands that count or filter (`scan`, `cluster --level`, `--window`) look here first
+    /// and parse fully only the records they keep.
+    pub fn peek<'l>(
+        &'l self,
+        d: Option<usize>,
+        first: &'l [u8],
+        tctx: &TimeContext,
+    ) -> Option<Peek<'l>> {
+        let dl = &self.dialects[d?];
+        let Kind::Regex(re) = &dl.kind else {
+            return None;
+        };
+        if !dl.refined_by.is_empty() || dl.partials {
+            return None;
+        }
+        if dl.time_groups().1 {
+            return None;
+        }
+        let first = first.strip_suffix(b"\r").unwrap_or(first);
+        let line = std::str::from_utf8(first).ok()?;
+        let n = re.captures_len();
+        if n > dialects::MAX_SLOTS {
+            return None;
+        }
+        let mut slots = [const { None }; dialects::MAX_SLOTS];
+        match dl.scanner {
+            Some(s) => {
+                if !(s.scan)(first, &mut slots[..n]) {
+                    return None;
+                }
+            }
+            None => {
+                let caps = re.captures(first)?;
+                for (i, slot) in slots[..n].iter_mut().enumerate() {
+                    *slot = caps.get(i).map(|m| m.range());
+                }
+            }
+        }
+        // As `parse_regex_slots` reads the same groups.
+        let (mut ts, mut level, mut status, mut service) = (None, None, None, None);
+        for (i, name) in re.capture_names().enumerate() {
+            let Some(name) = name else { continue };
+            let Some(m) = slots[i].clone() else { continue };
+            let Some(v) = line.get(m) else { continue };
+            let name = name.strip_suffix('2').unwrap_or(name);
+            match name {
+                "ts" => ts = Some(tctx.parse(v)?),
+                "level" => level = level.or_else(|| Level::parse(v)),
+                n if n.starts_with("level_") => level = level.or(Level::parse(&n[6..])),
+                "pri" => {
+                    if let Ok(p) = v.parse::<u16>() {
+                        level = Some(Level::from_syslog_severity((p % 8) as u8));
+                    }
+                }
+                "status" => status = v.parse::<u16>().ok(),
+                "service" if !v.is_empty() && v != "-" => service = Some(v),
+                _ => {}
+            }
+        }
+        if let (None, Some(s)) = (level, status) {
+            level = Some(match s {
+                500..=599 => Level::Error,
+                400..=499 => Level::Warn,
+                _ => Level::Info,
+            });
+        }
+        Some(Peek {
+            ts: ts?,
+            level: level?,
+            service,
+            dialect: &dl.name,
+        })
     }
 
     /// Does this physical line start a new record in a source of dialect `d`?

@@ -201,6 +201,14 @@ pub struct RawEvent<'a> {
     pub parsed: std::cell::Cell<Option<Event>>,
 }
 
+/// [`RawEvent::peek`]: what the event will say of these, without making it.
+pub struct Peeked<'a> {
+    pub ts: crate::model::Timestamp,
+    pub level: crate::model::Level,
+    pub service: Option<&'a str>,
+    pub dialect: &'a Arc<str>,
+}
+
 /// What every record of one source shares.
 pub struct SourceCtx {
     pub display: Arc<str>,
@@ -233,7 +241,7 @@ impl SourceCtx {
     }
 }
 
-impl RawEvent<'_> {
+impl<'a> RawEvent<'a> {
     /// The record as an [`Event`] (invalid UTF-8 replaced by U+FFFD).
     /// The record as text, invalid UTF-8 replaced by U+FFFD.
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
@@ -267,6 +275,36 @@ impl RawEvent<'_> {
         .to_event(parser)
         .ts
         .is_some()
+    }
+
+    /// A record as read, not yet parsed.
+    pub fn new(bytes: &'a [u8], utf8: Option<&'a str>, line: u64, source: &'a SourceCtx) -> Self {
+        RawEvent {
+            bytes,
+            utf8,
+            line,
+            source,
+            parsed: Default::default(),
+        }
+    }
+
+    /// The record's time, level, service and dialect without the full parse, when they can
+    /// be read that way for certain ([`Parser::peek`]); the service falls back to the path's.
+    pub fn peek<'p>(&'p self, parser: &'p Parser) -> Option<Peeked<'p>> {
+        if !self.source.frames.is_empty() || self.source.tabular.is_some() {
+            return None;
+        }
+        let first = match memchr::memchr(b'\n', self.bytes) {
+            Some(i) => &self.bytes[..i],
+            None => self.bytes,
+        };
+        let p = parser.peek(self.source.dialect, first, &self.source.time)?;
+        Some(Peeked {
+            ts: p.ts,
+            level: p.level,
+            service: p.service.or(self.source.path_service.as_deref()),
+            dialect: p.dialect,
+        })
     }
 
     pub fn to_event(&self, parser: &Parser) -> Event {
