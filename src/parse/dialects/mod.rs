@@ -15,6 +15,9 @@
 
 use std::ops::Range;
 
+mod access;
+mod bytes;
+
 /// Spans of the capture groups of one match, indexed like the regex's groups (slot 0 is the
 /// whole match). `None`: the group did not take part in the match.
 pub type Slots = [Option<Range<usize>>];
@@ -39,7 +42,11 @@ impl std::fmt::Debug for Scanner {
 }
 
 /// Every scanner, by dialect name.
-pub static SCANNERS: &[Scanner] = &[];
+pub static SCANNERS: &[Scanner] = &[Scanner {
+    name: "access",
+    scan: access::scan,
+    start: None,
+}];
 
 /// The scanner of built-in dialect `name`, if one is written.
 pub fn scanner(name: &str) -> Option<&'static Scanner> {
