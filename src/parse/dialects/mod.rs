@@ -17,6 +17,7 @@ use std::ops::Range;
 
 mod access;
 mod bytes;
+mod syslog_3164;
 
 /// Spans of the capture groups of one match, indexed like the regex's groups (slot 0 is the
 /// whole match). `None`: the group did not take part in the match.
@@ -42,11 +43,18 @@ impl std::fmt::Debug for Scanner {
 }
 
 /// Every scanner, by dialect name.
-pub static SCANNERS: &[Scanner] = &[Scanner {
-    name: "access",
-    scan: access::scan,
-    start: None,
-}];
+pub static SCANNERS: &[Scanner] = &[
+    Scanner {
+        name: "access",
+        scan: access::scan,
+        start: None,
+    },
+    Scanner {
+        name: "syslog-3164",
+        scan: syslog_3164::scan,
+        start: None,
+    },
+];
 
 /// The scanner of built-in dialect `name`, if one is written.
 pub fn scanner(name: &str) -> Option<&'static Scanner> {
