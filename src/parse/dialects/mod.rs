@@ -17,6 +17,7 @@ use std::ops::Range;
 
 mod access;
 mod bytes;
+mod envoy;
 mod syslog_3164;
 
 /// Spans of the capture groups of one match, indexed like the regex's groups (slot 0 is the
@@ -52,6 +53,11 @@ pub static SCANNERS: &[Scanner] = &[
     Scanner {
         name: "syslog-3164",
         scan: syslog_3164::scan,
+        start: None,
+    },
+    Scanner {
+        name: "envoy",
+        scan: envoy::scan,
         start: None,
     },
 ];
