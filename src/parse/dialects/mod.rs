@@ -19,6 +19,7 @@ mod access;
 mod bytes;
 mod envoy;
 mod syslog_3164;
+mod syslog_5424;
 
 /// Spans of the capture groups of one match, indexed like the regex's groups (slot 0 is the
 /// whole match). `None`: the group did not take part in the match.
@@ -58,6 +59,11 @@ pub static SCANNERS: &[Scanner] = &[
     Scanner {
         name: "envoy",
         scan: envoy::scan,
+        start: None,
+    },
+    Scanner {
+        name: "syslog-5424",
+        scan: syslog_5424::scan,
         start: None,
     },
 ];
