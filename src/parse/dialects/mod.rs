@@ -16,6 +16,7 @@
 use std::ops::Range;
 
 mod access;
+mod apache_vhost;
 mod bytes;
 mod envoy;
 mod syslog_3164;
@@ -64,6 +65,11 @@ pub static SCANNERS: &[Scanner] = &[
     Scanner {
         name: "syslog-5424",
         scan: syslog_5424::scan,
+        start: None,
+    },
+    Scanner {
+        name: "apache-vhost",
+        scan: apache_vhost::scan,
         start: None,
     },
 ];
