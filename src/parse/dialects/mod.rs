@@ -19,6 +19,7 @@ mod access;
 mod apache_vhost;
 mod bytes;
 mod envoy;
+mod nginx_error;
 mod syslog_3164;
 mod syslog_5424;
 
@@ -70,6 +71,11 @@ pub static SCANNERS: &[Scanner] = &[
     Scanner {
         name: "apache-vhost",
         scan: apache_vhost::scan,
+        start: None,
+    },
+    Scanner {
+        name: "nginx-error",
+        scan: nginx_error::scan,
         start: None,
     },
 ];
