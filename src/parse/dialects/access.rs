@@ -5,8 +5,8 @@
 //! does. [`body`] is shared with `apache-vhost`, which puts `vhost:port ` in front.
 
 use super::bytes::{
-    at, digits_at, dot_to_end, field, find, is_alpha, is_digit, is_upper, lit_at, nonspace_end,
-    number_or_dash, quoted, run_end, set,
+    all_digits, at, digits_at, dot_to_end, field, find, is_alpha, is_digit, is_upper, lit_at,
+    nonspace_end, number_or_dash, quoted, run_end, set, window,
 };
 use super::Slots;
 
@@ -50,24 +50,30 @@ pub fn body(line: &[u8], i: usize, slots: &mut Slots, g: usize) -> bool {
     } else {
         t0 + 1
     };
-    if !(at(line, j) == b'/'
-        && is_alpha(at(line, j + 1))
-        && is_alpha(at(line, j + 2))
-        && is_alpha(at(line, j + 3))
-        && at(line, j + 4) == b'/'
-        && digits_at(line, j + 5, 4)
-        && at(line, j + 9) == b':'
-        && digits_at(line, j + 10, 2)
-        && at(line, j + 12) == b':'
-        && digits_at(line, j + 13, 2)
-        && at(line, j + 15) == b':'
-        && digits_at(line, j + 16, 2))
+    // `/Oct/2000:13:55:36`
+    let Some(w) = window::<18>(line, j) else {
+        return false;
+    };
+    if !(w[0] == b'/'
+        && is_alpha(w[1])
+        && is_alpha(w[2])
+        && is_alpha(w[3])
+        && w[4] == b'/'
+        && all_digits(&w[5..9])
+        && w[9] == b':'
+        && all_digits(&w[10..12])
+        && w[12] == b':'
+        && all_digits(&w[13..15])
+        && w[15] == b':'
+        && all_digits(&w[16..18]))
     {
         return false;
     }
     j += 18;
-    if at(line, j) == b' ' && matches!(at(line, j + 1), b'+' | b'-') && digits_at(line, j + 2, 4) {
-        j += 6;
+    if let Some(z) = window::<6>(line, j) {
+        if z[0] == b' ' && matches!(z[1], b'+' | b'-') && all_digits(&z[2..]) {
+            j += 6;
+        }
     }
     if !lit_at(line, j, b"] \"") {
         return false;

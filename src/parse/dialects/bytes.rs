@@ -57,10 +57,39 @@ pub fn run_end(line: &[u8], i: usize, f: impl Fn(u8) -> bool) -> usize {
     j.max(i)
 }
 
-/// End of the `\S*` run from `i`.
+/// `0x01` in every byte of a word.
+const LO: u64 = 0x0101_0101_0101_0101;
+/// `0x80` in every byte of a word.
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// The 8 bytes at `i` as a little-endian word (the first byte lowest), if there are 8.
+#[inline(always)]
+fn word(line: &[u8], i: usize) -> Option<u64> {
+    let w: [u8; 8] = line.get(i..i.checked_add(8)?)?.try_into().ok()?;
+    Some(u64::from_le_bytes(w))
+}
+
+/// Index of the first byte of `x` below `n` (`n <= 0x80`), if any. Only a byte at or above the
+/// first such byte can be flagged by mistake (a borrow), so the lowest flag is exact.
+#[inline(always)]
+fn first_below(x: u64, n: u8) -> Option<usize> {
+    let m = x.wrapping_sub(LO * u64::from(n)) & !x & HI;
+    (m != 0).then(|| (m.trailing_zeros() / 8) as usize)
+}
+
+/// End of the `\S*` run from `i`, eight bytes at a time: a byte below `0x21` is a space
+/// or a rare control byte, looked at alone.
 #[inline(always)]
 pub fn nonspace_end(line: &[u8], i: usize) -> usize {
-    run_end(line, i, |b| !is_space(b))
+    let mut j = i;
+    while let Some(x) = word(line, j) {
+        match first_below(x, 0x21) {
+            Some(k) if is_space(at(line, j + k)) => return j + k,
+            Some(k) => j += k + 1,
+            None => j += 8,
+        }
+    }
+    run_end(line, j, |b| !is_space(b))
 }
 
 /// End of the `\d*` run from `i`.
@@ -92,6 +121,18 @@ pub fn digits_at(line: &[u8], i: usize, n: usize) -> bool {
     (i..i + n).all(|k| is_digit(at(line, k)))
 }
 
+/// The `N` bytes at `i`, if there are so many (fixed offsets into them need no checks).
+#[inline(always)]
+pub fn window<const N: usize>(line: &[u8], i: usize) -> Option<&[u8; N]> {
+    line.get(i..i.checked_add(N)?)?.try_into().ok()
+}
+
+/// Are all of `w` digits?
+#[inline(always)]
+pub fn all_digits(w: &[u8]) -> bool {
+    w.iter().all(|&b| is_digit(b))
+}
+
 /// Does `line[i..]` start with `lit`?
 #[inline(always)]
 pub fn lit_at(line: &[u8], i: usize, lit: &[u8]) -> bool {
@@ -102,7 +143,16 @@ pub fn lit_at(line: &[u8], i: usize, lit: &[u8]) -> bool {
 #[inline(always)]
 pub fn find(line: &[u8], i: usize, byte: u8) -> Option<usize> {
     let rest = line.get(i..)?;
-    memchr::memchr(byte, rest).map(|k| i + k)
+    // Most fields are short: words find their end before memchr has set up.
+    let mut k = 0;
+    while k < 32 {
+        let Some(x) = word(rest, k) else { break };
+        if let Some(z) = first_below(x ^ (LO * u64::from(byte)), 1) {
+            return Some(i + k + z);
+        }
+        k += 8;
+    }
+    memchr::memchr(byte, rest.get(k..)?).map(|z| i + k + z)
 }
 
 /// Does `.*$` match from `i` (no `\n` in `line[i..]`)?
@@ -241,5 +291,17 @@ pub(crate) mod tests {
         assert!(!dot_to_end(b"a\nb", 0));
         assert!(dot_to_end(b"a\nb", 2));
         assert!(!dot_to_end(b"a", 3));
+        // Words of eight: every length and position, and control bytes that are not spaces.
+        let l = b"abcdefgh\x01ijklmnopqrstuvwxyz0123456789\x7f\xff\x1f-.\"\x0b tail \"";
+        for i in 0..=l.len() + 1 {
+            let want = (i..l.len())
+                .find(|&k| is_space(l[k]))
+                .unwrap_or(l.len().max(i));
+            assert_eq!(nonspace_end(l, i), want, "from {i}");
+            for b in [b'"', b' ', b'\x01', b'\xff', b'l'] {
+                let want = (i..l.len()).find(|&k| l[k] == b);
+                assert_eq!(find(l, i, b), want, "{b} from {i}");
+            }
+        }
     }
 }
