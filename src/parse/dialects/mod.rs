@@ -15,6 +15,14 @@
 
 use std::ops::Range;
 
+mod access;
+mod apache_vhost;
+mod bytes;
+mod envoy;
+mod nginx_error;
+mod syslog_3164;
+mod syslog_5424;
+
 /// Spans of the capture groups of one match, indexed like the regex's groups (slot 0 is the
 /// whole match). `None`: the group did not take part in the match.
 pub type Slots = [Option<Range<usize>>];
@@ -39,7 +47,38 @@ impl std::fmt::Debug for Scanner {
 }
 
 /// Every scanner, by dialect name.
-pub static SCANNERS: &[Scanner] = &[];
+pub static SCANNERS: &[Scanner] = &[
+    Scanner {
+        name: "access",
+        scan: access::scan,
+        start: None,
+    },
+    Scanner {
+        name: "syslog-3164",
+        scan: syslog_3164::scan,
+        start: None,
+    },
+    Scanner {
+        name: "envoy",
+        scan: envoy::scan,
+        start: None,
+    },
+    Scanner {
+        name: "syslog-5424",
+        scan: syslog_5424::scan,
+        start: None,
+    },
+    Scanner {
+        name: "apache-vhost",
+        scan: apache_vhost::scan,
+        start: None,
+    },
+    Scanner {
+        name: "nginx-error",
+        scan: nginx_error::scan,
+        start: None,
+    },
+];
 
 /// The scanner of built-in dialect `name`, if one is written.
 pub fn scanner(name: &str) -> Option<&'static Scanner> {
