@@ -157,9 +157,19 @@ impl Dialect {
 pub struct Peek<'a> {
     pub ts: Timestamp,
     pub level: Level,
-    /// The record's own service; the source's path names it when `None`.
-    pub service: Option<&'a str>,
+    /// Where in the first line the record's own service is; the source's path names it when
+    /// `None`.
+    pub service: Option<(usize, usize)>,
     pub dialect: &'a Arc<str>,
+}
+
+/// What peeking with one dialect found.
+enum PeekWith<'a> {
+    Found(Peek<'a>),
+    /// The dialect gives no record with a time for this line: the next one is tried.
+    NoTimedRecord,
+    /// Only the full parse can tell.
+    Unsure,
 }
 
 /// The compiled table plus everything needed to turn a record into an event.
@@ -517,30 +527,54 @@ impl Parser {
         tctx: &TimeContext,
     ) -> Option<Peek<'l>> {
         let dl = &self.dialects[d?];
-        let Kind::Regex(re) = &dl.kind else {
-            return None;
-        };
-        if !dl.refined_by.is_empty() || dl.partials {
-            return None;
-        }
-        if dl.time_groups().1 {
+        if dl.partials {
             return None;
         }
         let first = first.strip_suffix(b"\r").unwrap_or(first);
         let line = std::str::from_utf8(first).ok()?;
+        // As `dialect_record`: a refining dialect that reads the line with a time wins.
+        for &j in &dl.refined_by {
+            match self.peek_with(&self.dialects[j], first, line, tctx) {
+                PeekWith::Found(p) => return Some(p),
+                PeekWith::NoTimedRecord => {}
+                PeekWith::Unsure => return None,
+            }
+        }
+        match self.peek_with(dl, first, line, tctx) {
+            PeekWith::Found(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// [`Self::peek`] with one dialect.
+    fn peek_with<'l>(
+        &'l self,
+        dl: &'l Dialect,
+        first: &[u8],
+        line: &str,
+        tctx: &TimeContext,
+    ) -> PeekWith<'l> {
+        let Kind::Regex(re) = &dl.kind else {
+            return PeekWith::Unsure;
+        };
+        if dl.time_groups().1 || dl.partials || !dl.refined_by.is_empty() {
+            return PeekWith::Unsure;
+        }
         let n = re.captures_len();
         if n > dialects::MAX_SLOTS {
-            return None;
+            return PeekWith::Unsure;
         }
         let mut slots = [const { None }; dialects::MAX_SLOTS];
         match dl.scanner {
             Some(s) => {
                 if !(s.scan)(first, &mut slots[..n]) {
-                    return None;
+                    return PeekWith::NoTimedRecord;
                 }
             }
             None => {
-                let caps = re.captures(first)?;
+                let Some(caps) = re.captures(first) else {
+                    return PeekWith::NoTimedRecord;
+                };
                 for (i, slot) in slots[..n].iter_mut().enumerate() {
                     *slot = caps.get(i).map(|m| m.range());
                 }
@@ -554,7 +588,10 @@ impl Parser {
             let Some(v) = line.get(m) else { continue };
             let name = name.strip_suffix('2').unwrap_or(name);
             match name {
-                "ts" => ts = Some(tctx.parse(v)?),
+                "ts" => match tctx.parse(v) {
+                    Some(t) => ts = Some(t),
+                    None => return PeekWith::NoTimedRecord,
+                },
                 "level" => level = level.or_else(|| Level::parse(v)),
                 n if n.starts_with("level_") => level = level.or(Level::parse(&n[6..])),
                 "pri" => {
@@ -574,10 +611,21 @@ impl Parser {
                 _ => Level::Info,
             });
         }
-        Some(Peek {
-            ts: ts?,
-            level: level?,
-            service,
+        let Some(ts) = ts else {
+            return PeekWith::NoTimedRecord;
+        };
+        let Some(level) = level else {
+            // The full parse looks for a level in the message.
+            return PeekWith::Unsure;
+        };
+        // `service` borrows `line`, which borrows the caller's bytes: re-borrow it from them.
+        PeekWith::Found(Peek {
+            ts,
+            level,
+            service: service.map(|s| {
+                let off = s.as_ptr() as usize - line.as_ptr() as usize;
+                (off, off + s.len())
+            }),
             dialect: &dl.name,
         })
     }

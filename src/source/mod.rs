@@ -302,7 +302,11 @@ impl<'a> RawEvent<'a> {
         Some(Peeked {
             ts: p.ts,
             level: p.level,
-            service: p.service.or(self.source.path_service.as_deref()),
+            service: match p.service {
+                // A valid UTF-8 line's span, on char boundaries.
+                Some((a, b)) => std::str::from_utf8(&first[a..b]).ok(),
+                None => self.source.path_service.as_deref(),
+            },
             dialect: p.dialect,
         })
     }
