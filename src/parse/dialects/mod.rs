@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
 
+mod python;
 mod spring;
 mod util;
 
@@ -45,11 +46,18 @@ impl std::fmt::Debug for Scanner {
 }
 
 /// Every scanner, by dialect name.
-pub static SCANNERS: &[Scanner] = &[Scanner {
-    name: "spring",
-    scan: spring::scan,
-    start: Some(spring::start),
-}];
+pub static SCANNERS: &[Scanner] = &[
+    Scanner {
+        name: "spring",
+        scan: spring::scan,
+        start: Some(spring::start),
+    },
+    Scanner {
+        name: "python",
+        scan: python::scan,
+        start: Some(python::start),
+    },
+];
 
 /// The scanner of built-in dialect `name`, if one is written.
 pub fn scanner(name: &str) -> Option<&'static Scanner> {
@@ -261,6 +269,79 @@ mod tests {
                 tried += buf.len();
             }
             assert!(tried > 1000);
+        }
+    }
+
+    /// Lines of the dialect cut into tokens (runs of letters/digits, runs of spaces, single
+    /// other bytes) and put back together with tokens moved, repeated, dropped or swapped for
+    /// others, from the dialect's lines and from a list of bytes that make regexes choose.
+    #[test]
+    fn every_scanner_reads_token_soup_like_its_regex() {
+        const EXTRA: &[&[u8]] = &[
+            b" ", b"  ", b":", b": ", b" - ", b" | ", b" -", b"[", b"]", b"] ", b",", b"-", b"\n",
+            b"\t", b"\xff", b"INFO", b"WARNING", b"WARN", b".go", b"---", b" --- ", b"0", b"a",
+            b"+01:00", b"Z", b".123", b",123", b"abc-def",
+        ];
+        fn tokens(l: &[u8]) -> Vec<&[u8]> {
+            let class = |b: u8| {
+                if b.is_ascii_alphanumeric() {
+                    0
+                } else if b == b' ' {
+                    1
+                } else {
+                    2
+                }
+            };
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < l.len() {
+                let c = class(l[i]);
+                let mut j = i + 1;
+                while c != 2 && j < l.len() && class(l[j]) == c {
+                    j += 1;
+                }
+                out.push(&l[i..j]);
+                i = j;
+            }
+            out
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rand = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let all = checked().as_ref().unwrap_or_else(|e| panic!("{e}"));
+        let lines = fixture_lines();
+        for c in all {
+            let mine: Vec<Vec<&[u8]>> = lines
+                .iter()
+                .filter(|l| c.regex.is_match(l))
+                .take(300)
+                .map(|l| tokens(l))
+                .collect();
+            let mut pool: Vec<&[u8]> = mine.iter().flatten().copied().collect();
+            pool.extend_from_slice(EXTRA);
+            for _ in 0..40_000 {
+                let mut t = mine[rand(mine.len())].clone();
+                for _ in 0..1 + rand(4) {
+                    let k = rand(t.len() + 1);
+                    let x = pool[rand(pool.len())];
+                    match rand(4) {
+                        0 if k < t.len() => t[k] = x,
+                        1 if k < t.len() => {
+                            t.remove(k);
+                        }
+                        2 if k < t.len() => t.insert(k, t[k]),
+                        _ => t.insert(k, x),
+                    }
+                }
+                let line = t.concat();
+                if let Some(d) = check(c, &line) {
+                    panic!("{d}");
+                }
+            }
         }
     }
 }
