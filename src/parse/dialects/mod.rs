@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
 
+mod logback;
 mod python;
 mod spring;
 mod util;
@@ -56,6 +57,11 @@ pub static SCANNERS: &[Scanner] = &[
         name: "python",
         scan: python::scan,
         start: Some(python::start),
+    },
+    Scanner {
+        name: "logback",
+        scan: logback::scan,
+        start: Some(logback::start),
     },
 ];
 
