@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
 
+mod klog;
 mod logback;
 mod python;
 mod spring;
@@ -62,6 +63,11 @@ pub static SCANNERS: &[Scanner] = &[
         name: "logback",
         scan: logback::scan,
         start: Some(logback::start),
+    },
+    Scanner {
+        name: "klog",
+        scan: klog::scan,
+        start: None,
     },
 ];
 
