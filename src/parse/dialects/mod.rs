@@ -18,6 +18,7 @@ use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
 
+mod golog;
 mod klog;
 mod logback;
 mod python;
@@ -68,6 +69,11 @@ pub static SCANNERS: &[Scanner] = &[
         name: "klog",
         scan: klog::scan,
         start: None,
+    },
+    Scanner {
+        name: "golog",
+        scan: golog::scan,
+        start: Some(golog::start),
     },
 ];
 
