@@ -7,7 +7,9 @@
 //! than one way; this tries the ways in the regex's own order: the separator after the time
 //! with its `-`/`|` first, level-then-logger before logger-then-level, `WARNING` before `WARN`.
 
-use super::util::{digits, is, is_word, iso_date_time, last_newline, rest_ok, run, set, shape};
+use super::util::{
+    digits, is, is_word, iso_date_time, last_newline, lit, rest_ok, run, set, shape,
+};
 use super::Slots;
 
 const TS: usize = 1;
@@ -16,18 +18,6 @@ const LOGGER: usize = 3;
 const LOGGER2: usize = 4;
 const LEVEL2: usize = 5;
 const MESSAGE: usize = 6;
-
-/// `CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG|NOTSET`, in the regex's order.
-const LEVELS: [&[u8]; 8] = [
-    b"CRITICAL",
-    b"FATAL",
-    b"ERROR",
-    b"WARNING",
-    b"WARN",
-    b"INFO",
-    b"DEBUG",
-    b"NOTSET",
-];
 
 /// `^\d{4}-\d\d-\d\d[ T]\d\d:\d\d`
 pub fn start(l: &[u8]) -> bool {
@@ -74,13 +64,23 @@ fn name(l: &[u8], i: usize) -> usize {
     run(l, i, |b| is_word(b) || b == b'.' || b == b'-')
 }
 
-/// The level words that start at `i`, in the regex's order: where each ends.
-fn levels(l: &[u8], i: usize) -> impl Iterator<Item = usize> + '_ {
-    let rest = l.get(i..).unwrap_or_default();
-    LEVELS
-        .iter()
-        .filter(move |w| rest.starts_with(w))
-        .map(move |w| i + w.len())
+/// The level words that start at `i`, in the regex's order
+/// (`CRITICAL|FATAL|ERROR|WARNING|WARN|INFO|DEBUG|NOTSET`): where each ends.
+fn levels(l: &[u8], i: usize) -> impl Iterator<Item = usize> {
+    let words: [Option<usize>; 2] = match l.get(i) {
+        Some(b'C') => [lit(l, i, b"CRITICAL").then_some(i + 8), None],
+        Some(b'F') => [lit(l, i, b"FATAL").then_some(i + 5), None],
+        Some(b'E') => [lit(l, i, b"ERROR").then_some(i + 5), None],
+        Some(b'W') => [
+            lit(l, i, b"WARNING").then_some(i + 7),
+            lit(l, i, b"WARN").then_some(i + 4),
+        ],
+        Some(b'I') => [lit(l, i, b"INFO").then_some(i + 4), None],
+        Some(b'D') => [lit(l, i, b"DEBUG").then_some(i + 5), None],
+        Some(b'N') => [lit(l, i, b"NOTSET").then_some(i + 6), None],
+        _ => [None, None],
+    };
+    words.into_iter().flatten()
 }
 
 /// `(?:LEVEL(?: -| \|)? (?P<logger>[\w.\-]+)|(?P<logger2>[\w.\-]+)(?: -| \|) LEVEL2)

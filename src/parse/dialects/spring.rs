@@ -9,8 +9,8 @@
 //! gives back a trailing `:` when what follows is `: ` only that way (`Logger: msg`).
 
 use super::util::{
-    digits, frac_zone, is, iso_date_time, last_newline, non_spaces, rest_ok, run, set, shape,
-    spaces,
+    digits, frac_zone, is, iso_date_time, last_newline, lit, non_spaces, rest_ok, run, set, shape,
+    spaces, until2,
 };
 use super::Slots;
 
@@ -49,7 +49,7 @@ pub fn scan(l: &[u8], s: &mut Slots) -> bool {
     // with the `[` reads with it or not at all.
     let mut sleuth = [None, None, None];
     if is(l, p, b'[') {
-        let field = |i: usize| run(l, i, |b| b != b',' && b != b']');
+        let field = |i: usize| until2(l, i, b',', b']');
         let a = p + 1;
         let a_end = field(a);
         if !is(l, a_end, b',') {
@@ -63,7 +63,7 @@ pub fn scan(l: &[u8], s: &mut Slots) -> bool {
         let c = b_end + 1;
         let c_end = field(c);
         let close = if is(l, c_end, b',') {
-            run(l, c_end, |b| b != b']')
+            until2(l, c_end, b']', b']')
         } else {
             c_end
         };
@@ -78,7 +78,7 @@ pub fn scan(l: &[u8], s: &mut Slots) -> bool {
         p = after;
     }
     let pid_end = digits(l, p);
-    if pid_end == p || !l[pid_end..].starts_with(b" --- ") {
+    if pid_end == p || !lit(l, pid_end, b" --- ") {
         return false;
     }
     let r = pid_end + 5;
@@ -132,7 +132,7 @@ fn tail(l: &[u8], t: usize, nl: Option<usize>, s: &mut Slots) -> bool {
         let a_end = hex(u + 1);
         if a_end > u + 1 && is(l, a_end, b'-') {
             let b_end = hex(a_end + 1);
-            if b_end > a_end + 1 && l[b_end..].starts_with(b"] ") {
+            if b_end > a_end + 1 && lit(l, b_end, b"] ") {
                 if let Some(lm) = logger(l, b_end + 2, nl) {
                     found = Some((Some(u + 1..a_end), Some(a_end + 1..b_end), lm));
                 }

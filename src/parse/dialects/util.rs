@@ -43,16 +43,93 @@ pub fn digits(l: &[u8], i: usize) -> usize {
     run(l, i, |b| b.is_ascii_digit())
 }
 
-/// End of the run of `\s` at `i`.
+/// The 8 bytes at `i` as a little-endian word (first byte lowest), if there are 8.
 #[inline(always)]
-pub fn spaces(l: &[u8], i: usize) -> usize {
-    run(l, i, is_space)
+fn word(l: &[u8], i: usize) -> Option<u64> {
+    l.get(i..)?
+        .first_chunk::<8>()
+        .map(|w| u64::from_le_bytes(*w))
 }
 
-/// End of the run of `\S` at `i`.
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Bytes of `w` that are zero, flagged by their high bit; the lowest flag is exact (a borrow
+/// only runs upward, past the first zero byte).
 #[inline(always)]
-pub fn non_spaces(l: &[u8], i: usize) -> usize {
-    run(l, i, |b| !is_space(b))
+fn zero_bytes(w: u64) -> u64 {
+    w.wrapping_sub(LO) & !w & HI
+}
+
+/// Index in its word of the lowest flagged byte.
+#[inline(always)]
+fn first(flags: u64) -> usize {
+    (flags.trailing_zeros() / 8) as usize
+}
+
+/// End of the run of `\s` at `i`. Eight bytes at a time over spaces (alignment padding).
+#[inline(always)]
+pub fn spaces(l: &[u8], mut i: usize) -> usize {
+    loop {
+        if let Some(w) = word(l, i) {
+            let other = w ^ (LO * b' ' as u64);
+            if other == 0 {
+                i += 8;
+                continue;
+            }
+            // The lowest set bit is in the first byte that is not a space.
+            i += (other.trailing_zeros() / 8) as usize;
+        }
+        match l.get(i) {
+            Some(&b) if is_space(b) => i += 1,
+            _ => return i,
+        }
+    }
+}
+
+/// End of the run of `\S` at `i`. Eight bytes at a time while none is below `!`.
+#[inline(always)]
+pub fn non_spaces(l: &[u8], mut i: usize) -> usize {
+    loop {
+        if let Some(w) = word(l, i) {
+            let low = w.wrapping_sub(LO * 0x21) & !w & HI;
+            if low == 0 {
+                i += 8;
+                continue;
+            }
+            i += first(low);
+        }
+        match l.get(i) {
+            Some(&b) if !is_space(b) => i += 1,
+            _ => return i,
+        }
+    }
+}
+
+/// Where the first `a` or `b` at or after `i` is (`l.len()` when none).
+#[inline(always)]
+pub fn until2(l: &[u8], mut i: usize, a: u8, b: u8) -> usize {
+    loop {
+        if let Some(w) = word(l, i) {
+            let f = zero_bytes(w ^ (LO * a as u64)) | zero_bytes(w ^ (LO * b as u64));
+            if f == 0 {
+                i += 8;
+                continue;
+            }
+            return i + first(f);
+        }
+        match l.get(i) {
+            Some(&c) if c != a && c != b => i += 1,
+            Some(_) => return i,
+            None => return l.len(),
+        }
+    }
+}
+
+/// Does `l` hold `lit` at `i`? (Compared as an array: no call for a short literal.)
+#[inline(always)]
+pub fn lit<const N: usize>(l: &[u8], i: usize, lit: &[u8; N]) -> bool {
+    l.get(i..).and_then(|r| r.first_chunk::<N>()) == Some(lit)
 }
 
 /// Does `l` start with `shape`? In `shape`, `d` is `\d`, `T` is `[ T]`, any other byte itself.
@@ -137,6 +214,24 @@ mod tests {
         assert_eq!(frac_zone(b". x", 0), 0);
         assert_eq!(frac_zone(b".12-1", 0), 3);
         assert_eq!(frac_zone(b"", 0), 0);
+    }
+
+    #[test]
+    fn word_at_a_time_runs() {
+        let l = b"abc:def.ghi\x80\x01jkl  \t\x0b  \x0c   x,y]z";
+        for i in 0..=l.len() {
+            let slow = |f: &dyn Fn(u8) -> bool| run(l, i, f);
+            assert_eq!(spaces(l, i), slow(&is_space), "{i}");
+            assert_eq!(non_spaces(l, i), slow(&|b| !is_space(b)), "{i}");
+            assert_eq!(
+                until2(l, i, b',', b']'),
+                slow(&|b| b != b',' && b != b']'),
+                "{i}"
+            );
+        }
+        assert_eq!(spaces(b"                   x", 0), 19);
+        assert!(lit(b"a --- b", 1, b" --- "));
+        assert!(!lit(b"a --- ", 2, b" --- "));
     }
 
     #[test]
