@@ -222,8 +222,12 @@ pub(crate) mod tests {
                 .unwrap()
         };
         let re = compile(spec.regex.as_deref().unwrap());
-        let start = spec.start.as_deref().map(compile);
-        let s = super::super::scanner(name).unwrap();
+        let checked = super::super::checked()
+            .as_ref()
+            .unwrap()
+            .iter()
+            .find(|c| c.scanner.name == name)
+            .unwrap();
         const BYTES: &[u8] = b" \t\n\x0b\"'[]()<>:,.-+/\\=|#*09aAzZ_\xc3\xff";
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
         let mut rnd = |n: usize| {
@@ -252,7 +256,9 @@ pub(crate) mod tests {
                     }
                 }
                 matched += usize::from(re.is_match(&l));
-                super::super::tests::agree(s, &re, start.as_ref(), &l);
+                if let Some(d) = super::super::check(checked, &l) {
+                    panic!("{d}");
+                }
             }
         }
         assert!(

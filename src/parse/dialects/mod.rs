@@ -14,6 +14,16 @@
 //! after its dialect and is listed in [`SCANNERS`].
 
 use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::bytes::{Regex, RegexBuilder};
+
+mod golog;
+mod klog;
+mod logback;
+mod python;
+mod spring;
+mod util;
 
 mod access;
 mod apache_vhost;
@@ -78,6 +88,31 @@ pub static SCANNERS: &[Scanner] = &[
         scan: nginx_error::scan,
         start: None,
     },
+    Scanner {
+        name: "spring",
+        scan: spring::scan,
+        start: Some(spring::start),
+    },
+    Scanner {
+        name: "python",
+        scan: python::scan,
+        start: Some(python::start),
+    },
+    Scanner {
+        name: "logback",
+        scan: logback::scan,
+        start: Some(logback::start),
+    },
+    Scanner {
+        name: "klog",
+        scan: klog::scan,
+        start: None,
+    },
+    Scanner {
+        name: "golog",
+        scan: golog::scan,
+        start: Some(golog::start),
+    },
 ];
 
 /// The scanner of built-in dialect `name`, if one is written.
@@ -88,15 +123,118 @@ pub fn scanner(name: &str) -> Option<&'static Scanner> {
 /// Most capture groups a scanned dialect has (the slots live on the stack).
 pub const MAX_SLOTS: usize = 48;
 
+/// A scanner with its dialect's regexes, as [`disagreement`] checks it.
+struct Checked {
+    scanner: &'static Scanner,
+    regex: Regex,
+    start: Option<Regex>,
+}
+
+/// Every scanner with its dialect's `regex` and `start`, compiled once; or what is wrong with
+/// the table (a scanner naming no built-in regex dialect, or one with too many groups).
+fn checked() -> &'static Result<Vec<Checked>, String> {
+    static C: OnceLock<Result<Vec<Checked>, String>> = OnceLock::new();
+    C.get_or_init(|| {
+        let specs = crate::parse::parse_dialect_specs(crate::parse::BUILTIN_DIALECTS)?;
+        let compile = |re: &str| {
+            RegexBuilder::new(re)
+                .unicode(false)
+                .build()
+                .map_err(|e| e.to_string())
+        };
+        SCANNERS
+            .iter()
+            .map(|s| {
+                let spec = specs.iter().find(|d| d.name == s.name).ok_or_else(|| {
+                    format!("scanner {} names no built-in dialect", s.name)
+                })?;
+                let regex = compile(spec.regex.as_deref().ok_or_else(|| {
+                    format!("scanner {}: its dialect has no regex", s.name)
+                })?)?;
+                if regex.captures_len() > MAX_SLOTS {
+                    return Err(format!("{}: more than {MAX_SLOTS} slots", s.name));
+                }
+                let start = spec.start.as_deref().map(compile).transpose()?;
+                if s.start.is_some() != start.is_some() {
+                    return Err(format!(
+                        "{}: a scanner has a start function exactly when its dialect has a start regex",
+                        s.name
+                    ));
+                }
+                Ok(Checked {
+                    scanner: s,
+                    regex,
+                    start,
+                })
+            })
+            .collect()
+    })
+}
+
+/// Where scanner and regex read `line` differently: the first disagreement, described.
+fn check(c: &Checked, line: &[u8]) -> Option<String> {
+    let (s, re) = (c.scanner, &c.regex);
+    let shown = || format!("{:?}", String::from_utf8_lossy(line));
+    let mut slots = [const { None }; MAX_SLOTS];
+    let slots = &mut slots[..re.captures_len()];
+    let got = (s.scan)(line, slots);
+    match re.captures(line) {
+        None if got => {
+            return Some(format!(
+                "{}: scanner accepts a line the regex rejects: {}",
+                s.name,
+                shown()
+            ))
+        }
+        None => {}
+        Some(_) if !got => {
+            return Some(format!(
+                "{}: scanner rejects a line the regex reads: {}",
+                s.name,
+                shown()
+            ))
+        }
+        Some(caps) => {
+            for (i, slot) in slots.iter().enumerate() {
+                let want = caps.get(i).map(|m| m.range());
+                if *slot != want {
+                    return Some(format!(
+                        "{}: group {i} ({}) is {slot:?}, the regex says {want:?}, on {}",
+                        s.name,
+                        re.capture_names().nth(i).flatten().unwrap_or("whole match"),
+                        shown()
+                    ));
+                }
+            }
+        }
+    }
+    if let (Some(f), Some(st)) = (s.start, &c.start) {
+        if f(line) != st.is_match(line) {
+            return Some(format!(
+                "{}: start says {}, the start regex {}, on {}",
+                s.name,
+                f(line),
+                st.is_match(line),
+                shown()
+            ));
+        }
+    }
+    None
+}
+
+/// Runs every scanner and its dialect's regex (and `start`) on `line`: the first place they
+/// disagree, described, or `None` when all agree. For the tests and the `dialect_scanners`
+/// fuzz target; the regexes are compiled on the first call.
+pub fn disagreement(line: &[u8]) -> Option<String> {
+    match checked() {
+        Err(e) => Some(e.clone()),
+        Ok(all) => all.iter().find_map(|c| check(c, line)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::{parse_dialect_specs, BUILTIN_DIALECTS};
-    use regex::bytes::{Regex, RegexBuilder};
-
-    fn compile(re: &str) -> Regex {
-        RegexBuilder::new(re).unicode(false).build().unwrap()
-    }
 
     /// Every line of every file under `fixtures/` (deduplicated), without `\r`.
     fn fixture_lines() -> Vec<Vec<u8>> {
@@ -123,55 +261,6 @@ mod tests {
             }
         }
         out.into_iter().collect()
-    }
-
-    /// The regex's answer in the scanner's terms.
-    fn regex_slots(re: &Regex, line: &[u8]) -> Option<Vec<Option<Range<usize>>>> {
-        let caps = re.captures(line)?;
-        Some(
-            (0..re.captures_len())
-                .map(|i| caps.get(i).map(|m| m.range()))
-                .collect(),
-        )
-    }
-
-    /// Panics with the line when scanner and regex disagree.
-    pub(crate) fn agree(s: &Scanner, re: &Regex, start: Option<&Regex>, line: &[u8]) {
-        let want = regex_slots(re, line);
-        let mut slots = vec![None; re.captures_len()];
-        let got = (s.scan)(line, &mut slots);
-        match want {
-            None => assert!(
-                !got,
-                "{}: scanner accepts a line the regex rejects: {:?}",
-                s.name,
-                String::from_utf8_lossy(line)
-            ),
-            Some(w) => {
-                assert!(
-                    got,
-                    "{}: scanner rejects a line the regex reads: {:?}",
-                    s.name,
-                    String::from_utf8_lossy(line)
-                );
-                assert_eq!(
-                    slots,
-                    w,
-                    "{}: group spans differ from the regex on {:?}",
-                    s.name,
-                    String::from_utf8_lossy(line)
-                );
-            }
-        }
-        if let (Some(f), Some(st)) = (s.start, start) {
-            assert_eq!(
-                f(line),
-                st.is_match(line),
-                "{}: start differs from the start regex on {:?}",
-                s.name,
-                String::from_utf8_lossy(line)
-            );
-        }
     }
 
     /// Lines made from `line`: every prefix, and each byte deleted or replaced by bytes that
@@ -201,37 +290,21 @@ mod tests {
 
     #[test]
     fn every_scanner_reads_like_its_regex() {
-        let specs = parse_dialect_specs(BUILTIN_DIALECTS).unwrap();
+        let all = checked().as_ref().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(all.len(), SCANNERS.len());
         let lines = fixture_lines();
-        for s in SCANNERS {
-            let spec = specs
-                .iter()
-                .find(|d| d.name == s.name)
-                .unwrap_or_else(|| panic!("scanner {} names no built-in dialect", s.name));
-            let re = compile(spec.regex.as_deref().expect("a regex dialect"));
-            assert!(
-                re.captures_len() <= MAX_SLOTS,
-                "{}: too many groups",
-                s.name
-            );
-            let start = spec.start.as_deref().map(compile);
-            assert_eq!(
-                s.start.is_some(),
-                start.is_some(),
-                "{}: a scanner has a start function exactly when its dialect has a start regex",
-                s.name
-            );
-            let mut matched = 0;
-            for l in &lines {
-                agree(s, &re, start.as_ref(), l);
-                if re.is_match(l) {
-                    matched += 1;
-                }
+        // Every fixture line, every scanner (and its start function).
+        for l in &lines {
+            if let Some(d) = disagreement(l) {
+                panic!("{d}");
             }
+        }
+        for c in all {
+            let re = &c.regex;
             assert!(
-                matched > 0,
+                lines.iter().any(|l| re.is_match(l)),
                 "{}: no fixture line is of this dialect",
-                s.name
+                c.scanner.name
             );
             // Mutations of the lines the dialect reads (and of some it does not).
             let mut tried = 0;
@@ -245,11 +318,86 @@ mod tests {
                 buf.clear();
                 mutations(l, &mut buf);
                 for m in &buf {
-                    agree(s, &re, start.as_ref(), m);
+                    if let Some(d) = check(c, m) {
+                        panic!("{d}");
+                    }
                 }
                 tried += buf.len();
             }
             assert!(tried > 1000);
+        }
+    }
+
+    /// Lines of the dialect cut into tokens (runs of letters/digits, runs of spaces, single
+    /// other bytes) and put back together with tokens moved, repeated, dropped or swapped for
+    /// others, from the dialect's lines and from a list of bytes that make regexes choose.
+    #[test]
+    fn every_scanner_reads_token_soup_like_its_regex() {
+        const EXTRA: &[&[u8]] = &[
+            b" ", b"  ", b":", b": ", b" - ", b" | ", b" -", b"[", b"]", b"] ", b",", b"-", b"\n",
+            b"\t", b"\xff", b"INFO", b"WARNING", b"WARN", b".go", b"---", b" --- ", b"0", b"a",
+            b"+01:00", b"Z", b".123", b",123", b"abc-def",
+        ];
+        fn tokens(l: &[u8]) -> Vec<&[u8]> {
+            let class = |b: u8| {
+                if b.is_ascii_alphanumeric() {
+                    0
+                } else if b == b' ' {
+                    1
+                } else {
+                    2
+                }
+            };
+            let mut out = Vec::new();
+            let mut i = 0;
+            while i < l.len() {
+                let c = class(l[i]);
+                let mut j = i + 1;
+                while c != 2 && j < l.len() && class(l[j]) == c {
+                    j += 1;
+                }
+                out.push(&l[i..j]);
+                i = j;
+            }
+            out
+        }
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut rand = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n.max(1) as u64) as usize
+        };
+        let all = checked().as_ref().unwrap_or_else(|e| panic!("{e}"));
+        let lines = fixture_lines();
+        for c in all {
+            let mine: Vec<Vec<&[u8]>> = lines
+                .iter()
+                .filter(|l| c.regex.is_match(l))
+                .take(300)
+                .map(|l| tokens(l))
+                .collect();
+            let mut pool: Vec<&[u8]> = mine.iter().flatten().copied().collect();
+            pool.extend_from_slice(EXTRA);
+            for _ in 0..40_000 {
+                let mut t = mine[rand(mine.len())].clone();
+                for _ in 0..1 + rand(4) {
+                    let k = rand(t.len() + 1);
+                    let x = pool[rand(pool.len())];
+                    match rand(4) {
+                        0 if k < t.len() => t[k] = x,
+                        1 if k < t.len() => {
+                            t.remove(k);
+                        }
+                        2 if k < t.len() => t.insert(k, t[k]),
+                        _ => t.insert(k, x),
+                    }
+                }
+                let line = t.concat();
+                if let Some(d) = check(c, &line) {
+                    panic!("{d}");
+                }
+            }
         }
     }
 }
