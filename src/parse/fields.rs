@@ -3,7 +3,10 @@
 //! Keys are compared normalised: lower case, only letters and digits, so `x-request-id`,
 //! `http.request.id`, `requestId` and `request_id` are the same family.
 
-use std::collections::BTreeSet;
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// `x-Request.ID` -> `xrequestid`.
 pub fn normalize_key(k: &str) -> String {
@@ -134,10 +137,31 @@ pub const DEFAULT_POPULATION: &[&str] = &[
 ];
 
 /// The id keys of one run: what is followed and what is only recorded.
-#[derive(Clone, Debug)]
+///
+/// Change the sets through [`IdKeys::adjust`] (or before the first lookup): what each key
+/// spelling means is remembered per thread for the sets as they were at the first lookup.
+#[derive(Debug)]
 pub struct IdKeys {
     pub follow: BTreeSet<String>,
     pub population: BTreeSet<String>,
+    /// Names this value of the sets in the per-thread memory of key classes.
+    token: u64,
+}
+
+/// A fresh [`IdKeys::token`]: each set of id keys has its own.
+fn next_token() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Clone for IdKeys {
+    fn clone(&self) -> Self {
+        IdKeys {
+            follow: self.follow.clone(),
+            population: self.population.clone(),
+            token: next_token(),
+        }
+    }
 }
 
 impl Default for IdKeys {
@@ -145,7 +169,92 @@ impl Default for IdKeys {
         IdKeys {
             follow: DEFAULT_FOLLOW.iter().map(|s| s.to_string()).collect(),
             population: DEFAULT_POPULATION.iter().map(|s| s.to_string()).collect(),
+            token: next_token(),
         }
+    }
+}
+
+/// Where a field's value goes in `ids` (see `add_field_id` in `structured.rs`): under its key,
+/// under the last dotted part of its key (a nested followed key: `labels.trace_id`), or
+/// nowhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldId {
+    None,
+    Whole,
+    Last,
+}
+
+/// Everything a key spelling means, worked out once per spelling (per thread): its rank in
+/// each of the key lists above, and what it is as an id key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyClass {
+    pub ts: Option<u8>,
+    pub level: Option<u8>,
+    pub message: Option<u8>,
+    pub service: Option<u8>,
+    pub logger: Option<u8>,
+    pub host: Option<u8>,
+    /// Normalised, it is `name` (bunyan's and pino's service).
+    pub name: bool,
+    /// [`IdKeys::is_id_key`].
+    pub id: bool,
+    /// [`IdKeys::is_follow_key`].
+    pub follow: bool,
+    /// Normalised, it is `traceparent`.
+    pub traceparent: bool,
+    /// Normalised, it starts with `traceparent`.
+    pub traceparent_prefix: bool,
+    /// A field's id: under the key, its last dotted part, or not at all.
+    pub field_id: FieldId,
+    /// The last dotted part (for [`FieldId::Last`]) is `traceparent`, normalised.
+    pub last_traceparent: bool,
+}
+
+/// Key classes remembered by one thread, for one [`IdKeys`] (by its token).
+struct ClassCache {
+    token: u64,
+    map: HashMap<Box<str>, KeyClass, BuildHasherDefault<FxHasher>>,
+}
+
+/// At most this many spellings are remembered: a record of ever new keys (a map keyed by
+/// ids) starts the memory afresh instead of growing it.
+const CLASS_CACHE_MAX: usize = 4096;
+
+thread_local! {
+    static CLASS_CACHE: RefCell<ClassCache> = RefCell::new(ClassCache {
+        token: 0,
+        map: HashMap::default(),
+    });
+}
+
+/// The Fx hash (rustc's): a multiply and a rotate per word; keys are short and the table is
+/// bounded, so its weak mixing costs nothing.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, mut bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut h = self.0;
+        while bytes.len() >= 8 {
+            let w = u64::from_le_bytes(bytes[..8].try_into().unwrap_or([0; 8]));
+            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
+            bytes = &bytes[8..];
+        }
+        if !bytes.is_empty() {
+            let mut last = [0u8; 8];
+            last[..bytes.len()].copy_from_slice(bytes);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(last) ^ bytes.len() as u64).wrapping_mul(K);
+        }
+        self.0 = h;
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
@@ -163,10 +272,70 @@ impl IdKeys {
                 self.population.insert(n);
             }
         }
+        self.token = next_token();
+    }
+
+    /// What `key` (as written) means; remembered per thread.
+    pub fn class(&self, key: &str) -> KeyClass {
+        CLASS_CACHE.with(|c| {
+            let Ok(mut c) = c.try_borrow_mut() else {
+                return self.classify(key);
+            };
+            if c.token != self.token {
+                c.map.clear();
+                c.token = self.token;
+            }
+            if let Some(k) = c.map.get(key) {
+                return *k;
+            }
+            let k = self.classify(key);
+            if c.map.len() >= CLASS_CACHE_MAX {
+                c.map.clear();
+            }
+            c.map.insert(key.into(), k);
+            k
+        })
+    }
+
+    /// [`Self::class`], worked out.
+    fn classify(&self, key: &str) -> KeyClass {
+        let n = normalize_key(key);
+        let rank = |list: &[&str]| list.iter().position(|x| *x == n).map(|r| r as u8);
+        let follow = self.follow_uncached(key);
+        let (field_id, last_traceparent) = if follow {
+            (FieldId::Whole, false)
+        } else {
+            match key.rsplit_once('.') {
+                Some((_, last)) if self.follow_uncached(last) => {
+                    (FieldId::Last, normalize_key(last) == "traceparent")
+                }
+                _ if self.id_uncached(key) => (FieldId::Whole, false),
+                _ => (FieldId::None, false),
+            }
+        };
+        KeyClass {
+            ts: rank(TS_KEYS),
+            level: rank(LEVEL_KEYS),
+            message: rank(MESSAGE_KEYS),
+            service: rank(SERVICE_KEYS),
+            logger: rank(LOGGER_KEYS),
+            host: rank(HOST_KEYS),
+            name: n == "name",
+            id: self.id_uncached(key),
+            follow,
+            traceparent: n == "traceparent",
+            traceparent_prefix: n.starts_with("traceparent"),
+            field_id,
+            last_traceparent,
+        }
     }
 
     /// Is this key (as written) an id worth recording?
     pub fn is_id_key(&self, key: &str) -> bool {
+        self.class(key).id
+    }
+
+    fn id_uncached(&self, key: &str) -> bool {
         let n = normalize_key(key);
         if self.follow.contains(&n) || self.population.contains(&n) {
             return true;
@@ -186,6 +355,10 @@ impl IdKeys {
     }
 
     pub fn is_follow_key(&self, key: &str) -> bool {
+        self.class(key).follow
+    }
+
+    fn follow_uncached(&self, key: &str) -> bool {
         self.follow.contains(&normalize_key(key))
     }
 }
@@ -196,19 +369,23 @@ pub fn plausible_id(v: &str) -> bool {
     if v.is_empty() || v.len() > 256 {
         return false;
     }
-    if matches!(
-        v.to_ascii_lowercase().as_str(),
-        "-" | "null"
-            | "none"
-            | "nil"
-            | "undefined"
-            | "n/a"
-            | "na"
-            | "unknown"
-            | "0"
-            | "false"
-            | "true"
-    ) {
+    if v.len() <= 9
+        && [
+            "-",
+            "null",
+            "none",
+            "nil",
+            "undefined",
+            "n/a",
+            "na",
+            "unknown",
+            "0",
+            "false",
+            "true",
+        ]
+        .iter()
+        .any(|p| v.eq_ignore_ascii_case(p))
+    {
         return false;
     }
     v.bytes().any(|b| b.is_ascii_alphanumeric()) && !v.bytes().any(|b| b.is_ascii_whitespace())
@@ -421,6 +598,29 @@ mod tests {
         assert!(!keys.is_id_key("pid"));
         assert!(!keys.is_id_key("threadId"));
         assert!(!keys.is_id_key("amount"));
+    }
+
+    /// A key's class is remembered per thread, for the sets as they are: `adjust` and a
+    /// clone start afresh.
+    #[test]
+    fn classes_follow_the_sets() {
+        let mut keys = IdKeys::default();
+        assert!(!keys.is_follow_key("order_id") && keys.is_id_key("order_id"));
+        let before = keys.clone();
+        keys.adjust(&["order_id".into()], &["trace_id".into()]);
+        assert!(keys.is_follow_key("order_id") && keys.is_follow_key("orderId"));
+        assert!(!keys.is_follow_key("trace.id"));
+        assert!(!before.is_follow_key("order_id") && before.is_follow_key("trace.id"));
+        let c = before.class("labels.trace_id");
+        assert_eq!((c.field_id, c.follow), (FieldId::Last, false));
+        assert_eq!(before.class("user.id").field_id, FieldId::Whole);
+        assert_eq!(before.class("amount").field_id, FieldId::None);
+        let c = before.class("span.traceparent");
+        assert!(c.field_id == FieldId::Last && c.last_traceparent && !c.traceparent);
+        let c = before.class("log.level");
+        assert_eq!((c.level, c.ts, c.message), (Some(0), None, None));
+        assert_eq!(before.class("@timestamp").ts, Some(0));
+        assert!(before.class("Name").name && before.class("Name").logger == Some(5));
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! logfmt (`key=value key="quoted value" flag`): pairs, and free text after them.
 
+use std::borrow::Cow;
+
 /// A logfmt line read: its pairs, and free text that follows them.
 pub struct Logfmt<'a> {
-    pub pairs: Vec<(&'a str, String)>,
+    /// Values borrowed from the line unless a quoted one had escapes.
+    pub pairs: Vec<(&'a str, Cow<'a, str>)>,
     /// Text after the pairs that is not pairs (`note: retry later`), trimmed; it runs from
     /// the first bare word to the end of the line, pairs after it included.
     pub free: Option<&'a str>,
@@ -12,7 +15,12 @@ pub struct Logfmt<'a> {
 /// tokens are pairs.
 pub fn logfmt_pairs(line: &str) -> Option<Vec<(&str, String)>> {
     let l = logfmt(line)?;
-    l.free.is_none().then_some(l.pairs)
+    l.free.is_none().then(|| {
+        l.pairs
+            .into_iter()
+            .map(|(k, v)| (k, v.into_owned()))
+            .collect()
+    })
 }
 
 /// logfmt with free text allowed after the pairs: a line is logfmt when it starts with a key,
@@ -58,7 +66,11 @@ pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
                     }
                 }
                 let raw = &line[vs..i.min(b.len())];
-                let val = raw.replace("\\\"", "\"").replace("\\\\", "\\");
+                let val = if raw.contains('\\') {
+                    Cow::Owned(raw.replace("\\\"", "\"").replace("\\\\", "\\"))
+                } else {
+                    Cow::Borrowed(raw)
+                };
                 if closed {
                     i += 1;
                 }
@@ -68,7 +80,7 @@ pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
                 while i < b.len() && b[i] != b' ' {
                     i += 1;
                 }
-                pairs.push((key, line[vs..i].to_string()));
+                pairs.push((key, Cow::Borrowed(&line[vs..i])));
             }
         } else {
             // A bare word (or something that is not logfmt).
