@@ -4,8 +4,7 @@
 //! `http.request.id`, `requestId` and `request_id` are the same family.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// `x-Request.ID` -> `xrequestid`.
@@ -210,51 +209,68 @@ pub struct KeyClass {
     pub last_traceparent: bool,
 }
 
-/// Key classes remembered by one thread, for one [`IdKeys`] (by its token).
+/// Key classes remembered by one thread, for one [`IdKeys`] (by its token): a direct-mapped
+/// table (a spelling has one slot, by its hash; a spelling that lands on a taken slot takes
+/// it over). A file's records use a few dozen spellings over and over.
 struct ClassCache {
     token: u64,
-    map: HashMap<Box<str>, KeyClass, BuildHasherDefault<FxHasher>>,
+    slots: Vec<Option<(Box<str>, KeyClass)>>,
 }
 
-/// At most this many spellings are remembered: a record of ever new keys (a map keyed by
-/// ids) starts the memory afresh instead of growing it.
-const CLASS_CACHE_MAX: usize = 4096;
+/// Slots of a [`ClassCache`] (a power of two).
+const CLASS_SLOTS: usize = 256;
 
 thread_local! {
-    static CLASS_CACHE: RefCell<ClassCache> = RefCell::new(ClassCache {
-        token: 0,
-        map: HashMap::default(),
-    });
+    static CLASS_CACHE: RefCell<ClassCache> = const {
+        RefCell::new(ClassCache {
+            token: 0,
+            slots: Vec::new(),
+        })
+    };
 }
 
-/// The Fx hash (rustc's): a multiply and a rotate per word; keys are short and the table is
-/// bounded, so its weak mixing costs nothing.
-#[derive(Default)]
-struct FxHasher(u64);
+/// A key's slot in a [`ClassCache`]: a multiplicative hash of its length and its first and
+/// last eight bytes (two spellings alike there share a slot: slower, not wrong).
+fn class_slot(k: &[u8]) -> usize {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let n = k.len();
+    let word = |at: usize, len: usize| {
+        let mut w = [0u8; 8];
+        w[..len].copy_from_slice(&k[at..at + len]);
+        u64::from_le_bytes(w)
+    };
+    let (a, b) = if n >= 8 {
+        (word(0, 8), word(n - 8, 8))
+    } else if n >= 4 {
+        (word(0, 4), word(n - 4, 4))
+    } else if n > 0 {
+        (
+            k[0] as u64 | (k[n / 2] as u64) << 8 | (k[n - 1] as u64) << 16,
+            0,
+        )
+    } else {
+        (0, 0)
+    };
+    let h = ((a ^ n as u64).wrapping_mul(K).rotate_left(29) ^ b).wrapping_mul(K);
+    // The high bits: a multiplicative hash mixes upwards.
+    (h >> (64 - CLASS_SLOTS.trailing_zeros())) as usize
+}
 
-impl Hasher for FxHasher {
-    fn write(&mut self, mut bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut h = self.0;
-        while bytes.len() >= 8 {
-            let w = u64::from_le_bytes(bytes[..8].try_into().unwrap_or([0; 8]));
-            h = (h.rotate_left(5) ^ w).wrapping_mul(K);
-            bytes = &bytes[8..];
-        }
-        if !bytes.is_empty() {
-            let mut last = [0u8; 8];
-            last[..bytes.len()].copy_from_slice(bytes);
-            h = (h.rotate_left(5) ^ u64::from_le_bytes(last) ^ bytes.len() as u64).wrapping_mul(K);
-        }
-        self.0 = h;
+/// `a == b` for short keys without a call to `memcmp`: two overlapping words.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
     }
-
-    fn write_u8(&mut self, i: u8) {
-        self.0 = (self.0.rotate_left(5) ^ i as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+    let w = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
+    let h = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or([0; 4]));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => h(a, 0) == h(b, 0) && h(a, n - 4) == h(b, n - 4),
+        8..=16 => w(a, 0) == w(b, 0) && w(a, n - 8) == w(b, n - 8),
+        _ => a == b,
     }
 }
 
@@ -281,23 +297,25 @@ impl IdKeys {
             let Ok(mut c) = c.try_borrow_mut() else {
                 return self.classify(key);
             };
-            if c.token != self.token {
-                c.map.clear();
+            if c.token != self.token || c.slots.is_empty() {
+                c.slots.clear();
+                c.slots.resize(CLASS_SLOTS, None);
                 c.token = self.token;
             }
-            if let Some(k) = c.map.get(key) {
-                return *k;
+            let slot = &mut c.slots[class_slot(key.as_bytes())];
+            match slot {
+                Some((k, class)) if same_bytes(k.as_bytes(), key.as_bytes()) => *class,
+                _ => {
+                    let class = self.classify(key);
+                    *slot = Some((key.into(), class));
+                    class
+                }
             }
-            let k = self.classify(key);
-            if c.map.len() >= CLASS_CACHE_MAX {
-                c.map.clear();
-            }
-            c.map.insert(key.into(), k);
-            k
         })
     }
 
     /// [`Self::class`], worked out.
+    #[inline(never)]
     fn classify(&self, key: &str) -> KeyClass {
         let n = normalize_key(key);
         let rank = |list: &[&str]| list.iter().position(|x| *x == n).map(|r| r as u8);

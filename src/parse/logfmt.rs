@@ -31,7 +31,7 @@ pub fn logfmt_pairs(line: &str) -> Option<Vec<(&str, String)>> {
 pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
     let b = line.as_bytes();
     let mut i = 0;
-    let mut pairs = Vec::new();
+    let mut pairs = Vec::with_capacity(8);
     let mut tokens = 0;
     // Pairs before the first bare word, and where that word starts.
     let mut leading = None;

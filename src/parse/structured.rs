@@ -29,6 +29,7 @@
 //! message.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use serde_json::{Map, Value};
 
@@ -238,7 +239,7 @@ impl Parser {
     fn parse_json_fast(&self, t: &str, tctx: &TimeContext) -> Result<Record, Slow> {
         let mut r = JsonReader::new(t);
         r.read()?;
-        let producer = Producer::of(&r.top);
+        let producer = r.top.producer();
         if !matches!(producer, Producer::Other | Producer::Pino) || r.top.present & EXC != 0 {
             return Err(Slow);
         }
@@ -862,6 +863,7 @@ enum KeyAt {
 }
 
 /// The top-level keys [`Producer::of`] and `exception_summary` ask about, one bit each.
+#[cfg(test)]
 const TOP_KEYS: &[&str] = &[
     "__REALTIME_TIMESTAMP",
     "__CURSOR",
@@ -900,14 +902,77 @@ const TOP_KEYS: &[&str] = &[
 const EXC: u64 = 0b1111 << 26;
 
 fn top_bit(k: &str) -> u64 {
-    // Every key there is short; most keys of a record are not there.
-    if k.len() > 20 {
-        return 0;
-    }
-    TOP_KEYS
-        .iter()
-        .position(|x| *x == k)
-        .map_or(0, |i| 1u64 << i)
+    // By length first: most keys of a record are none of these.
+    let i = match k.len() {
+        1 => match k {
+            "t" => 7,
+            "s" => 8,
+            "v" => 22,
+            _ => return 0,
+        },
+        2 => match k {
+            "@t" => 12,
+            "@m" => 13,
+            "@l" => 14,
+            "@x" => 15,
+            _ => return 0,
+        },
+        3 => match k {
+            "@mt" => 11,
+            "app" => 20,
+            "pid" => 24,
+            "err" => 26,
+            _ => return 0,
+        },
+        4 => match k {
+            "time" => 25,
+            _ => return 0,
+        },
+        5 => match k {
+            "reqId" => 19,
+            "level" => 21,
+            "error" => 27,
+            _ => return 0,
+        },
+        7 => match k {
+            "MESSAGE" => 2,
+            "version" => 10,
+            "instant" => 16,
+            _ => return 0,
+        },
+        8 => match k {
+            "__CURSOR" => 1,
+            "PRIORITY" => 3,
+            "hostname" => 23,
+            _ => return 0,
+        },
+        9 => match k {
+            "_HOSTNAME" => 4,
+            _ => return 0,
+        },
+        10 => match k {
+            "loggerName" => 17,
+            "timeMillis" => 18,
+            "error.type" => 28,
+            _ => return 0,
+        },
+        13 => match k {
+            "_SYSTEMD_UNIT" => 6,
+            "short_message" => 9,
+            "error.message" => 29,
+            _ => return 0,
+        },
+        17 => match k {
+            "SYSLOG_IDENTIFIER" => 5,
+            _ => return 0,
+        },
+        20 => match k {
+            "__REALTIME_TIMESTAMP" => 0,
+            _ => return 0,
+        },
+        _ => return 0,
+    };
+    1u64 << i
 }
 
 /// What the fast reader knows of a record's top-level keys.
@@ -920,6 +985,32 @@ pub(super) struct TopSeen {
     t_date: bool,
     /// `instant` is an object with an `epochSecond`.
     instant_epoch: bool,
+}
+
+impl TopSeen {
+    /// [`Producer::of`] these keys, remembered for the last shape of record on this thread
+    /// (a file's records mostly share one).
+    fn producer(&self) -> Producer {
+        type Shape = (u64, u64, u64, bool, bool);
+        thread_local! {
+            static LAST: Cell<Option<(Shape, Producer)>> = const { Cell::new(None) };
+        }
+        let shape = (
+            self.present,
+            self.number,
+            self.string,
+            self.t_date,
+            self.instant_epoch,
+        );
+        LAST.with(|last| match last.get() {
+            Some((s, p)) if s == shape => p,
+            _ => {
+                let p = Producer::of(self);
+                last.set(Some((shape, p)));
+                p
+            }
+        })
+    }
 }
 
 impl TopKeys for TopSeen {
@@ -1227,6 +1318,14 @@ impl<'a> JsonReader<'a> {
     fn string_end(&mut self) -> Result<(usize, bool), Slow> {
         let mut escaped = false;
         loop {
+            // Eight bytes at a time while none is a quote, a backslash or a control byte.
+            while let Some(w) = self.b.get(self.i..self.i + 8) {
+                let w = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+                if has_byte(w, b'"') || has_byte(w, b'\\') || has_below(w, 0x20) {
+                    break;
+                }
+                self.i += 8;
+            }
             let Some(&c) = self.b.get(self.i) else {
                 return Err(Slow);
             };
@@ -1257,6 +1356,20 @@ impl<'a> JsonReader<'a> {
         }
         unescape(raw).map(Cow::Owned).ok_or(Slow)
     }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Some byte of `w` is `b`.
+fn has_byte(w: u64, b: u8) -> bool {
+    let x = w ^ (LO * b as u64);
+    x.wrapping_sub(LO) & !x & HI != 0
+}
+
+/// Some byte of `w` is below `n` (`n` <= 128).
+fn has_below(w: u64, n: u8) -> bool {
+    w.wrapping_sub(LO * n as u64) & !w & HI != 0
 }
 
 /// A JSON string's text with its escapes read; `None` for a bad escape or a lone surrogate.
@@ -1549,7 +1662,11 @@ mod tests {
             .iter()
             .fold(0, |m, k| m | top_bit(k));
         assert_eq!(bits, EXC);
-        assert!(TOP_KEYS.len() <= 64 && TOP_KEYS.iter().all(|k| k.len() <= 20));
+        assert!(TOP_KEYS.len() <= 64);
+        for (i, k) in TOP_KEYS.iter().enumerate() {
+            assert_eq!(top_bit(k), 1 << i, "{k}");
+        }
+        assert_eq!(top_bit("message") | top_bit("tt") | top_bit(""), 0);
     }
 
     #[test]
