@@ -184,29 +184,83 @@ pub enum FieldId {
 }
 
 /// Everything a key spelling means, worked out once per spelling (per thread): its rank in
-/// each of the key lists above, and what it is as an id key.
+/// each of the key lists above, and what it is as an id key. Packed in one word (four bits per
+/// rank, then flags): it is copied on every field of every record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct KeyClass {
-    pub ts: Option<u8>,
-    pub level: Option<u8>,
-    pub message: Option<u8>,
-    pub service: Option<u8>,
-    pub logger: Option<u8>,
-    pub host: Option<u8>,
+pub struct KeyClass(u32);
+
+/// A rank field of a [`KeyClass`] that holds no rank.
+const NO_RANK: u32 = 15;
+
+impl KeyClass {
+    const NAME: u32 = 1 << 24;
+    const ID: u32 = 1 << 25;
+    const FOLLOW: u32 = 1 << 26;
+    const TRACEPARENT: u32 = 1 << 27;
+    const TRACEPARENT_PREFIX: u32 = 1 << 28;
+    const LAST_TRACEPARENT: u32 = 1 << 29;
+    const FIELD_SHIFT: u32 = 30;
+
+    fn rank(self, i: u32) -> Option<u8> {
+        let r = (self.0 >> (4 * i)) & 15;
+        (r != NO_RANK).then_some(r as u8)
+    }
+    /// Rank in [`TS_KEYS`].
+    pub fn ts(self) -> Option<u8> {
+        self.rank(0)
+    }
+    /// Rank in [`LEVEL_KEYS`].
+    pub fn level(self) -> Option<u8> {
+        self.rank(1)
+    }
+    /// Rank in [`MESSAGE_KEYS`].
+    pub fn message(self) -> Option<u8> {
+        self.rank(2)
+    }
+    /// Rank in [`SERVICE_KEYS`].
+    pub fn service(self) -> Option<u8> {
+        self.rank(3)
+    }
+    /// Rank in [`LOGGER_KEYS`].
+    pub fn logger(self) -> Option<u8> {
+        self.rank(4)
+    }
+    /// Rank in [`HOST_KEYS`].
+    pub fn host(self) -> Option<u8> {
+        self.rank(5)
+    }
     /// Normalised, it is `name` (bunyan's and pino's service).
-    pub name: bool,
+    pub fn name(self) -> bool {
+        self.0 & Self::NAME != 0
+    }
     /// [`IdKeys::is_id_key`].
-    pub id: bool,
+    pub fn id(self) -> bool {
+        self.0 & Self::ID != 0
+    }
     /// [`IdKeys::is_follow_key`].
-    pub follow: bool,
+    pub fn follow(self) -> bool {
+        self.0 & Self::FOLLOW != 0
+    }
     /// Normalised, it is `traceparent`.
-    pub traceparent: bool,
+    pub fn traceparent(self) -> bool {
+        self.0 & Self::TRACEPARENT != 0
+    }
     /// Normalised, it starts with `traceparent`.
-    pub traceparent_prefix: bool,
-    /// A field's id: under the key, its last dotted part, or not at all.
-    pub field_id: FieldId,
+    pub fn traceparent_prefix(self) -> bool {
+        self.0 & Self::TRACEPARENT_PREFIX != 0
+    }
     /// The last dotted part (for [`FieldId::Last`]) is `traceparent`, normalised.
-    pub last_traceparent: bool,
+    pub fn last_traceparent(self) -> bool {
+        self.0 & Self::LAST_TRACEPARENT != 0
+    }
+    /// A field's id: under the key, its last dotted part, or not at all.
+    pub fn field_id(self) -> FieldId {
+        match self.0 >> Self::FIELD_SHIFT {
+            1 => FieldId::Whole,
+            2 => FieldId::Last,
+            _ => FieldId::None,
+        }
+    }
 }
 
 /// Key classes remembered by one thread, for one [`IdKeys`] (by its token): a direct-mapped
@@ -318,7 +372,7 @@ impl IdKeys {
     #[inline(never)]
     fn classify(&self, key: &str) -> KeyClass {
         let n = normalize_key(key);
-        let rank = |list: &[&str]| list.iter().position(|x| *x == n).map(|r| r as u8);
+        let rank = |list: &[&str]| list.iter().position(|x| *x == n);
         let follow = self.follow_uncached(key);
         let (field_id, last_traceparent) = if follow {
             (FieldId::Whole, false)
@@ -331,26 +385,37 @@ impl IdKeys {
                 _ => (FieldId::None, false),
             }
         };
-        KeyClass {
-            ts: rank(TS_KEYS),
-            level: rank(LEVEL_KEYS),
-            message: rank(MESSAGE_KEYS),
-            service: rank(SERVICE_KEYS),
-            logger: rank(LOGGER_KEYS),
-            host: rank(HOST_KEYS),
-            name: n == "name",
-            id: self.id_uncached(key),
-            follow,
-            traceparent: n == "traceparent",
-            traceparent_prefix: n.starts_with("traceparent"),
-            field_id,
-            last_traceparent,
+        let ranks = [
+            rank(TS_KEYS),
+            rank(LEVEL_KEYS),
+            rank(MESSAGE_KEYS),
+            rank(SERVICE_KEYS),
+            rank(LOGGER_KEYS),
+            rank(HOST_KEYS),
+        ];
+        let mut bits = 0u32;
+        for (i, r) in ranks.into_iter().enumerate() {
+            let r = r.map_or(NO_RANK, |r| (r as u32).min(NO_RANK - 1));
+            bits |= r << (4 * i);
         }
+        let flag = |on: bool, f: u32| if on { f } else { 0 };
+        bits |= flag(n == "name", KeyClass::NAME)
+            | flag(self.id_uncached(key), KeyClass::ID)
+            | flag(follow, KeyClass::FOLLOW)
+            | flag(n == "traceparent", KeyClass::TRACEPARENT)
+            | flag(n.starts_with("traceparent"), KeyClass::TRACEPARENT_PREFIX)
+            | flag(last_traceparent, KeyClass::LAST_TRACEPARENT);
+        let field = match field_id {
+            FieldId::None => 0,
+            FieldId::Whole => 1,
+            FieldId::Last => 2,
+        };
+        KeyClass(bits | field << KeyClass::FIELD_SHIFT)
     }
 
     /// Is this key (as written) an id worth recording?
     pub fn is_id_key(&self, key: &str) -> bool {
-        self.class(key).id
+        self.class(key).id()
     }
 
     fn id_uncached(&self, key: &str) -> bool {
@@ -373,7 +438,7 @@ impl IdKeys {
     }
 
     pub fn is_follow_key(&self, key: &str) -> bool {
-        self.class(key).follow
+        self.class(key).follow()
     }
 
     fn follow_uncached(&self, key: &str) -> bool {
@@ -630,15 +695,30 @@ mod tests {
         assert!(!keys.is_follow_key("trace.id"));
         assert!(!before.is_follow_key("order_id") && before.is_follow_key("trace.id"));
         let c = before.class("labels.trace_id");
-        assert_eq!((c.field_id, c.follow), (FieldId::Last, false));
-        assert_eq!(before.class("user.id").field_id, FieldId::Whole);
-        assert_eq!(before.class("amount").field_id, FieldId::None);
+        assert_eq!((c.field_id(), c.follow()), (FieldId::Last, false));
+        assert_eq!(before.class("user.id").field_id(), FieldId::Whole);
+        assert_eq!(before.class("amount").field_id(), FieldId::None);
         let c = before.class("span.traceparent");
-        assert!(c.field_id == FieldId::Last && c.last_traceparent && !c.traceparent);
+        assert!(c.field_id() == FieldId::Last && c.last_traceparent() && !c.traceparent());
+        let c = before.class("traceparent");
+        assert!(c.traceparent() && c.traceparent_prefix() && c.id() && c.follow());
         let c = before.class("log.level");
-        assert_eq!((c.level, c.ts, c.message), (Some(0), None, None));
-        assert_eq!(before.class("@timestamp").ts, Some(0));
-        assert!(before.class("Name").name && before.class("Name").logger == Some(5));
+        assert_eq!((c.level(), c.ts(), c.message()), (Some(0), None, None));
+        assert_eq!(before.class("@timestamp").ts(), Some(0));
+        assert_eq!(before.class("Hostname").host(), Some(0));
+        assert_eq!(before.class("app_name").service(), Some(4));
+        assert!(before.class("Name").name() && before.class("Name").logger() == Some(5));
+        // Every rank fits its four bits.
+        for list in [
+            TS_KEYS,
+            LEVEL_KEYS,
+            MESSAGE_KEYS,
+            SERVICE_KEYS,
+            LOGGER_KEYS,
+            HOST_KEYS,
+        ] {
+            assert!(list.len() < NO_RANK as usize);
+        }
     }
 
     #[test]

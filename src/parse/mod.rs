@@ -925,8 +925,8 @@ impl Parser {
 
     fn add_id(&self, ids: &mut BTreeMap<String, String>, key: &str, value: &str) {
         let c = self.ids.class(key);
-        if c.id {
-            self.add_id_as(ids, key, c.traceparent, value);
+        if c.id() {
+            self.add_id_as(ids, key, c.traceparent(), value);
         }
     }
 
@@ -952,13 +952,13 @@ impl Parser {
     ) -> impl Iterator<Item = (&'e str, &'e str)> + 'e {
         ev.ids.iter().filter_map(move |(k, v)| {
             let c = self.ids.class(k);
-            if k.ends_with(".trace_id") && c.traceparent_prefix {
+            if k.ends_with(".trace_id") && c.traceparent_prefix() {
                 return Some((k.as_str(), v.as_str()));
             }
-            if c.traceparent {
+            if c.traceparent() {
                 return None; // followed through its `.trace_id`
             }
-            c.follow.then_some((k.as_str(), v.as_str()))
+            c.follow().then_some((k.as_str(), v.as_str()))
         })
     }
 }

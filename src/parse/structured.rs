@@ -291,21 +291,21 @@ impl Parser {
         for (k, v) in kvs {
             let c = self.ids.class(k);
             let service_rank = c
-                .service
-                .or((name_is_service && c.name).then_some(name_rank));
+                .service()
+                .or((name_is_service && c.name()).then_some(name_rank));
             let internal = producer == Producer::Journald && journal_internal(k);
-            let wants_id = c.field_id != FieldId::None && !internal;
+            let wants_id = c.field_id() != FieldId::None && !internal;
             if !wants_id
-                && c.ts.is_none()
-                && c.level.is_none()
-                && c.message.is_none()
+                && c.ts().is_none()
+                && c.level().is_none()
+                && c.message().is_none()
                 && service_rank.is_none()
-                && c.logger.is_none()
-                && c.host.is_none()
+                && c.logger().is_none()
+                && c.host().is_none()
             {
                 continue;
             }
-            if let Some(r) = c.ts {
+            if let Some(r) = c.ts() {
                 let t = match &v {
                     Scalar::Num(x) => epoch_number(x, tctx),
                     Scalar::Str(s) => tctx.parse(s),
@@ -318,12 +318,12 @@ impl Parser {
                 }
             }
             let is_str = matches!(v, Scalar::Str(_));
-            let level_num = match (&v, c.level) {
+            let level_num = match (&v, c.level()) {
                 (Scalar::Num(x), Some(_)) => Some(x.as_f64()),
                 _ => None,
             };
             let s = v.into_text();
-            if let Some(r) = c.level {
+            if let Some(r) = c.level() {
                 let l = match level_num {
                     Some(f) => f.and_then(|f| numeric_level(producer, f)),
                     None => text_level(producer, &s),
@@ -334,7 +334,7 @@ impl Parser {
                     }
                 }
             }
-            if let Some(r) = c.message {
+            if let Some(r) = c.message() {
                 if is_str && best_msg.as_ref().is_none_or(|(br, _)| r < *br) {
                     best_msg = Some((r, s.clone()));
                 }
@@ -343,12 +343,12 @@ impl Parser {
                 if !placeholder_service(&s) && best_service.as_ref().is_none_or(|(br, _)| r < *br) {
                     best_service = Some((r, s.clone()));
                 }
-            } else if let Some(r) = c.logger {
+            } else if let Some(r) = c.logger() {
                 if !s.trim().is_empty() && best_logger.as_ref().is_none_or(|(br, _)| r < *br) {
                     best_logger = Some((r, s.clone()));
                 }
             }
-            if let Some(r) = c.host {
+            if let Some(r) = c.host() {
                 if !s.is_empty() && best_host.as_ref().is_none_or(|(br, _)| r < *br) {
                     best_host = Some((r, s.clone()));
                 }
@@ -378,12 +378,12 @@ impl Parser {
         c: &fields::KeyClass,
         value: &str,
     ) {
-        match c.field_id {
+        match c.field_id() {
             FieldId::None => {}
-            FieldId::Whole => self.add_id_as(ids, key, c.traceparent, value),
+            FieldId::Whole => self.add_id_as(ids, key, c.traceparent(), value),
             FieldId::Last => {
                 let last = key.rsplit_once('.').map_or(key, |(_, l)| l);
-                self.add_id_as(ids, last, c.last_traceparent, value)
+                self.add_id_as(ids, last, c.last_traceparent(), value)
             }
         }
     }
