@@ -55,15 +55,17 @@ pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
                 i += 1;
                 let vs = i;
                 let mut closed = false;
-                while i < b.len() {
-                    match b[i] {
-                        b'\\' if i + 1 < b.len() => i += 2,
-                        b'"' => {
-                            closed = true;
-                            break;
-                        }
-                        _ => i += 1,
+                // To the closing quote; a backslash escapes the byte after it.
+                while let Some(n) = memchr::memchr2(b'\\', b'"', &b[i.min(b.len())..]) {
+                    i += n;
+                    if b[i] == b'"' {
+                        closed = true;
+                        break;
                     }
+                    i += if i + 1 < b.len() { 2 } else { 1 };
+                }
+                if !closed {
+                    i = b.len();
                 }
                 let raw = &line[vs..i.min(b.len())];
                 let val = if raw.contains('\\') {
@@ -77,9 +79,7 @@ pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
                 pairs.push((key, val));
             } else {
                 let vs = i;
-                while i < b.len() && b[i] != b' ' {
-                    i += 1;
-                }
+                i = memchr::memchr(b' ', &b[i..]).map_or(b.len(), |n| i + n);
                 pairs.push((key, Cow::Borrowed(&line[vs..i])));
             }
         } else {
@@ -111,5 +111,32 @@ pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
             free: Some(line[at..].trim_end()),
         }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_values_escapes_and_borrowing() {
+        let l = logfmt(r#"k1="say \"hi\"" k2=v2 k3="a\\b" k4="open \"end"#).unwrap();
+        let got: Vec<(&str, &str)> = l.pairs.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("k1", r#"say "hi""#),
+                ("k2", "v2"),
+                ("k3", r"a\b"),
+                ("k4", r#"open "end"#)
+            ]
+        );
+        assert!(matches!(l.pairs[1].1, Cow::Borrowed(_)));
+        assert!(l.free.is_none());
+        let l = logfmt(r#"ts=1 level=info msg="a b" note: retry later"#).unwrap();
+        assert_eq!(l.free, Some("note: retry later"));
+        assert_eq!(l.pairs[2].1, "a b");
+        assert!(logfmt("plain words here").is_none());
+        assert_eq!(logfmt_pairs(r#"a=1 b="x\"#).unwrap()[1].1, r"x\");
     }
 }
