@@ -3,7 +3,9 @@
 //! Keys are compared normalised: lower case, only letters and digits, so `x-request-id`,
 //! `http.request.id`, `requestId` and `request_id` are the same family.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// `x-Request.ID` -> `xrequestid`.
 pub fn normalize_key(k: &str) -> String {
@@ -134,10 +136,31 @@ pub const DEFAULT_POPULATION: &[&str] = &[
 ];
 
 /// The id keys of one run: what is followed and what is only recorded.
-#[derive(Clone, Debug)]
+///
+/// Change the sets through [`IdKeys::adjust`] (or before the first lookup): what each key
+/// spelling means is remembered per thread for the sets as they were at the first lookup.
+#[derive(Debug)]
 pub struct IdKeys {
     pub follow: BTreeSet<String>,
     pub population: BTreeSet<String>,
+    /// Names this value of the sets in the per-thread memory of key classes.
+    token: u64,
+}
+
+/// A fresh [`IdKeys::token`]: each set of id keys has its own.
+fn next_token() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+impl Clone for IdKeys {
+    fn clone(&self) -> Self {
+        IdKeys {
+            follow: self.follow.clone(),
+            population: self.population.clone(),
+            token: next_token(),
+        }
+    }
 }
 
 impl Default for IdKeys {
@@ -145,7 +168,163 @@ impl Default for IdKeys {
         IdKeys {
             follow: DEFAULT_FOLLOW.iter().map(|s| s.to_string()).collect(),
             population: DEFAULT_POPULATION.iter().map(|s| s.to_string()).collect(),
+            token: next_token(),
         }
+    }
+}
+
+/// Where a field's value goes in `ids` (see `add_field_id` in `structured.rs`): under its key,
+/// under the last dotted part of its key (a nested followed key: `labels.trace_id`), or
+/// nowhere.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldId {
+    None,
+    Whole,
+    Last,
+}
+
+/// Everything a key spelling means, worked out once per spelling (per thread): its rank in
+/// each of the key lists above, and what it is as an id key. Packed in one word (four bits per
+/// rank, then flags): it is copied on every field of every record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyClass(u32);
+
+/// A rank field of a [`KeyClass`] that holds no rank.
+const NO_RANK: u32 = 15;
+
+impl KeyClass {
+    const NAME: u32 = 1 << 24;
+    const ID: u32 = 1 << 25;
+    const FOLLOW: u32 = 1 << 26;
+    const TRACEPARENT: u32 = 1 << 27;
+    const TRACEPARENT_PREFIX: u32 = 1 << 28;
+    const LAST_TRACEPARENT: u32 = 1 << 29;
+    const FIELD_SHIFT: u32 = 30;
+
+    fn rank(self, i: u32) -> Option<u8> {
+        let r = (self.0 >> (4 * i)) & 15;
+        (r != NO_RANK).then_some(r as u8)
+    }
+    /// Rank in [`TS_KEYS`].
+    pub fn ts(self) -> Option<u8> {
+        self.rank(0)
+    }
+    /// Rank in [`LEVEL_KEYS`].
+    pub fn level(self) -> Option<u8> {
+        self.rank(1)
+    }
+    /// Rank in [`MESSAGE_KEYS`].
+    pub fn message(self) -> Option<u8> {
+        self.rank(2)
+    }
+    /// Rank in [`SERVICE_KEYS`].
+    pub fn service(self) -> Option<u8> {
+        self.rank(3)
+    }
+    /// Rank in [`LOGGER_KEYS`].
+    pub fn logger(self) -> Option<u8> {
+        self.rank(4)
+    }
+    /// Rank in [`HOST_KEYS`].
+    pub fn host(self) -> Option<u8> {
+        self.rank(5)
+    }
+    /// Normalised, it is `name` (bunyan's and pino's service).
+    pub fn name(self) -> bool {
+        self.0 & Self::NAME != 0
+    }
+    /// [`IdKeys::is_id_key`].
+    pub fn id(self) -> bool {
+        self.0 & Self::ID != 0
+    }
+    /// [`IdKeys::is_follow_key`].
+    pub fn follow(self) -> bool {
+        self.0 & Self::FOLLOW != 0
+    }
+    /// Normalised, it is `traceparent`.
+    pub fn traceparent(self) -> bool {
+        self.0 & Self::TRACEPARENT != 0
+    }
+    /// Normalised, it starts with `traceparent`.
+    pub fn traceparent_prefix(self) -> bool {
+        self.0 & Self::TRACEPARENT_PREFIX != 0
+    }
+    /// The last dotted part (for [`FieldId::Last`]) is `traceparent`, normalised.
+    pub fn last_traceparent(self) -> bool {
+        self.0 & Self::LAST_TRACEPARENT != 0
+    }
+    /// A field's id: under the key, its last dotted part, or not at all.
+    pub fn field_id(self) -> FieldId {
+        match self.0 >> Self::FIELD_SHIFT {
+            1 => FieldId::Whole,
+            2 => FieldId::Last,
+            _ => FieldId::None,
+        }
+    }
+}
+
+/// Key classes remembered by one thread, for one [`IdKeys`] (by its token): a direct-mapped
+/// table (a spelling has one slot, by its hash; a spelling that lands on a taken slot takes
+/// it over). A file's records use a few dozen spellings over and over.
+struct ClassCache {
+    token: u64,
+    slots: Vec<Option<(Box<str>, KeyClass)>>,
+}
+
+/// Slots of a [`ClassCache`] (a power of two).
+const CLASS_SLOTS: usize = 256;
+
+thread_local! {
+    static CLASS_CACHE: RefCell<ClassCache> = const {
+        RefCell::new(ClassCache {
+            token: 0,
+            slots: Vec::new(),
+        })
+    };
+}
+
+/// A key's slot in a [`ClassCache`]: a multiplicative hash of its length and its first and
+/// last eight bytes (two spellings alike there share a slot: slower, not wrong).
+fn class_slot(k: &[u8]) -> usize {
+    const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let n = k.len();
+    let word = |at: usize, len: usize| {
+        let mut w = [0u8; 8];
+        w[..len].copy_from_slice(&k[at..at + len]);
+        u64::from_le_bytes(w)
+    };
+    let (a, b) = if n >= 8 {
+        (word(0, 8), word(n - 8, 8))
+    } else if n >= 4 {
+        (word(0, 4), word(n - 4, 4))
+    } else if n > 0 {
+        (
+            k[0] as u64 | (k[n / 2] as u64) << 8 | (k[n - 1] as u64) << 16,
+            0,
+        )
+    } else {
+        (0, 0)
+    };
+    let h = ((a ^ n as u64).wrapping_mul(K).rotate_left(29) ^ b).wrapping_mul(K);
+    // The high bits: a multiplicative hash mixes upwards.
+    (h >> (64 - CLASS_SLOTS.trailing_zeros())) as usize
+}
+
+/// `a == b` for short keys without a call to `memcmp`: two overlapping words.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let w = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
+    let h = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or([0; 4]));
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => h(a, 0) == h(b, 0) && h(a, n - 4) == h(b, n - 4),
+        8..=16 => w(a, 0) == w(b, 0) && w(a, n - 8) == w(b, n - 8),
+        _ => a == b,
     }
 }
 
@@ -163,10 +342,83 @@ impl IdKeys {
                 self.population.insert(n);
             }
         }
+        self.token = next_token();
+    }
+
+    /// What `key` (as written) means; remembered per thread.
+    pub fn class(&self, key: &str) -> KeyClass {
+        CLASS_CACHE.with(|c| {
+            let Ok(mut c) = c.try_borrow_mut() else {
+                return self.classify(key);
+            };
+            if c.token != self.token || c.slots.is_empty() {
+                c.slots.clear();
+                c.slots.resize(CLASS_SLOTS, None);
+                c.token = self.token;
+            }
+            let slot = &mut c.slots[class_slot(key.as_bytes())];
+            match slot {
+                Some((k, class)) if same_bytes(k.as_bytes(), key.as_bytes()) => *class,
+                _ => {
+                    let class = self.classify(key);
+                    *slot = Some((key.into(), class));
+                    class
+                }
+            }
+        })
+    }
+
+    /// [`Self::class`], worked out.
+    #[inline(never)]
+    fn classify(&self, key: &str) -> KeyClass {
+        let n = normalize_key(key);
+        let rank = |list: &[&str]| list.iter().position(|x| *x == n);
+        let follow = self.follow_uncached(key);
+        let (field_id, last_traceparent) = if follow {
+            (FieldId::Whole, false)
+        } else {
+            match key.rsplit_once('.') {
+                Some((_, last)) if self.follow_uncached(last) => {
+                    (FieldId::Last, normalize_key(last) == "traceparent")
+                }
+                _ if self.id_uncached(key) => (FieldId::Whole, false),
+                _ => (FieldId::None, false),
+            }
+        };
+        let ranks = [
+            rank(TS_KEYS),
+            rank(LEVEL_KEYS),
+            rank(MESSAGE_KEYS),
+            rank(SERVICE_KEYS),
+            rank(LOGGER_KEYS),
+            rank(HOST_KEYS),
+        ];
+        let mut bits = 0u32;
+        for (i, r) in ranks.into_iter().enumerate() {
+            let r = r.map_or(NO_RANK, |r| (r as u32).min(NO_RANK - 1));
+            bits |= r << (4 * i);
+        }
+        let flag = |on: bool, f: u32| if on { f } else { 0 };
+        bits |= flag(n == "name", KeyClass::NAME)
+            | flag(self.id_uncached(key), KeyClass::ID)
+            | flag(follow, KeyClass::FOLLOW)
+            | flag(n == "traceparent", KeyClass::TRACEPARENT)
+            | flag(n.starts_with("traceparent"), KeyClass::TRACEPARENT_PREFIX)
+            | flag(last_traceparent, KeyClass::LAST_TRACEPARENT);
+        let field = match field_id {
+            FieldId::None => 0,
+            FieldId::Whole => 1,
+            FieldId::Last => 2,
+        };
+        KeyClass(bits | field << KeyClass::FIELD_SHIFT)
     }
 
     /// Is this key (as written) an id worth recording?
     pub fn is_id_key(&self, key: &str) -> bool {
+        self.class(key).id()
+    }
+
+    fn id_uncached(&self, key: &str) -> bool {
         let n = normalize_key(key);
         if self.follow.contains(&n) || self.population.contains(&n) {
             return true;
@@ -186,6 +438,10 @@ impl IdKeys {
     }
 
     pub fn is_follow_key(&self, key: &str) -> bool {
+        self.class(key).follow()
+    }
+
+    fn follow_uncached(&self, key: &str) -> bool {
         self.follow.contains(&normalize_key(key))
     }
 }
@@ -196,19 +452,23 @@ pub fn plausible_id(v: &str) -> bool {
     if v.is_empty() || v.len() > 256 {
         return false;
     }
-    if matches!(
-        v.to_ascii_lowercase().as_str(),
-        "-" | "null"
-            | "none"
-            | "nil"
-            | "undefined"
-            | "n/a"
-            | "na"
-            | "unknown"
-            | "0"
-            | "false"
-            | "true"
-    ) {
+    if v.len() <= 9
+        && [
+            "-",
+            "null",
+            "none",
+            "nil",
+            "undefined",
+            "n/a",
+            "na",
+            "unknown",
+            "0",
+            "false",
+            "true",
+        ]
+        .iter()
+        .any(|p| v.eq_ignore_ascii_case(p))
+    {
         return false;
     }
     v.bytes().any(|b| b.is_ascii_alphanumeric()) && !v.bytes().any(|b| b.is_ascii_whitespace())
@@ -421,6 +681,44 @@ mod tests {
         assert!(!keys.is_id_key("pid"));
         assert!(!keys.is_id_key("threadId"));
         assert!(!keys.is_id_key("amount"));
+    }
+
+    /// A key's class is remembered per thread, for the sets as they are: `adjust` and a
+    /// clone start afresh.
+    #[test]
+    fn classes_follow_the_sets() {
+        let mut keys = IdKeys::default();
+        assert!(!keys.is_follow_key("order_id") && keys.is_id_key("order_id"));
+        let before = keys.clone();
+        keys.adjust(&["order_id".into()], &["trace_id".into()]);
+        assert!(keys.is_follow_key("order_id") && keys.is_follow_key("orderId"));
+        assert!(!keys.is_follow_key("trace.id"));
+        assert!(!before.is_follow_key("order_id") && before.is_follow_key("trace.id"));
+        let c = before.class("labels.trace_id");
+        assert_eq!((c.field_id(), c.follow()), (FieldId::Last, false));
+        assert_eq!(before.class("user.id").field_id(), FieldId::Whole);
+        assert_eq!(before.class("amount").field_id(), FieldId::None);
+        let c = before.class("span.traceparent");
+        assert!(c.field_id() == FieldId::Last && c.last_traceparent() && !c.traceparent());
+        let c = before.class("traceparent");
+        assert!(c.traceparent() && c.traceparent_prefix() && c.id() && c.follow());
+        let c = before.class("log.level");
+        assert_eq!((c.level(), c.ts(), c.message()), (Some(0), None, None));
+        assert_eq!(before.class("@timestamp").ts(), Some(0));
+        assert_eq!(before.class("Hostname").host(), Some(0));
+        assert_eq!(before.class("app_name").service(), Some(4));
+        assert!(before.class("Name").name() && before.class("Name").logger() == Some(5));
+        // Every rank fits its four bits.
+        for list in [
+            TS_KEYS,
+            LEVEL_KEYS,
+            MESSAGE_KEYS,
+            SERVICE_KEYS,
+            LOGGER_KEYS,
+            HOST_KEYS,
+        ] {
+            assert!(list.len() < NO_RANK as usize);
+        }
     }
 
     #[test]

@@ -208,6 +208,10 @@ impl Frames {
         // The cheap answer holds only for the common shape, `{"log":"...\n","stream":...`, with
         // the `\n` an escape (an odd run of backslashes: `\\n` is a backslash and an `n`).
         // Anything else (a partial line, `\u000a`, other key orders) is peeled.
+        // A CRI line is partial only when its tag is `P`: any other line needs no peeling.
+        if self.0 == [Frame::Cri] && !cri_tag_p(line) {
+            return false;
+        }
         if self.0 == [Frame::Docker] && line.starts_with("{\"log\":\"") {
             if let Some(end) = line.find("\",\"stream\":") {
                 let log = &line[..end];
@@ -291,6 +295,23 @@ fn fits(f: Frame, lines: &[String]) -> bool {
         }
         _ => true,
     }
+}
+
+/// Where [`peel_cri`] would find its tag (after the first space in the first 40 bytes and the
+/// stream), is it `P`? Only a line that says yes can peel as partial.
+fn cri_tag_p(line: &str) -> bool {
+    let b = line.as_bytes();
+    let Some(sp) = memchr::memchr(b' ', &b[..b.len().min(40)]) else {
+        return false;
+    };
+    let rest = &b[sp + 1..];
+    let Some(tag) = rest
+        .strip_prefix(b"stdout ")
+        .or_else(|| rest.strip_prefix(b"stderr "))
+    else {
+        return false;
+    };
+    tag.first() == Some(&b'P') && matches!(tag.get(1), None | Some(b' '))
 }
 
 /// `2026-11-28T22:00:00.671000123Z stdout F text`.
@@ -514,8 +535,57 @@ fn rfc3339_head(line: &str) -> Option<(Timestamp, &str)> {
     if !zoned {
         return None;
     }
-    let ts = TimeContext::default().parse(stamp)?;
+    let ts = match utc_stamp(stamp.as_bytes()) {
+        Some(ts) => ts,
+        None => TimeContext::default().parse(stamp)?,
+    };
     Some((ts, &line[sp + 1..]))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.f]Z` (one to nine fraction digits), every field plainly in range
+/// (years 1970-2199, days up to 28): the container runtime's own stamp, read directly, as
+/// [`TimeContext::parse`] reads it. `None` for anything else, which that reads instead.
+fn utc_stamp(s: &[u8]) -> Option<Timestamp> {
+    let n = s.len();
+    if !(20..=30).contains(&n)
+        || s[n - 1] != b'Z'
+        || s[4] != b'-'
+        || s[7] != b'-'
+        || s[10] != b'T'
+        || s[13] != b':'
+        || s[16] != b':'
+    {
+        return None;
+    }
+    let num = |from: usize, to: usize| {
+        s[from..to].iter().try_fold(0i64, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as i64)
+        })
+    };
+    let (y, mo, d) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
+    let (h, mi, sec) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
+    if !(1970..2200).contains(&y)
+        || !(1..=12).contains(&mo)
+        || !(1..=28).contains(&d)
+        || h > 23
+        || mi > 59
+        || sec > 59
+    {
+        return None;
+    }
+    let frac = if n == 20 {
+        0
+    } else {
+        let digits = n - 21;
+        if s[19] != b'.' || !(1..=9).contains(&digits) {
+            return None;
+        }
+        num(20, n - 1)? * 10i64.pow(9 - digits as u32)
+    };
+    let days = crate::model::days_from_civil(y, mo as u32, d as u32);
+    Some(Timestamp(
+        ((days * 86_400 + h * 3_600 + mi * 60 + sec) * 1_000_000_000) + frac,
+    ))
 }
 
 #[cfg(test)]
@@ -527,6 +597,49 @@ mod tests {
             .iter()
             .map(Frames::label)
             .collect()
+    }
+
+    /// The direct reading of a runtime's stamp is `TimeContext::parse`'s, and a line's tag is
+    /// told alike without peeling it.
+    #[test]
+    fn runtime_stamps_read_directly() {
+        let tctx = TimeContext::default();
+        let mut n = 0;
+        for y in [1970, 1999, 2000, 2024, 2026, 2199] {
+            for (mo, d) in [(1, 1), (2, 28), (3, 1), (11, 28), (12, 28)] {
+                for frac in ["", ".1", ".15", ".155984", ".155984769", ".000000001"] {
+                    let s = format!("{y:04}-{mo:02}-{d:02}T23:59:58{frac}Z");
+                    assert_eq!(utc_stamp(s.as_bytes()), tctx.parse(&s), "{s}");
+                    n += 1;
+                }
+            }
+        }
+        assert_eq!(n, 180);
+        for s in [
+            "2026-11-29T20:00:00Z",
+            "2026-13-01T20:00:00Z",
+            "2026-11-28T24:00:00Z",
+            "2026-11-28T20:00:00.1234567891Z",
+            "2026-11-28T20:00:00.Z",
+            "2026-11-28T20:00:00+00:00",
+            "1969-12-31T23:59:59Z",
+        ] {
+            assert_eq!(utc_stamp(s.as_bytes()), None, "{s}");
+        }
+        let f = Frames(vec![Frame::Cri]);
+        for l in [
+            "2026-11-28T22:00:00.671000123Z stdout P abc",
+            "2026-11-28T22:00:00.671000123Z stderr P",
+            "2026-11-28T22:00:00.671000123Z stdout F abc",
+            "2026-11-28T22:00:00.671000123Z stdout PP abc",
+            "2026-11-28T22:00:00Z stdout P x",
+            "2026-11-28 22:00:00Z stdout P x",
+            "x stdout P",
+        ] {
+            let peeled = f.unwrap(l).is_some_and(|u| u.partial);
+            assert_eq!(f.ends_partial(l), peeled, "{l}");
+            assert!(cri_tag_p(l) || !peeled, "{l}");
+        }
     }
 
     #[test]

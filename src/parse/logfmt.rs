@@ -1,8 +1,11 @@
 //! logfmt (`key=value key="quoted value" flag`): pairs, and free text after them.
 
+use std::borrow::Cow;
+
 /// A logfmt line read: its pairs, and free text that follows them.
 pub struct Logfmt<'a> {
-    pub pairs: Vec<(&'a str, String)>,
+    /// Values borrowed from the line unless a quoted one had escapes.
+    pub pairs: Vec<(&'a str, Cow<'a, str>)>,
     /// Text after the pairs that is not pairs (`note: retry later`), trimmed; it runs from
     /// the first bare word to the end of the line, pairs after it included.
     pub free: Option<&'a str>,
@@ -12,7 +15,12 @@ pub struct Logfmt<'a> {
 /// tokens are pairs.
 pub fn logfmt_pairs(line: &str) -> Option<Vec<(&str, String)>> {
     let l = logfmt(line)?;
-    l.free.is_none().then_some(l.pairs)
+    l.free.is_none().then(|| {
+        l.pairs
+            .into_iter()
+            .map(|(k, v)| (k, v.into_owned()))
+            .collect()
+    })
 }
 
 /// logfmt with free text allowed after the pairs: a line is logfmt when it starts with a key,
@@ -23,7 +31,7 @@ pub fn logfmt_pairs(line: &str) -> Option<Vec<(&str, String)>> {
 pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
     let b = line.as_bytes();
     let mut i = 0;
-    let mut pairs = Vec::new();
+    let mut pairs = Vec::with_capacity(8);
     let mut tokens = 0;
     // Pairs before the first bare word, and where that word starts.
     let mut leading = None;
@@ -47,28 +55,32 @@ pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
                 i += 1;
                 let vs = i;
                 let mut closed = false;
-                while i < b.len() {
-                    match b[i] {
-                        b'\\' if i + 1 < b.len() => i += 2,
-                        b'"' => {
-                            closed = true;
-                            break;
-                        }
-                        _ => i += 1,
+                // To the closing quote; a backslash escapes the byte after it.
+                while let Some(n) = memchr::memchr2(b'\\', b'"', &b[i.min(b.len())..]) {
+                    i += n;
+                    if b[i] == b'"' {
+                        closed = true;
+                        break;
                     }
+                    i += if i + 1 < b.len() { 2 } else { 1 };
+                }
+                if !closed {
+                    i = b.len();
                 }
                 let raw = &line[vs..i.min(b.len())];
-                let val = raw.replace("\\\"", "\"").replace("\\\\", "\\");
+                let val = if raw.contains('\\') {
+                    Cow::Owned(raw.replace("\\\"", "\"").replace("\\\\", "\\"))
+                } else {
+                    Cow::Borrowed(raw)
+                };
                 if closed {
                     i += 1;
                 }
                 pairs.push((key, val));
             } else {
                 let vs = i;
-                while i < b.len() && b[i] != b' ' {
-                    i += 1;
-                }
-                pairs.push((key, line[vs..i].to_string()));
+                i = memchr::memchr(b' ', &b[i..]).map_or(b.len(), |n| i + n);
+                pairs.push((key, Cow::Borrowed(&line[vs..i])));
             }
         } else {
             // A bare word (or something that is not logfmt).
@@ -99,5 +111,32 @@ pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
             free: Some(line[at..].trim_end()),
         }),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_values_escapes_and_borrowing() {
+        let l = logfmt(r#"k1="say \"hi\"" k2=v2 k3="a\\b" k4="open \"end"#).unwrap();
+        let got: Vec<(&str, &str)> = l.pairs.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+        assert_eq!(
+            got,
+            [
+                ("k1", r#"say "hi""#),
+                ("k2", "v2"),
+                ("k3", r"a\b"),
+                ("k4", r#"open "end"#)
+            ]
+        );
+        assert!(matches!(l.pairs[1].1, Cow::Borrowed(_)));
+        assert!(l.free.is_none());
+        let l = logfmt(r#"ts=1 level=info msg="a b" note: retry later"#).unwrap();
+        assert_eq!(l.free, Some("note: retry later"));
+        assert_eq!(l.pairs[2].1, "a b");
+        assert!(logfmt("plain words here").is_none());
+        assert_eq!(logfmt_pairs(r#"a=1 b="x\"#).unwrap()[1].1, r"x\");
     }
 }

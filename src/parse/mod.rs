@@ -22,7 +22,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::model::{Event, Level, Timestamp};
-use fields::{normalize_key, IdKeys};
+use fields::IdKeys;
 pub use frame::Frames;
 pub use logfmt::{logfmt, logfmt_pairs, Logfmt};
 pub use timestamp::{DayAnchor, TimeContext};
@@ -881,12 +881,11 @@ impl Parser {
 
     fn parse_logfmt(&self, line: &str, tctx: &TimeContext) -> Option<Record> {
         let Logfmt { pairs, free } = logfmt(line)?;
-        let vals: Vec<(String, Value)> = pairs
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), Value::String(v)))
-            .collect();
         let mut rec = Record::default();
-        self.apply_fields(&mut rec, vals.iter().map(|(k, v)| (k.as_str(), v)), tctx);
+        let vals = pairs
+            .into_iter()
+            .map(|(k, v)| (k, structured::Scalar::Str(v)));
+        self.apply_fields(&mut rec, vals, tctx);
         if let Some(free) = free {
             // Free text after the pairs (`... job_id=J-2 note: retry later`) stays in the
             // message, and ids written in it count.
@@ -1120,17 +1119,10 @@ impl Parser {
     }
 
     fn add_id(&self, ids: &mut BTreeMap<String, String>, key: &str, value: &str) {
-        if !self.ids.is_id_key(key) || !fields::plausible_id(value) {
-            return;
+        let c = self.ids.class(key);
+        if c.id() {
+            self.add_id_as(ids, key, c.traceparent(), value);
         }
-        if normalize_key(key) == "traceparent" {
-            if let Some(t) = fields::traceparent_trace_id(value) {
-                ids.entry(format!("{key}.trace_id"))
-                    .or_insert_with(|| t.to_string());
-            }
-        }
-        ids.entry(key.to_string())
-            .or_insert_with(|| value.to_string());
     }
 
     /// Ids written in free text: `trace=...`, `"request_id": "..."`, `[job_id=J-1]`,
@@ -1154,15 +1146,14 @@ impl Parser {
         ev: &'e Event,
     ) -> impl Iterator<Item = (&'e str, &'e str)> + 'e {
         ev.ids.iter().filter_map(move |(k, v)| {
-            if k.ends_with(".trace_id") && normalize_key(k).starts_with("traceparent") {
+            let c = self.ids.class(k);
+            if k.ends_with(".trace_id") && c.traceparent_prefix() {
                 return Some((k.as_str(), v.as_str()));
             }
-            if normalize_key(k) == "traceparent" {
+            if c.traceparent() {
                 return None; // followed through its `.trace_id`
             }
-            self.ids
-                .is_follow_key(k)
-                .then_some((k.as_str(), v.as_str()))
+            c.follow().then_some((k.as_str(), v.as_str()))
         })
     }
 }

@@ -28,9 +28,12 @@
 //! stack stays in `raw`. GELF's `full_message` is not added: it is the long form of the same
 //! message.
 
+use std::borrow::Cow;
+use std::cell::Cell;
+
 use serde_json::{Map, Value};
 
-use super::fields::{self, normalize_key};
+use super::fields::{self, FieldId};
 use super::{Parser, Record, TimeContext};
 use crate::model::{Level, Timestamp};
 
@@ -56,10 +59,34 @@ pub(super) enum Producer {
     Other,
 }
 
+/// A record's top-level keys, as [`Producer::of`] asks about them.
+pub(super) trait TopKeys {
+    fn has(&self, k: &str) -> bool;
+    fn is_number(&self, k: &str) -> bool;
+    fn is_string(&self, k: &str) -> bool;
+    /// `k` is an object with a key `child`.
+    fn has_child(&self, k: &str, child: &str) -> bool;
+}
+
+impl TopKeys for Map<String, Value> {
+    fn has(&self, k: &str) -> bool {
+        self.contains_key(k)
+    }
+    fn is_number(&self, k: &str) -> bool {
+        self.get(k).is_some_and(Value::is_number)
+    }
+    fn is_string(&self, k: &str) -> bool {
+        self.get(k).is_some_and(Value::is_string)
+    }
+    fn has_child(&self, k: &str, child: &str) -> bool {
+        self.get(k).and_then(|t| t.get(child)).is_some()
+    }
+}
+
 impl Producer {
-    pub(super) fn of(m: &Map<String, Value>) -> Producer {
-        let has = |k: &str| m.contains_key(k);
-        let num = |k: &str| m.get(k).is_some_and(Value::is_number);
+    pub(super) fn of(m: &impl TopKeys) -> Producer {
+        let has = |k: &str| m.has(k);
+        let num = |k: &str| m.is_number(k);
         if has("__REALTIME_TIMESTAMP")
             || has("__CURSOR")
             || (has("MESSAGE")
@@ -69,19 +96,13 @@ impl Producer {
                     || has("_SYSTEMD_UNIT")))
         {
             Producer::Journald
-        } else if m.get("t").and_then(|t| t.get("$date")).is_some()
-            && m.get("s").is_some_and(Value::is_string)
-        {
+        } else if m.has_child("t", "$date") && m.is_string("s") {
             Producer::Mongo
-        } else if has("short_message") && m.get("version").is_some_and(Value::is_string) {
+        } else if has("short_message") && m.is_string("version") {
             Producer::Gelf
         } else if has("@mt") || (has("@t") && (has("@m") || has("@l") || has("@x"))) {
             Producer::Clef
-        } else if m
-            .get("instant")
-            .and_then(|i| i.get("epochSecond"))
-            .is_some()
-            || (has("loggerName") && has("timeMillis"))
+        } else if m.has_child("instant", "epochSecond") || (has("loggerName") && has("timeMillis"))
         {
             Producer::Log4j2
         } else if has("reqId") && has("app") && num("level") {
@@ -177,6 +198,14 @@ impl Parser {
         if !t.starts_with('{') {
             return None;
         }
+        if let Ok(rec) = self.parse_json_fast(t, tctx) {
+            return Some(rec);
+        }
+        self.parse_json_value(t, tctx)
+    }
+
+    /// [`Self::parse_json`] by way of a `serde_json::Value`: every record, any producer.
+    fn parse_json_value(&self, t: &str, tctx: &TimeContext) -> Option<Record> {
         let v: Value = serde_json::from_str(t).ok()?;
         let Value::Object(mut map) = v else {
             return None;
@@ -195,19 +224,47 @@ impl Parser {
         self.apply_fields_as(
             producer,
             &mut rec,
-            flat.iter().map(|(k, v)| (k.as_str(), v)),
+            flat.iter().map(|(k, v)| (k.as_str(), Scalar::of(v))),
             tctx,
         );
         self.apply_producer(producer, &map, &mut rec, tctx);
         Some(rec)
     }
 
-    /// Key/value pairs with no producer of their own (logfmt, a dialect's `kv` group) -> the
-    /// record's fields.
+    /// [`Self::parse_json`] without building a `serde_json::Value`: the object is read in
+    /// place into its flattened fields (strings borrowed from the line unless escaped). Only
+    /// records the generic reading covers alone are read so (no producer rules beyond pino's
+    /// numeric levels, no exception field, no key written twice); anything else, and anything
+    /// this reader is not sure serde_json reads alike, is `Err` and goes the long way.
+    fn parse_json_fast(&self, t: &str, tctx: &TimeContext) -> Result<Record, Slow> {
+        let mut r = JsonReader::new(t);
+        r.read()?;
+        let producer = r.top.producer();
+        if !matches!(producer, Producer::Other | Producer::Pino) || r.top.present & EXC != 0 {
+            return Err(Slow);
+        }
+        let mut rec = Record::default();
+        let JsonReader { fields, keys, .. } = r;
+        self.apply_fields_as(
+            producer,
+            &mut rec,
+            fields.into_iter().map(|(k, v)| {
+                let k = match k {
+                    KeyAt::Src(a, b) => &t[a..b],
+                    KeyAt::Arena(a, b) => &keys[a..b],
+                };
+                (k, v)
+            }),
+            tctx,
+        );
+        Ok(rec)
+    }
+
+    /// Key/value pairs with no producer of their own (logfmt) -> the record's fields.
     pub(super) fn apply_fields<'a>(
         &self,
         rec: &mut Record,
-        kvs: impl Iterator<Item = (&'a str, &'a Value)>,
+        kvs: impl Iterator<Item = (&'a str, Scalar<'a>)>,
         tctx: &TimeContext,
     ) {
         self.apply_fields_as(Producer::Other, rec, kvs, tctx)
@@ -215,35 +272,43 @@ impl Parser {
 
     /// The generic reading: for each of time, level, message, service, logger and host the
     /// value of the best-ranked key of its list in `fields.rs`; every id key kept.
-    fn apply_fields_as<'a>(
+    fn apply_fields_as<'a, 'k>(
         &self,
         producer: Producer,
         rec: &mut Record,
-        kvs: impl Iterator<Item = (&'a str, &'a Value)>,
+        kvs: impl Iterator<Item = (&'k str, Scalar<'a>)>,
         tctx: &TimeContext,
     ) {
-        let mut best_ts: Option<(usize, Timestamp)> = None;
-        let mut best_level: Option<(usize, Level)> = None;
-        let mut best_msg: Option<(usize, String)> = None;
-        let mut best_service: Option<(usize, String)> = None;
-        let mut best_logger: Option<(usize, String)> = None;
-        let mut best_host: Option<(usize, String)> = None;
+        let mut best_ts: Option<(u8, Timestamp)> = None;
+        let mut best_level: Option<(u8, Level)> = None;
+        let mut best_msg: Option<(u8, Cow<'a, str>)> = None;
+        let mut best_service: Option<(u8, Cow<'a, str>)> = None;
+        let mut best_logger: Option<(u8, Cow<'a, str>)> = None;
+        let mut best_host: Option<(u8, Cow<'a, str>)> = None;
         // bunyan's and pino's `name` is the application: a service, ranked after the others.
         let name_is_service = matches!(producer, Producer::Bunyan | Producer::Pino);
+        let name_rank = fields::SERVICE_KEYS.len() as u8;
         for (k, v) in kvs {
-            let n = normalize_key(k);
-            let n = n.as_str();
-            let s = match v {
-                Value::String(s) => s.clone(),
-                Value::Number(x) => x.to_string(),
-                Value::Bool(b) => b.to_string(),
-                _ => String::new(),
-            };
-            let rank = |list: &[&str]| list.iter().position(|x| *x == n);
-            if let Some(r) = rank(fields::TS_KEYS) {
-                let t = match v {
-                    Value::Number(x) => epoch_number(x, tctx),
-                    Value::String(s) => tctx.parse(s),
+            let c = self.ids.class(k);
+            let service_rank = c
+                .service()
+                .or((name_is_service && c.name()).then_some(name_rank));
+            let internal = producer == Producer::Journald && journal_internal(k);
+            let wants_id = c.field_id() != FieldId::None && !internal;
+            if !wants_id
+                && c.ts().is_none()
+                && c.level().is_none()
+                && c.message().is_none()
+                && service_rank.is_none()
+                && c.logger().is_none()
+                && c.host().is_none()
+            {
+                continue;
+            }
+            if let Some(r) = c.ts() {
+                let t = match &v {
+                    Scalar::Num(x) => epoch_number(x, tctx),
+                    Scalar::Str(s) => tctx.parse(s),
                     _ => None,
                 };
                 if let Some(t) = t {
@@ -252,10 +317,16 @@ impl Parser {
                     }
                 }
             }
-            if let Some(r) = rank(fields::LEVEL_KEYS) {
-                let l = match v {
-                    Value::Number(x) => x.as_f64().and_then(|f| numeric_level(producer, f)),
-                    _ => text_level(producer, &s),
+            let is_str = matches!(v, Scalar::Str(_));
+            let level_num = match (&v, c.level()) {
+                (Scalar::Num(x), Some(_)) => Some(x.as_f64()),
+                _ => None,
+            };
+            let s = v.into_text();
+            if let Some(r) = c.level() {
+                let l = match level_num {
+                    Some(f) => f.and_then(|f| numeric_level(producer, f)),
+                    None => text_level(producer, &s),
                 };
                 if let Some(l) = l {
                     if best_level.is_none_or(|(br, _)| r < br) {
@@ -263,39 +334,35 @@ impl Parser {
                     }
                 }
             }
-            if let Some(r) = rank(fields::MESSAGE_KEYS) {
-                if matches!(v, Value::String(_)) && best_msg.as_ref().is_none_or(|(br, _)| r < *br)
-                {
+            if let Some(r) = c.message() {
+                if is_str && best_msg.as_ref().is_none_or(|(br, _)| r < *br) {
                     best_msg = Some((r, s.clone()));
                 }
             }
-            let service_rank = rank(fields::SERVICE_KEYS)
-                .or_else(|| (name_is_service && n == "name").then_some(fields::SERVICE_KEYS.len()));
             if let Some(r) = service_rank {
                 if !placeholder_service(&s) && best_service.as_ref().is_none_or(|(br, _)| r < *br) {
                     best_service = Some((r, s.clone()));
                 }
-            } else if let Some(r) = rank(fields::LOGGER_KEYS) {
+            } else if let Some(r) = c.logger() {
                 if !s.trim().is_empty() && best_logger.as_ref().is_none_or(|(br, _)| r < *br) {
                     best_logger = Some((r, s.clone()));
                 }
             }
-            if let Some(r) = rank(fields::HOST_KEYS) {
+            if let Some(r) = c.host() {
                 if !s.is_empty() && best_host.as_ref().is_none_or(|(br, _)| r < *br) {
                     best_host = Some((r, s.clone()));
                 }
             }
-            let internal = producer == Producer::Journald && journal_internal(k);
-            if !s.is_empty() && !internal {
-                self.add_field_id(&mut rec.ids, k, &s);
+            if !s.is_empty() && wants_id {
+                self.add_field_id(&mut rec.ids, k, &c, &s);
             }
         }
         rec.ts = best_ts.map(|(_, t)| t);
         rec.level = best_level.map(|(_, l)| l);
-        rec.message = best_msg.map(|(_, m)| m).unwrap_or_default();
-        rec.service = best_service.map(|(_, s)| s);
-        rec.logger = best_logger.map(|(_, s)| s);
-        rec.host = best_host.map(|(_, s)| s);
+        rec.message = best_msg.map(|(_, m)| m.into_owned()).unwrap_or_default();
+        rec.service = best_service.map(|(_, s)| s.into_owned());
+        rec.logger = best_logger.map(|(_, s)| s.into_owned());
+        rec.host = best_host.map(|(_, s)| s.into_owned());
         let message = std::mem::take(&mut rec.message);
         self.ids_from_text(&message, &mut rec.ids);
         rec.message = message;
@@ -308,17 +375,41 @@ impl Parser {
         &self,
         ids: &mut std::collections::BTreeMap<String, String>,
         key: &str,
+        c: &fields::KeyClass,
         value: &str,
     ) {
-        if !self.ids.is_follow_key(key) {
-            if let Some((_, last)) = key.rsplit_once('.') {
-                if self.ids.is_follow_key(last) {
-                    self.add_id(ids, last, value);
-                    return;
-                }
+        match c.field_id() {
+            FieldId::None => {}
+            FieldId::Whole => self.add_id_as(ids, key, c.traceparent(), value),
+            FieldId::Last => {
+                let last = key.rsplit_once('.').map_or(key, |(_, l)| l);
+                self.add_id_as(ids, last, c.last_traceparent(), value)
             }
         }
-        self.add_id(ids, key, value);
+    }
+
+    /// A value under `key` into `ids` when `key` is an id key and the value a plausible id;
+    /// a W3C `traceparent` (`traceparent` says whether `key` is one) also gives its trace id,
+    /// as `KEY.trace_id`. A key already there keeps its first value.
+    pub(super) fn add_id_as(
+        &self,
+        ids: &mut std::collections::BTreeMap<String, String>,
+        key: &str,
+        traceparent: bool,
+        value: &str,
+    ) {
+        if !fields::plausible_id(value) {
+            return;
+        }
+        if traceparent {
+            if let Some(t) = fields::traceparent_trace_id(value) {
+                ids.entry(format!("{key}.trace_id"))
+                    .or_insert_with(|| t.to_string());
+            }
+        }
+        if !ids.contains_key(key) {
+            ids.insert(key.to_string(), value.to_string());
+        }
     }
 
     /// The producer's own rules, over the generic reading.
@@ -727,6 +818,609 @@ fn render_serilog(v: &Value, literal: bool, depth: usize) -> String {
     }
 }
 
+/// A flattened field's value, as the generic reading sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Scalar<'a> {
+    Str(Cow<'a, str>),
+    Num(serde_json::Number),
+    Bool(bool),
+    /// `null`, or an object too deep to flatten: no text.
+    Empty,
+}
+
+impl<'a> Scalar<'a> {
+    fn of(v: &'a Value) -> Scalar<'a> {
+        match v {
+            Value::String(s) => Scalar::Str(Cow::Borrowed(s)),
+            Value::Number(x) => Scalar::Num(x.clone()),
+            Value::Bool(b) => Scalar::Bool(*b),
+            _ => Scalar::Empty,
+        }
+    }
+
+    /// A string as it is, a number or a boolean as JSON writes it; nothing else has text.
+    fn into_text(self) -> Cow<'a, str> {
+        match self {
+            Scalar::Str(s) => s,
+            Scalar::Num(x) => Cow::Owned(x.to_string()),
+            Scalar::Bool(true) => Cow::Borrowed("true"),
+            Scalar::Bool(false) => Cow::Borrowed("false"),
+            Scalar::Empty => Cow::Borrowed(""),
+        }
+    }
+}
+
+/// The fast JSON reader gave up on a record: serde_json reads it.
+#[derive(Debug, PartialEq)]
+pub(super) struct Slow;
+
+/// Where a flattened key is: in the line (a top-level key) or in the reader's key arena (a
+/// dotted path).
+#[derive(Clone, Copy, Debug)]
+enum KeyAt {
+    Src(usize, usize),
+    Arena(usize, usize),
+}
+
+/// The top-level keys [`Producer::of`] and `exception_summary` ask about, one bit each.
+#[cfg(test)]
+const TOP_KEYS: &[&str] = &[
+    "__REALTIME_TIMESTAMP",
+    "__CURSOR",
+    "MESSAGE",
+    "PRIORITY",
+    "_HOSTNAME",
+    "SYSLOG_IDENTIFIER",
+    "_SYSTEMD_UNIT",
+    "t",
+    "s",
+    "short_message",
+    "version",
+    "@mt",
+    "@t",
+    "@m",
+    "@l",
+    "@x",
+    "instant",
+    "loggerName",
+    "timeMillis",
+    "reqId",
+    "app",
+    "level",
+    "v",
+    "hostname",
+    "pid",
+    "time",
+    "err",
+    "error",
+    "error.type",
+    "error.message",
+];
+
+/// The bits of the keys that carry an exception (`err`, `error`, `error.type`,
+/// `error.message`).
+const EXC: u64 = 0b1111 << 26;
+
+fn top_bit(k: &str) -> u64 {
+    // By length first: most keys of a record are none of these.
+    let i = match k.len() {
+        1 => match k {
+            "t" => 7,
+            "s" => 8,
+            "v" => 22,
+            _ => return 0,
+        },
+        2 => match k {
+            "@t" => 12,
+            "@m" => 13,
+            "@l" => 14,
+            "@x" => 15,
+            _ => return 0,
+        },
+        3 => match k {
+            "@mt" => 11,
+            "app" => 20,
+            "pid" => 24,
+            "err" => 26,
+            _ => return 0,
+        },
+        4 => match k {
+            "time" => 25,
+            _ => return 0,
+        },
+        5 => match k {
+            "reqId" => 19,
+            "level" => 21,
+            "error" => 27,
+            _ => return 0,
+        },
+        7 => match k {
+            "MESSAGE" => 2,
+            "version" => 10,
+            "instant" => 16,
+            _ => return 0,
+        },
+        8 => match k {
+            "__CURSOR" => 1,
+            "PRIORITY" => 3,
+            "hostname" => 23,
+            _ => return 0,
+        },
+        9 => match k {
+            "_HOSTNAME" => 4,
+            _ => return 0,
+        },
+        10 => match k {
+            "loggerName" => 17,
+            "timeMillis" => 18,
+            "error.type" => 28,
+            _ => return 0,
+        },
+        13 => match k {
+            "_SYSTEMD_UNIT" => 6,
+            "short_message" => 9,
+            "error.message" => 29,
+            _ => return 0,
+        },
+        17 => match k {
+            "SYSLOG_IDENTIFIER" => 5,
+            _ => return 0,
+        },
+        20 => match k {
+            "__REALTIME_TIMESTAMP" => 0,
+            _ => return 0,
+        },
+        _ => return 0,
+    };
+    1u64 << i
+}
+
+/// What the fast reader knows of a record's top-level keys.
+#[derive(Default, Debug)]
+pub(super) struct TopSeen {
+    present: u64,
+    number: u64,
+    string: u64,
+    /// `t` is an object with a `$date`.
+    t_date: bool,
+    /// `instant` is an object with an `epochSecond`.
+    instant_epoch: bool,
+}
+
+impl TopSeen {
+    /// [`Producer::of`] these keys, remembered for the last shape of record on this thread
+    /// (a file's records mostly share one).
+    fn producer(&self) -> Producer {
+        type Shape = (u64, u64, u64, bool, bool);
+        thread_local! {
+            static LAST: Cell<Option<(Shape, Producer)>> = const { Cell::new(None) };
+        }
+        let shape = (
+            self.present,
+            self.number,
+            self.string,
+            self.t_date,
+            self.instant_epoch,
+        );
+        LAST.with(|last| match last.get() {
+            Some((s, p)) if s == shape => p,
+            _ => {
+                let p = Producer::of(self);
+                last.set(Some((shape, p)));
+                p
+            }
+        })
+    }
+}
+
+impl TopKeys for TopSeen {
+    fn has(&self, k: &str) -> bool {
+        self.present & top_bit(k) != 0
+    }
+    fn is_number(&self, k: &str) -> bool {
+        self.number & top_bit(k) != 0
+    }
+    fn is_string(&self, k: &str) -> bool {
+        self.string & top_bit(k) != 0
+    }
+    fn has_child(&self, k: &str, child: &str) -> bool {
+        match (k, child) {
+            ("t", "$date") => self.t_date,
+            ("instant", "epochSecond") => self.instant_epoch,
+            _ => false,
+        }
+    }
+}
+
+/// serde_json gives up deeper than 128; this reader much earlier.
+const MAX_DEPTH: usize = 64;
+
+/// A JSON object read in place into what [`flatten`] would make of it, for the records it is
+/// sure of: strict JSON as serde_json reads it (whitespace, strings without control
+/// characters, every escape, numbers read by serde_json itself), no key twice in an object
+/// (serde_json keeps the last value at the first place), nothing after the object.
+struct JsonReader<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    i: usize,
+    fields: Vec<(KeyAt, Scalar<'a>)>,
+    /// Dotted keys of nested fields, one after another.
+    keys: String,
+    /// The dotted path to the value being read (below the top level).
+    path: String,
+    /// The keys of the objects being read, innermost last, to find a key written twice.
+    seen: Vec<&'a str>,
+    top: TopSeen,
+}
+
+/// What the value being read stands for in the flattened record.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// A top-level value: its key in the line, its bit in [`TOP_KEYS`].
+    Top(usize, usize, u64),
+    /// A nested value: its key is the reader's `path`.
+    Path,
+    /// Read and checked only (inside an array, or after an array's first scalar).
+    Skip,
+}
+
+impl<'a> JsonReader<'a> {
+    fn new(src: &'a str) -> JsonReader<'a> {
+        JsonReader {
+            src,
+            b: src.as_bytes(),
+            i: 0,
+            fields: Vec::with_capacity(16),
+            keys: String::new(),
+            path: String::new(),
+            seen: Vec::with_capacity(16),
+            top: TopSeen::default(),
+        }
+    }
+
+    fn read(&mut self) -> Result<(), Slow> {
+        self.ws();
+        if self.b.get(self.i) != Some(&b'{') {
+            return Err(Slow);
+        }
+        self.object(None, 0)?;
+        self.ws();
+        if self.i != self.b.len() {
+            return Err(Slow);
+        }
+        Ok(())
+    }
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    fn eat(&mut self, c: u8) -> Result<(), Slow> {
+        if self.b.get(self.i) == Some(&c) {
+            self.i += 1;
+            Ok(())
+        } else {
+            Err(Slow)
+        }
+    }
+
+    /// An object at `self.i`. `slot` is `None` for the record itself; an object at `depth`
+    /// 8 or deeper is not flattened (`flatten`'s limit), nor one inside an array.
+    fn object(&mut self, slot: Option<Slot>, depth: usize) -> Result<(), Slow> {
+        if depth > MAX_DEPTH {
+            return Err(Slow);
+        }
+        self.eat(b'{')?;
+        let expand = match slot {
+            None => true,
+            Some(Slot::Skip) => false,
+            Some(_) => depth < 8,
+        };
+        let seen_from = self.seen.len();
+        self.ws();
+        if self.b.get(self.i) == Some(&b'}') {
+            self.i += 1;
+            return Ok(());
+        }
+        loop {
+            self.ws();
+            let (ks, ke) = self.plain_string()?;
+            let key = &self.src[ks..ke];
+            if self.seen[seen_from..].contains(&key) {
+                return Err(Slow);
+            }
+            self.seen.push(key);
+            self.ws();
+            self.eat(b':')?;
+            self.ws();
+            match slot {
+                None => {
+                    let bit = top_bit(key);
+                    self.top.present |= bit;
+                    self.value(Slot::Top(ks, ke, bit), depth + 1)?;
+                }
+                Some(s) if expand => {
+                    if let Slot::Top(..) = s {
+                        // What `Producer::of` asks of `t` and `instant`.
+                        match (self.path.as_str(), key) {
+                            ("t", "$date") => self.top.t_date = true,
+                            ("instant", "epochSecond") => self.top.instant_epoch = true,
+                            _ => {}
+                        }
+                    }
+                    let len = self.path.len();
+                    if !self.path.is_empty() {
+                        self.path.push('.');
+                    }
+                    self.path.push_str(key);
+                    self.value(Slot::Path, depth + 1)?;
+                    self.path.truncate(len);
+                }
+                Some(_) => self.value(Slot::Skip, depth + 1)?,
+            }
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b'}') => {
+                    self.i += 1;
+                    self.seen.truncate(seen_from);
+                    return Ok(());
+                }
+                _ => return Err(Slow),
+            }
+        }
+    }
+
+    /// A value at `self.i`, flattened into `fields` under `slot`'s key.
+    fn value(&mut self, slot: Slot, depth: usize) -> Result<(), Slow> {
+        let Some(&c) = self.b.get(self.i) else {
+            return Err(Slow);
+        };
+        let v = match c {
+            b'{' => {
+                if let Slot::Top(ks, ke, _) = slot {
+                    // The nested keys start with this one.
+                    self.path.clear();
+                    self.path.push_str(&self.src[ks..ke]);
+                    self.object(Some(slot), depth)?;
+                    self.path.clear();
+                } else {
+                    self.object(Some(slot), depth)?;
+                }
+                return Ok(());
+            }
+            b'[' => return self.array(slot, depth),
+            b'"' => {
+                let v = self.string()?;
+                if let Slot::Top(_, _, bit) = slot {
+                    self.top.string |= bit;
+                }
+                Scalar::Str(v)
+            }
+            b't' => {
+                self.literal(b"true")?;
+                Scalar::Bool(true)
+            }
+            b'f' => {
+                self.literal(b"false")?;
+                Scalar::Bool(false)
+            }
+            b'n' => {
+                self.literal(b"null")?;
+                Scalar::Empty
+            }
+            b'-' | b'0'..=b'9' => {
+                let x = self.number()?;
+                if let Slot::Top(_, _, bit) = slot {
+                    self.top.number |= bit;
+                }
+                Scalar::Num(x)
+            }
+            _ => return Err(Slow),
+        };
+        self.push(slot, v);
+        Ok(())
+    }
+
+    /// A field, unless it has no text (`null`): such a field changes nothing.
+    fn push(&mut self, slot: Slot, v: Scalar<'a>) {
+        if v == Scalar::Empty {
+            return;
+        }
+        let key = match slot {
+            Slot::Top(ks, ke, _) => KeyAt::Src(ks, ke),
+            Slot::Path => {
+                let a = self.keys.len();
+                self.keys.push_str(&self.path);
+                KeyAt::Arena(a, self.keys.len())
+            }
+            Slot::Skip => return,
+        };
+        self.fields.push((key, v));
+    }
+
+    /// An array: its first scalar is the field (`flatten` keeps one value of a multi-valued
+    /// field); objects and arrays in it are only read.
+    fn array(&mut self, slot: Slot, depth: usize) -> Result<(), Slow> {
+        if depth > MAX_DEPTH {
+            return Err(Slow);
+        }
+        self.eat(b'[')?;
+        self.ws();
+        if self.b.get(self.i) == Some(&b']') {
+            self.i += 1;
+            return Ok(());
+        }
+        let mut slot = match slot {
+            Slot::Top(ks, ke, _) => Slot::Top(ks, ke, 0),
+            s => s,
+        };
+        loop {
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b'{' | b'[') => {
+                    if self.b[self.i] == b'{' {
+                        self.object(Some(Slot::Skip), depth + 1)?;
+                    } else {
+                        self.array(Slot::Skip, depth + 1)?;
+                    }
+                }
+                _ => {
+                    self.value(slot, depth + 1)?;
+                    slot = Slot::Skip;
+                }
+            }
+            self.ws();
+            match self.b.get(self.i) {
+                Some(b',') => self.i += 1,
+                Some(b']') => {
+                    self.i += 1;
+                    return Ok(());
+                }
+                _ => return Err(Slow),
+            }
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), Slow> {
+        if self.b[self.i..].starts_with(word) {
+            self.i += word.len();
+            Ok(())
+        } else {
+            Err(Slow)
+        }
+    }
+
+    /// A number, as serde_json reads it (its own parse of the same text).
+    fn number(&mut self) -> Result<serde_json::Number, Slow> {
+        let s = self.i;
+        while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.b.get(self.i) {
+            self.i += 1;
+        }
+        serde_json::from_str(&self.src[s..self.i]).map_err(|_| Slow)
+    }
+
+    /// A string with no escape in it (a key): its span inside the quotes.
+    fn plain_string(&mut self) -> Result<(usize, usize), Slow> {
+        self.eat(b'"')?;
+        let s = self.i;
+        let (e, escaped) = self.string_end()?;
+        if escaped {
+            return Err(Slow);
+        }
+        Ok((s, e))
+    }
+
+    /// Past the closing quote of a string whose text starts at `self.i`: where the text ends,
+    /// and whether it has escapes. A control character is not JSON.
+    fn string_end(&mut self) -> Result<(usize, bool), Slow> {
+        let mut escaped = false;
+        loop {
+            // Eight bytes at a time while none is a quote, a backslash or a control byte.
+            while let Some(w) = self.b.get(self.i..self.i + 8) {
+                let w = u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+                if has_byte(w, b'"') || has_byte(w, b'\\') || has_below(w, 0x20) {
+                    break;
+                }
+                self.i += 8;
+            }
+            let Some(&c) = self.b.get(self.i) else {
+                return Err(Slow);
+            };
+            match c {
+                b'"' => {
+                    let e = self.i;
+                    self.i += 1;
+                    return Ok((e, escaped));
+                }
+                b'\\' => {
+                    escaped = true;
+                    self.i += 2;
+                }
+                0..=0x1f => return Err(Slow),
+                _ => self.i += 1,
+            }
+        }
+    }
+
+    /// A string value, unescaped.
+    fn string(&mut self) -> Result<Cow<'a, str>, Slow> {
+        self.eat(b'"')?;
+        let s = self.i;
+        let (e, escaped) = self.string_end()?;
+        let raw = &self.src[s..e];
+        if !escaped {
+            return Ok(Cow::Borrowed(raw));
+        }
+        unescape(raw).map(Cow::Owned).ok_or(Slow)
+    }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// Some byte of `w` is `b`.
+fn has_byte(w: u64, b: u8) -> bool {
+    let x = w ^ (LO * b as u64);
+    x.wrapping_sub(LO) & !x & HI != 0
+}
+
+/// Some byte of `w` is below `n` (`n` <= 128).
+fn has_below(w: u64, n: u8) -> bool {
+    w.wrapping_sub(LO * n as u64) & !w & HI != 0
+}
+
+/// A JSON string's text with its escapes read; `None` for a bad escape or a lone surrogate.
+fn unescape(raw: &str) -> Option<String> {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find('\\') {
+        out.push_str(&rest[..i]);
+        let b = rest.as_bytes();
+        let c = *b.get(i + 1)?;
+        rest = &rest[i + 2..];
+        out.push(match c {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = hex4(rest)?;
+                rest = &rest[4..];
+                match hi {
+                    0xD800..=0xDBFF => {
+                        let lo = rest.strip_prefix("\\u").and_then(hex4)?;
+                        if !(0xDC00..=0xDFFF).contains(&lo) {
+                            return None;
+                        }
+                        rest = &rest[6..];
+                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))?
+                    }
+                    0xDC00..=0xDFFF => return None,
+                    _ => char::from_u32(hi)?,
+                }
+            }
+            _ => return None,
+        });
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+fn hex4(s: &str) -> Option<u32> {
+    let h = s.get(..4)?;
+    if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(h, 16).ok()
+}
+
 /// Nested objects become dotted keys (`{"log":{"level":"x"}}` -> `log.level`).
 pub(super) fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, Value)>, depth: usize) {
     match v {
@@ -900,6 +1594,79 @@ mod tests {
         assert_eq!(r.level, Some(Level::Warn));
         assert_eq!(r.service.as_deref(), Some("cron"));
         assert_eq!(r.message, "m");
+    }
+
+    /// The in-place reader answers as serde_json's `Value` does, or leaves the record to it.
+    #[test]
+    fn fast_json_reads_as_serde_json() {
+        let p = Parser::default_parser();
+        let tctx = TimeContext::default();
+        let fast = [
+            r#"{"@timestamp":"2026-11-28T20:00:00.004Z","log.level":"info","service.name":"gateway","message":"routing POST /api/v1/orders","http.request.id":"cd613e30d8f16adf","trace.id":"1e2feb89414c343c1027c4d1c386bbc4","user.id":"8364"}"#,
+            r#"{"level":30,"time":1693316858984,"name":"shop","msg":"ok req_id=r-9","pid":1}"#,
+            r#"{"level":"warn","msg":"caf\u00e9 \ud83d\ude00 \"q\" a\/b\n","request_id":"r\u002d1"}"#,
+            r#" { "ts" : 1693316858.984 , "lvl" : "ERROR" , "app" : true , "host" : 12 } "#,
+            r#"{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"trace_id":"deep"}},"trace_id":"t7"}}}}}}}"#,
+            r#"{"":{"msg":"empty key"},"labels":{"trace_id":"t-1","x":[null,"y"]},"tags":[[1],{"a":1},"first",2]}"#,
+            r#"{"msg":"n","n":-0,"f":1.50,"big":123456789012345678901234567890,"e":1e3,"z":null,"arr":[]}"#,
+            r#"{"traceparent":"00-6cd981f939451e0f1a365b67f7e58c59-f8fca2f7c164c817-01","msg":"tp"}"#,
+            r#"{"t":"2026-11-28T20:00:00Z","s":"x","message":"t is a string"}"#,
+            r#"{"a.b":"1","a":{"b":"2"},"msg":"dotted twice","a_id":"A-1"}"#,
+        ];
+        let slow = [
+            r#"{"msg":"dup","msg":"second"}"#,
+            r#"{"a":{"k":"1","k":"2"}}"#,
+            r#"{"msg":"lone \ud800 surrogate"}"#,
+            r#"{"msg":"bad \x escape"}"#,
+            r#"{"n":1e400}"#,
+            r#"{"n":01}"#,
+            r#"{"n":1.}"#,
+            r#"{"msg":"x",}"#,
+            r#"{"msg":"x"} trailing"#,
+            "{\"msg\":\"tab\tinside\"}",
+            r#"{"k\u0065y":"escaped key"}"#,
+            r#"{"t":{"$date":"2023-08-29T13:47:38.984Z"},"s":"I","c":"NET","msg":"mongo"}"#,
+            r#"{"MESSAGE":"m","PRIORITY":"3"}"#,
+            r#"{"message":"failed","error":{"type":"E","message":"boom"}}"#,
+            r#"{"msg":"x","err":{"type":"E","message":"boom"}}"#,
+            r#"{"v":0,"level":30,"hostname":"h","pid":1,"name":"a","msg":"bunyan"}"#,
+            r#"{"msg":"unterminated"#,
+            r#"{"msg":tru}"#,
+            r#"{"a":[1,2"#,
+        ];
+        for line in fast.iter().chain(&slow) {
+            let want = p.parse_json_value(line.trim(), &tctx);
+            let got = p.parse_json(line, &tctx);
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "{line}");
+        }
+        for line in fast {
+            assert!(p.parse_json_fast(line.trim(), &tctx).is_ok(), "{line}");
+        }
+        for line in slow {
+            assert_eq!(p.parse_json_fast(line, &tctx).err(), Some(Slow), "{line}");
+        }
+        let r = p.parse_json(fast[2], &tctx).unwrap();
+        assert_eq!(r.message, "caf\u{e9} \u{1f600} \"q\" a/b\n");
+        assert_eq!(r.ids.get("request_id").map(String::as_str), Some("r-1"));
+        let r = p.parse_json(fast[4], &tctx).unwrap();
+        assert_eq!(r.ids.get("trace_id").map(String::as_str), Some("t7"));
+        let r = p.parse_json(fast[1], &tctx).unwrap();
+        assert_eq!(r.service.as_deref(), Some("shop"));
+        assert_eq!(r.level, Some(Level::Info));
+        assert_eq!(r.ts.unwrap().to_rfc3339(), "2023-08-29T13:47:38.984Z");
+    }
+
+    #[test]
+    fn exception_keys_are_the_exc_bits() {
+        let bits = ["err", "error", "error.type", "error.message"]
+            .iter()
+            .fold(0, |m, k| m | top_bit(k));
+        assert_eq!(bits, EXC);
+        assert!(TOP_KEYS.len() <= 64);
+        for (i, k) in TOP_KEYS.iter().enumerate() {
+            assert_eq!(top_bit(k), 1 << i, "{k}");
+        }
+        assert_eq!(top_bit("message") | top_bit("tt") | top_bit(""), 0);
     }
 
     #[test]
