@@ -369,6 +369,16 @@ impl ScanAcc {
     }
 }
 
+/// One more of `key`, without allocating for a key already counted.
+fn count(map: &mut BTreeMap<String, u64>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
+        }
+    }
+}
+
 struct ScanVisitor<'a> {
     parser: &'a Parser,
     redactor: &'a crate::redact::Redactor,
@@ -385,6 +395,21 @@ impl Visitor for ScanVisitor<'_> {
         (ScanAcc::default(), SigAcc::default())
     }
     fn visit(&self, (acc, sig): &mut Self::Acc, ev: RawEvent<'_>) {
+        // Most records are counted from a peek; errors (for their signatures) and records a
+        // peek cannot read for certain are parsed in full.
+        if let Some(p) = ev.peek(self.parser).filter(|p| p.level < Level::Error) {
+            acc.events += 1;
+            acc.levels[p.level as usize] += 1;
+            acc.span.add(p.ts);
+            if memchr::memchr(b'\n', ev.bytes).is_some() {
+                acc.multiline += 1;
+            }
+            count(&mut acc.dialects, p.dialect);
+            if let Some(s) = p.service {
+                count(&mut acc.services, s);
+            }
+            return;
+        }
         let e = ev.to_event(self.parser);
         if e.level.is_some_and(|l| l >= Level::Error) {
             self.errors
@@ -635,6 +660,17 @@ fn event_passes(f: &EventFilter, e: &Event) -> bool {
 fn filtered_event(f: &EventFilter, parser: &Parser, ev: &RawEvent<'_>) -> Option<Event> {
     if let Some(re) = &f.grep {
         if !re.is_match(ev.bytes) {
+            return None;
+        }
+    }
+    // A peek rules most records out without the full parse.
+    if let Some(p) = ev.peek(parser) {
+        if f.since.is_some_and(|s| p.ts < s)
+            || f.until.is_some_and(|u| p.ts >= u)
+            || f.level.is_some_and(|min| p.level < min)
+            || (!f.services.is_empty()
+                && !p.service.is_some_and(|s| f.services.iter().any(|x| x == s)))
+        {
             return None;
         }
     }

@@ -156,6 +156,14 @@ impl Visitor for WindowVisitor<'_> {
         Vec::new()
     }
     fn visit(&self, acc: &mut Self::Acc, ev: RawEvent<'_>) {
+        if let Some(p) = ev.peek(self.parser) {
+            if p.ts < self.from
+                || p.ts > self.until
+                || !p.service.is_some_and(|s| self.services.contains(s))
+            {
+                return;
+            }
+        }
         let e = ev.to_event(self.parser);
         if let (Some(ts), Some(svc)) = (e.ts, &e.service) {
             if ts >= self.from && ts <= self.until && self.services.contains(svc) {
