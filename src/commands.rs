@@ -13,7 +13,7 @@ use crate::config::{
     JiraConfig, TraceConfig,
 };
 use crate::correlate::{self, sort_timeline, TraceQuery, TracedEvent};
-use crate::model::{Event, Level, Span};
+use crate::model::{Event, Level, Span, Timestamp};
 use crate::parse::Parser;
 use crate::remote::{Remote, RemoteReport, TimeRange};
 use crate::report::json::traced_line;
@@ -347,10 +347,36 @@ struct ScanAcc {
     multiline: u64,
     dialects: BTreeMap<String, u64>,
     services: BTreeMap<String, u64>,
+    /// Oldest and newest time, and how far a record was older than the newest before it
+    /// (ns): how out of time order the source is (`--disorder`).
+    oldest: Option<Timestamp>,
+    newest: Option<Timestamp>,
+    disorder_ns: i64,
 }
 
 impl ScanAcc {
+    /// A record's time, in reading order.
+    fn add_time(&mut self, t: Timestamp) {
+        self.span.add(t);
+        if let Some(m) = self.newest {
+            self.disorder_ns = self.disorder_ns.max(m.0.saturating_sub(t.0));
+        }
+        self.newest = Some(self.newest.map_or(t, |m| m.max(t)));
+        self.oldest = Some(self.oldest.map_or(t, |m| m.min(t)));
+    }
+
+    /// `o` read after `self` (the next chunk of the same file, or another file).
     fn merge(&mut self, o: &ScanAcc) {
+        let across = match (self.newest, o.oldest) {
+            (Some(a), Some(b)) => a.0.saturating_sub(b.0),
+            _ => 0,
+        };
+        self.disorder_ns = self.disorder_ns.max(o.disorder_ns).max(across);
+        self.newest = self.newest.max(o.newest);
+        self.oldest = match (self.oldest, o.oldest) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         self.events += o.events;
         for i in 0..6 {
             self.levels[i] += o.levels[i];
@@ -400,7 +426,7 @@ impl Visitor for ScanVisitor<'_> {
         if let Some(p) = ev.peek(self.parser).filter(|p| p.level < Level::Error) {
             acc.events += 1;
             acc.levels[p.level as usize] += 1;
-            acc.span.add(p.ts);
+            acc.add_time(p.ts);
             if memchr::memchr(b'\n', ev.bytes).is_some() {
                 acc.multiline += 1;
             }
@@ -421,7 +447,7 @@ impl Visitor for ScanVisitor<'_> {
             None => acc.no_level += 1,
         }
         match e.ts {
-            Some(t) => acc.span.add(t),
+            Some(t) => acc.add_time(t),
             None => {
                 acc.no_ts += 1;
                 if ev.time_rejected(self.parser) {
@@ -491,6 +517,8 @@ fn scan(
                     "last": a.span.last.map(|t| t.to_rfc3339()),
                     "without_timestamp": a.no_ts,
                     "rejected_timestamps": a.implausible_ts,
+                    "disorder_ms": a.disorder_ns / 1_000_000,
+                    "sorted_for_seeking": a.disorder_ns <= cfg.read.disorder_ns,
                     "levels": levels_json(a),
                     "services": a.services,
                     "problems": r.problems,
@@ -581,6 +609,18 @@ fn scan(
             }
         }
         for (r, a) in reports.iter().zip(&per) {
+            if a.disorder_ns > cfg.read.disorder_ns {
+                writeln!(
+                    out,
+                    "\n{}: records out of time order by up to {}, more than --disorder {}: for \
+                     a time range (--since/--until, --window) seeking in it is not safe; give \
+                     --disorder {} or --no-seek",
+                    sanitize(&r.source),
+                    crate::model::format_duration_ns(a.disorder_ns),
+                    crate::model::format_duration_ns(cfg.read.disorder_ns),
+                    crate::model::format_duration_ns(a.disorder_ns + 1_000_000_000)
+                )?;
+            }
             if a.implausible_ts > 0 {
                 writeln!(
                     out,

@@ -220,6 +220,11 @@ fn sorted_files_sought_answer_as_whole_reads() {
     for (i, (name, shape)) in shapes.iter().enumerate() {
         let (text, last) = spring_log(7 + i as u64, 3 << 20, shape);
         std::fs::write(dir.path().join(name), &text).unwrap();
+        // The disorder `scan` measures is the writer's (at most its jitter).
+        let scan = casefile(dir.path(), &["scan", "--json", name]).json();
+        let by = scan["sources"][0]["disorder_ms"].as_i64().unwrap();
+        assert!(by <= shape.jitter_ms, "{name}: disorder {by} ms");
+        assert_eq!(scan["sources"][0]["sorted_for_seeking"], true);
         check_ranges(dir.path(), name, last, true);
     }
 }
@@ -285,6 +290,18 @@ fn a_file_more_out_of_order_than_the_bound_is_read_whole_and_said() {
         run.stderr.contains("out of time order") && run.stderr.contains("read whole"),
         "{}",
         run.stderr
+    );
+    // `scan` says which files are out of order, by how much, and what to give.
+    let scan = casefile(dir.path(), &["scan", "--json", "merged.log"]).json();
+    let src = &scan["sources"][0];
+    assert_eq!(src["sorted_for_seeking"], false, "{src}");
+    let by = src["disorder_ms"].as_u64().unwrap();
+    assert!(by > 60_000 && by < 4 * 3_600_000, "{by}");
+    let text = casefile(dir.path(), &["scan", "merged.log"]).stdout;
+    assert!(
+        text.contains("merged.log: records out of time order by up to")
+            && text.contains("--no-seek"),
+        "{text}"
     );
     // A bound wide enough to cover it seeks again, silently, with the same answer.
     let mut wide = args.to_vec();
