@@ -207,15 +207,18 @@ struct Prepared {
 struct Unit {
     src: usize,
     range: Option<(u64, u64)>,
-    /// Lines of the file before the range are counted up to this offset (the first unit of
-    /// a file read from a time-sought offset).
-    count_before: u64,
+    /// Only count the newlines of these bytes (before a time-sought range, so that line
+    /// numbers stay exact); no records are read.
+    count: Option<(u64, u64)>,
 }
+
+/// Bytes per counting unit before a sought range.
+const COUNT_PIECE: u64 = 16 << 20;
 
 struct UnitOut<A> {
     acc: A,
     lines: u64,
-    /// Lines before the unit's range that no other unit reads (see [`Unit::count_before`]).
+    /// Lines counted by a counting unit (see [`Unit::count`]).
     lines_before: u64,
     /// A stream read for a time range ended after it, before its end.
     stopped: bool,
@@ -342,26 +345,31 @@ pub fn read_sources<V: Visitor>(
                 }
             }
             bounds.push(to);
-            for (k, w) in bounds.windows(2).enumerate() {
+            if sought {
+                // The lines before the range are counted (not read), in pieces in parallel.
+                let mut a = 0;
+                while a < from {
+                    let b = (a + COUNT_PIECE).min(from);
+                    units.push(Unit {
+                        src: i,
+                        range: None,
+                        count: Some((a, b)),
+                    });
+                    a = b;
+                }
+            }
+            for w in bounds.windows(2) {
                 units.push(Unit {
                     src: i,
                     range: Some((w[0], w[1])),
-                    count_before: if k == 0 && sought { from } else { 0 },
-                });
-            }
-            if from == to {
-                // Nothing of the range is in the file: still count its lines up to `from`.
-                units.push(Unit {
-                    src: i,
-                    range: Some((from, to)),
-                    count_before: from,
+                    count: None,
                 });
             }
         } else {
             units.push(Unit {
                 src: i,
                 range: None,
-                count_before: 0,
+                count: None,
             });
         }
     }
@@ -921,23 +929,23 @@ fn run_unit<V: Visitor>(
         stopped: false,
         problems: Vec::new(),
     };
-    if u.count_before > 0 {
+    if let Some((a, b)) = u.count {
         let counted = p
             .input
             .path
             .as_ref()
             .ok_or_else(|| io::Error::other("no path"))
             .and_then(File::open)
-            .and_then(|mut f| super::seek::count_newlines(&mut f, u.count_before));
+            .and_then(|mut f| super::seek::count_newlines(&mut f, a, b));
         match counted {
             Ok(n) => out.lines_before = n,
-            Err(e) => {
-                out.problems.push(io_problem(&p.input.display, &e));
-                return out;
-            }
+            Err(e) => out.problems.push(io_problem(&p.input.display, &e)),
         }
+        v.end_unit(&mut out.acc);
+        return out;
     }
     if u.range.is_some_and(|(a, b)| a == b) {
+        v.end_unit(&mut out.acc);
         return out;
     }
     let rd = match open_unit(p, u, head) {

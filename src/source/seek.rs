@@ -283,11 +283,11 @@ fn read_full(rd: &mut dyn Read, buf: &mut [u8]) -> io::Result<usize> {
     Ok(n)
 }
 
-/// Newlines in the first `len` bytes of `file` (line numbers after a seek stay exact).
-pub(super) fn count_newlines(file: &mut File, len: u64) -> io::Result<u64> {
-    file.seek(SeekFrom::Start(0))?;
+/// Newlines in bytes `[from, to)` of `file` (line numbers after a seek stay exact).
+pub(super) fn count_newlines(file: &mut File, from: u64, to: u64) -> io::Result<u64> {
+    file.seek(SeekFrom::Start(from))?;
     let mut buf = vec![0u8; 1 << 20];
-    let mut left = len;
+    let mut left = to.saturating_sub(from);
     let mut n = 0u64;
     while left > 0 {
         let want = (left as usize).min(buf.len());
