@@ -1110,16 +1110,12 @@ struct PeekFields<'a, 'p> {
     overflow: bool,
 }
 
-const PEEK_FIELDS: usize = 8;
+pub(super) const PEEK_FIELDS: usize = 8;
 
 impl<'a> FieldSink<'a> for PeekFields<'a, '_> {
     fn wants(&mut self, key: &str) -> bool {
         let c = self.ids.class(key);
-        let wanted = c.ts().is_some()
-            || c.level().is_some()
-            || c.service().is_some()
-            || c.logger().is_some()
-            || c.name();
+        let wanted = peek_wants(c);
         self.class = wanted.then_some(c);
         wanted
     }
@@ -1133,6 +1129,15 @@ impl<'a> FieldSink<'a> for PeekFields<'a, '_> {
             None => self.overflow = true,
         }
     }
+}
+
+/// A key a peek reads: time, level, service, logger, or `name` (bunyan's and pino's service).
+pub(super) fn peek_wants(c: KeyClass) -> bool {
+    c.ts().is_some()
+        || c.level().is_some()
+        || c.service().is_some()
+        || c.logger().is_some()
+        || c.name()
 }
 
 /// What a structured record says of its time, level, service and logger, read without the
@@ -1151,15 +1156,6 @@ pub(super) struct PeekedFields<'a> {
 type Ranked<'a> = Option<(u8, Option<&'a str>)>;
 
 impl Parser {
-    /// [`Self::peek_json`] for a logfmt line: what [`Self::parse_logfmt`] gives it.
-    pub(super) fn peek_logfmt<'a>(
-        &self,
-        _line: &'a str,
-        _tctx: &TimeContext,
-    ) -> Option<PeekedFields<'a>> {
-        None
-    }
-
     /// The time, level, service and logger [`Self::parse_json`] gives `line`, when its fast
     /// reader reads it alone (no producer rules but pino's, no exception field, no key twice,
     /// strict JSON); `None` when only the full parse can tell. Reads the line once, keeping
