@@ -68,6 +68,7 @@ fn peek_agrees_with_the_full_parse() {
     // (syslog-3164 lines without a PRI take their level from the message: not peeked.)
     for d in [
         "spring", "python", "access", "logback", "klog", "envoy", "oslo", "json", "logfmt",
+        "cri+json",
     ] {
         assert!(
             peeked.get(d).copied().unwrap_or(0) > 0,

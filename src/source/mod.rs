@@ -292,14 +292,19 @@ impl<'a> RawEvent<'a> {
     /// The record's time, level, service and dialect without the full parse, when they can
     /// be read that way for certain ([`Parser::peek`]); the service falls back to the path's.
     pub fn peek<'p>(&'p self, parser: &'p Parser) -> Option<Peeked<'p>> {
-        if !self.source.frames.is_empty() || self.source.tabular.is_some() {
+        if self.source.tabular.is_some() {
             return None;
         }
         let first = match memchr::memchr(b'\n', self.bytes) {
             Some(i) => &self.bytes[..i],
             None => self.bytes,
         };
-        let p = parser.peek(self.source.dialect, first, &self.source.time)?;
+        let (d, time) = (self.source.dialect, &self.source.time);
+        let p = if self.source.frames.is_empty() {
+            parser.peek(d, first, time)?
+        } else {
+            parser.peek_framed(&self.source.frames, d, first, time)?
+        };
         Some(Peeked {
             ts: p.ts,
             level: p.level,
