@@ -347,8 +347,10 @@ impl super::Parser {
 fn framed_label(frames: &Frames, inner: &str) -> &'static str {
     use std::cell::RefCell;
     use std::sync::Mutex;
+    /// Frames, inner dialect, label.
+    type Known = (Vec<Frame>, Box<str>, &'static str);
     thread_local! {
-        static NEAR: RefCell<Vec<(Vec<Frame>, Box<str>, &'static str)>> =
+        static NEAR: RefCell<Vec<Known>> =
             const { RefCell::new(Vec::new()) };
     }
     static ALL: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
