@@ -268,6 +268,122 @@ impl Frames {
     }
 }
 
+impl super::Parser {
+    /// [`Parser::peek`](super::Parser::peek) for a record of a framed source: what
+    /// [`Parser::event_framed`](super::Parser::event_framed) gives it of its time (the inner
+    /// record's, else the frame's), level, service (the record's, else the frame's) and
+    /// dialect (`cri+json`). `None` when only the full parse can tell: the line is not framed
+    /// so, is a partial line, its inner text is not the line's own (Docker's unescaped `log`),
+    /// the service would come from a path the frame names, or the inner record is unsure.
+    pub fn peek_framed<'l>(
+        &'l self,
+        frames: &Frames,
+        d: Option<usize>,
+        first: &'l [u8],
+        tctx: &TimeContext,
+    ) -> Option<super::Peek<'l>> {
+        let dl = &self.dialects[d?];
+        let first = first.strip_suffix(b"\r").unwrap_or(first);
+        let line = std::str::from_utf8(first).ok()?;
+        let u = frames.unwrap(line)?;
+        let Cow::Borrowed(inner) = u.inner else {
+            return None;
+        };
+        if u.partial {
+            return None;
+        }
+        let ctx = match u.ts {
+            Some(ts) => super::dated_by(tctx, ts),
+            None => tctx.clone(),
+        };
+        let span = |s: &str| super::structured::span_in(line, s);
+        let (ts, level, service, logger, name) = match dl.kind {
+            super::Kind::Json | super::Kind::Logfmt if dl.refined_by.is_empty() => {
+                let f = if matches!(dl.kind, super::Kind::Json) {
+                    self.peek_json(inner, &ctx)?
+                } else {
+                    self.peek_logfmt(inner, &ctx)?
+                };
+                (
+                    f.ts.or(u.ts)?,
+                    f.level?,
+                    f.service.map(span),
+                    f.logger.map(span),
+                    &*dl.name,
+                )
+            }
+            _ => {
+                // A text dialect: read only with its time (else the full parse tries others).
+                let p = self.peek(d, inner.as_bytes(), &ctx)?;
+                let off = span(inner).0;
+                let shift = |(a, b): (usize, usize)| (a + off, b + off);
+                (
+                    p.ts,
+                    p.level,
+                    p.service.map(shift),
+                    p.logger.map(shift),
+                    p.dialect,
+                )
+            }
+        };
+        let service = match (service, &u.service, &u.path) {
+            (Some(s), _, _) => Some(s),
+            (None, Some(Cow::Borrowed(s)), _) => Some(span(s)),
+            (None, None, None) => None,
+            _ => return None,
+        };
+        Some(super::Peek {
+            ts,
+            level,
+            service,
+            logger,
+            dialect: framed_label(frames, name),
+        })
+    }
+}
+
+/// `cri+json`: a framed dialect's name, made once per process (a peek lends it, as it lends
+/// an unframed dialect's name).
+fn framed_label(frames: &Frames, inner: &str) -> &'static str {
+    use std::cell::RefCell;
+    use std::sync::Mutex;
+    /// Frames, inner dialect, label.
+    type Known = (Vec<Frame>, Box<str>, &'static str);
+    thread_local! {
+        static NEAR: RefCell<Vec<Known>> =
+            const { RefCell::new(Vec::new()) };
+    }
+    static ALL: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+    let known = NEAR.with(|n| {
+        n.borrow()
+            .iter()
+            .find(|(f, i, _)| *f == frames.0 && **i == *inner)
+            .map(|e| e.2)
+    });
+    if let Some(l) = known {
+        return l;
+    }
+    let text = format!("{}+{inner}", frames.label());
+    let label = {
+        let mut all = ALL.lock().unwrap_or_else(|e| e.into_inner());
+        match all.iter().find(|l| **l == text) {
+            Some(l) => *l,
+            None => {
+                // One per frames and dialect pair the process meets: a handful.
+                let l: &'static str = Box::leak(text.into_boxed_str());
+                all.push(l);
+                l
+            }
+        }
+    };
+    NEAR.with(|n| {
+        if let Ok(mut n) = n.try_borrow_mut() {
+            n.push((frames.0.clone(), inner.into(), label));
+        }
+    });
+    label
+}
+
 /// Frame-specific checks over the whole sample.
 fn fits(f: Frame, lines: &[String]) -> bool {
     match f {
@@ -591,6 +707,45 @@ fn utc_stamp(s: &[u8]) -> Option<Timestamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A CRI line's peek: the inner record's time, else the runtime's; the inner service;
+    /// `cri+json`; nothing for a partial line. It agrees with the full parse.
+    #[test]
+    fn cri_peek_agrees_with_the_full_parse() {
+        use crate::model::Level;
+        let p = crate::parse::Parser::default_parser();
+        let tctx = TimeContext::default();
+        let frames = Frames(vec![Frame::Cri]);
+        let json = p.dialect_index("json");
+        let source: std::sync::Arc<str> = "pod.log".into();
+        let peek = |line: &'static str| {
+            let got = p.peek_framed(&frames, json, line.as_bytes(), &tctx);
+            if let Some(k) = &got {
+                let e = p.event_framed(&frames, json, line.into(), &source, 1, None, &tctx);
+                assert_eq!(Some(k.ts), e.ts, "{line}");
+                assert_eq!(Some(k.level), e.level, "{line}");
+                let svc = k.service.or(k.logger).map(|(a, b)| &line[a..b]);
+                assert_eq!(svc, e.service.as_deref(), "{line}");
+                assert_eq!(k.dialect, &*e.dialect, "{line}");
+            }
+            got
+        };
+        let at = |s: &str| tctx.parse(s).unwrap();
+        let k = peek(r#"2026-11-28T20:00:00.155984769Z stdout F {"level":"warn","msg":"slow","app":"notifier"}"#).unwrap();
+        assert_eq!(k.ts, at("2026-11-28T20:00:00.155984769Z"));
+        assert_eq!(k.level, Level::Warn);
+        assert_eq!(k.dialect, "cri+json");
+        let k = peek(r#"2026-11-28T20:00:00.155984769Z stderr F {"ts":"2026-11-28T19:59:59.5Z","level":"info","logger":"db"}"#).unwrap();
+        assert_eq!(k.ts, at("2026-11-28T19:59:59.5Z"));
+        assert!(k.service.is_none() && k.logger.is_some());
+        for line in [
+            r#"2026-11-28T20:00:00.155984769Z stdout P {"level":"info","msg":"cut"#,
+            r#"2026-11-28T20:00:00.155984769Z stdout F {"msg":"no level"}"#,
+            r#"not a CRI line {"level":"info"}"#,
+        ] {
+            assert!(peek(line).is_none(), "{line}");
+        }
+    }
 
     fn stack(lines: &[&str]) -> Vec<String> {
         Frames::candidates(lines)

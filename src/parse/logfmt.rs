@@ -2,6 +2,9 @@
 
 use std::borrow::Cow;
 
+use super::fields::KeyClass;
+use super::structured::{peek_wants, settle, PeekedFields, Producer, Scalar, PEEK_FIELDS};
+
 /// A logfmt line read: its pairs, and free text that follows them.
 pub struct Logfmt<'a> {
     /// Values borrowed from the line unless a quoted one had escapes.
@@ -29,11 +32,57 @@ pub fn logfmt_pairs(line: &str) -> Option<Vec<(&str, String)>> {
 /// note: retry later`, or a credential a library appended). In the second case `free` holds
 /// the text from the first bare word on.
 pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
+    let mut pairs = Vec::with_capacity(8);
+    let shape = scan(line, |key, raw, escaped| {
+        let val = if escaped {
+            Cow::Owned(unescape(raw))
+        } else {
+            Cow::Borrowed(raw)
+        };
+        pairs.push((key, val));
+    })?;
+    let free = shape.free(line)?;
+    Some(Logfmt { pairs, free })
+}
+
+/// A quoted value's text: `\"` is a quote, `\\` a backslash.
+fn unescape(raw: &str) -> String {
+    raw.replace("\\\"", "\"").replace("\\\\", "\\")
+}
+
+/// How a line's tokens went, for [`Shape::free`].
+pub(super) struct Shape {
+    pairs: usize,
+    tokens: usize,
+    /// Pairs before the first bare word, and where that word starts.
+    leading: Option<usize>,
+    first_bare: Option<usize>,
+}
+
+impl Shape {
+    /// Is the line logfmt? `Some(free text)` if so (see [`logfmt`]), `None` if not.
+    pub(super) fn free(self, line: &str) -> Option<Option<&str>> {
+        if self.pairs >= 2 && self.pairs * 5 >= self.tokens * 4 {
+            return Some(None);
+        }
+        match (self.leading, self.first_bare) {
+            (Some(n), Some(at)) if n >= 2 => Some(Some(line[at..].trim_end())),
+            _ => None,
+        }
+    }
+}
+
+/// The tokens of a line: each pair, in order, as its key, its value as written (inside the
+/// quotes of a quoted one) and whether that quoted value has escapes; `None` when the line
+/// starts with a bare word. Whether the line is logfmt is then [`Shape::free`].
+pub(super) fn scan<'a>(
+    line: &'a str,
+    mut pair: impl FnMut(&'a str, &'a str, bool),
+) -> Option<Shape> {
     let b = line.as_bytes();
     let mut i = 0;
-    let mut pairs = Vec::with_capacity(8);
+    let mut pairs = 0;
     let mut tokens = 0;
-    // Pairs before the first bare word, and where that word starts.
     let mut leading = None;
     let mut first_bare = None;
     while i < b.len() {
@@ -68,20 +117,16 @@ pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
                     i = b.len();
                 }
                 let raw = &line[vs..i.min(b.len())];
-                let val = if raw.contains('\\') {
-                    Cow::Owned(raw.replace("\\\"", "\"").replace("\\\\", "\\"))
-                } else {
-                    Cow::Borrowed(raw)
-                };
                 if closed {
                     i += 1;
                 }
-                pairs.push((key, val));
+                pair(key, raw, raw.contains('\\'));
             } else {
                 let vs = i;
                 i = memchr::memchr(b' ', &b[i..]).map_or(b.len(), |n| i + n);
-                pairs.push((key, Cow::Borrowed(&line[vs..i])));
+                pair(key, &line[vs..i], false);
             }
+            pairs += 1;
         } else {
             // A bare word (or something that is not logfmt).
             if tokens == 1 {
@@ -89,7 +134,7 @@ pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
             }
             if first_bare.is_none() {
                 first_bare = Some(ks);
-                leading = Some(pairs.len());
+                leading = Some(pairs);
             }
             while i < b.len() && b[i] != b' ' {
                 if b[i] == b'"' {
@@ -102,15 +147,45 @@ pub fn logfmt(line: &str) -> Option<Logfmt<'_>> {
             }
         }
     }
-    if pairs.len() >= 2 && pairs.len() * 5 >= tokens * 4 {
-        return Some(Logfmt { pairs, free: None });
-    }
-    match (leading, first_bare) {
-        (Some(n), Some(at)) if n >= 2 => Some(Logfmt {
-            pairs,
-            free: Some(line[at..].trim_end()),
-        }),
-        _ => None,
+    Some(Shape {
+        pairs,
+        tokens,
+        leading,
+        first_bare,
+    })
+}
+
+impl super::Parser {
+    /// What [`Self::parse_logfmt`] gives a line of its time, level, service and logger, read
+    /// without making the record: `None` when the line is not logfmt, has more than a few
+    /// such keys, or one of them is quoted with escapes (only the full parse can tell then).
+    pub(super) fn peek_logfmt<'a>(
+        &self,
+        line: &'a str,
+        tctx: &super::TimeContext,
+    ) -> Option<PeekedFields<'a>> {
+        let mut items: [Option<(KeyClass, Scalar<'a>)>; PEEK_FIELDS] =
+            [const { None }; PEEK_FIELDS];
+        let mut n = 0;
+        let mut unsure = false;
+        let shape = scan(line, |key, raw, escaped| {
+            let c = self.ids.class(key);
+            if !peek_wants(c) {
+                return;
+            }
+            match items.get_mut(n) {
+                Some(slot) if !escaped => {
+                    *slot = Some((c, Scalar::Str(Cow::Borrowed(raw))));
+                    n += 1;
+                }
+                _ => unsure = true,
+            }
+        })?;
+        shape.free(line)?;
+        if unsure {
+            return None;
+        }
+        settle(Producer::Other, items.into_iter().take(n).flatten(), tctx)
     }
 }
 
@@ -138,5 +213,55 @@ mod tests {
         assert_eq!(l.pairs[2].1, "a b");
         assert!(logfmt("plain words here").is_none());
         assert_eq!(logfmt_pairs(r#"a=1 b="x\"#).unwrap()[1].1, r"x\");
+    }
+
+    /// A logfmt peek says what the full parse says, or nothing.
+    #[test]
+    fn logfmt_peek_agrees_or_declines() {
+        use crate::model::Level;
+        let p = crate::parse::Parser::default_parser();
+        let tctx = crate::parse::TimeContext::default();
+        let peek = |line: &'static str| {
+            let f = p.peek_logfmt(line, &tctx);
+            if let Some(f) = &f {
+                let r = p.parse_logfmt(line, &tctx).unwrap();
+                assert_eq!(f.ts, r.ts, "{line}");
+                assert_eq!(f.level, r.level, "{line}");
+                assert_eq!(f.service, r.service.as_deref(), "{line}");
+                assert_eq!(f.logger, r.logger.as_deref(), "{line}");
+            }
+            f
+        };
+        let at = |s: &str| tctx.parse(s);
+        let f =
+            peek(r#"ts=2026-11-28T20:00:00.278Z level=info msg="job started" job_id=J-1"#).unwrap();
+        assert_eq!(f.ts, at("2026-11-28T20:00:00.278Z"));
+        assert_eq!(
+            (f.level, f.service, f.logger),
+            (Some(Level::Info), None, None)
+        );
+        // `time` is outranked by `ts`, `level` by `loglevel`; a quoted service is lent
+        let f = peek(r#"time=2020-01-01T00:00:00Z ts=2026-11-28T20:00:01Z level=info loglevel=warn app="web shop" logger=db"#).unwrap();
+        assert_eq!(f.ts, at("2026-11-28T20:00:01Z"));
+        assert_eq!(f.level, Some(Level::Warn));
+        assert_eq!((f.service, f.logger), (Some("web shop"), Some("db")));
+        // a key twice: the first of its rank stands, as in the full parse
+        let f = peek("ts=2026-11-28T20:00:01Z level=error level=info service=a service=b").unwrap();
+        assert_eq!((f.level, f.service), (Some(Level::Error), Some("a")));
+        // free text after the pairs; a level only in the message is none here
+        let f = peek("ts=2026-11-28T20:00:01Z msg=x job=J-2 note: error later").unwrap();
+        assert_eq!(f.level, None);
+        // an escaped quoted value among the needed keys; not logfmt
+        for line in [
+            r#"ts=2026-11-28T20:00:01Z level=info service="a \"b\"""#,
+            r#"ts=2026-11-28T20:00:01Z level="in\\fo""#,
+            "plain words ts=2026-11-28T20:00:01Z level=info",
+            "ts=2026-11-28T20:00:01Z and then words and more words",
+        ] {
+            assert_eq!(peek(line), None, "{line}");
+        }
+        // an escaped value elsewhere is no matter
+        let f = peek(r#"ts=2026-11-28T20:00:01Z level=debug msg="say \"hi\"""#).unwrap();
+        assert_eq!(f.level, Some(Level::Debug));
     }
 }

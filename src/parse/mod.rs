@@ -160,7 +160,11 @@ pub struct Peek<'a> {
     /// Where in the first line the record's own service is; the source's path names it when
     /// `None`.
     pub service: Option<(usize, usize)>,
-    pub dialect: &'a Arc<str>,
+    /// Where in the first line the record's logger is: the service when neither the record
+    /// nor the source's path names one.
+    pub logger: Option<(usize, usize)>,
+    /// The dialect's name, with its frames' (`cri+json`).
+    pub dialect: &'a str,
 }
 
 /// What peeking with one dialect found.
@@ -532,6 +536,22 @@ impl Parser {
         }
         let first = first.strip_suffix(b"\r").unwrap_or(first);
         let line = std::str::from_utf8(first).ok()?;
+        if dl.refined_by.is_empty() {
+            let f = match dl.kind {
+                Kind::Json => Some(self.peek_json(line, tctx)?),
+                Kind::Logfmt => Some(self.peek_logfmt(line, tctx)?),
+                _ => None,
+            };
+            if let Some(f) = f {
+                return Some(Peek {
+                    ts: f.ts?,
+                    level: f.level?,
+                    service: f.service.map(|s| structured::span_in(line, s)),
+                    logger: f.logger.map(|s| structured::span_in(line, s)),
+                    dialect: &dl.name,
+                });
+            }
+        }
         // As `dialect_record`: a refining dialect that reads the line with a time wins.
         for &j in &dl.refined_by {
             match self.peek_with(&self.dialects[j], first, line, tctx) {
@@ -626,6 +646,7 @@ impl Parser {
                 let off = s.as_ptr() as usize - line.as_ptr() as usize;
                 (off, off + s.len())
             }),
+            logger: None,
             dialect: &dl.name,
         })
     }

@@ -33,7 +33,7 @@ use std::cell::Cell;
 
 use serde_json::{Map, Value};
 
-use super::fields::{self, FieldId};
+use super::fields::{self, FieldId, KeyClass};
 use super::{Parser, Record, TimeContext};
 use crate::model::{Level, Timestamp};
 
@@ -237,14 +237,14 @@ impl Parser {
     /// numeric levels, no exception field, no key written twice); anything else, and anything
     /// this reader is not sure serde_json reads alike, is `Err` and goes the long way.
     fn parse_json_fast(&self, t: &str, tctx: &TimeContext) -> Result<Record, Slow> {
-        let mut r = JsonReader::new(t);
+        let mut r = JsonReader::new(t, AllFields::new());
         r.read()?;
         let producer = r.top.producer();
         if !matches!(producer, Producer::Other | Producer::Pino) || r.top.present & EXC != 0 {
             return Err(Slow);
         }
         let mut rec = Record::default();
-        let JsonReader { fields, keys, .. } = r;
+        let AllFields { fields, keys } = r.sink;
         self.apply_fields_as(
             producer,
             &mut rec,
@@ -1039,18 +1039,284 @@ const MAX_DEPTH: usize = 64;
 /// sure of: strict JSON as serde_json reads it (whitespace, strings without control
 /// characters, every escape, numbers read by serde_json itself), no key twice in an object
 /// (serde_json keeps the last value at the first place), nothing after the object.
-struct JsonReader<'a> {
+struct JsonReader<'a, S> {
     src: &'a str,
     b: &'a [u8],
     i: usize,
-    fields: Vec<(KeyAt, Scalar<'a>)>,
-    /// Dotted keys of nested fields, one after another.
-    keys: String,
+    /// Where the fields go.
+    sink: S,
     /// The dotted path to the value being read (below the top level).
     path: String,
     /// The keys of the objects being read, innermost last, to find a key written twice.
-    seen: Vec<&'a str>,
+    seen: Seen<'a>,
     top: TopSeen,
+}
+
+/// Where [`JsonReader`] puts the fields it reads, in the record's order.
+trait FieldSink<'a> {
+    /// Is the value under this (flattened) key wanted? An unwanted value is only checked.
+    fn wants(&mut self, key: &str) -> bool;
+    /// A wanted field: its key is a span of the line (a top-level key) or a dotted path.
+    fn field(&mut self, key: FieldKey<'_>, v: Scalar<'a>);
+}
+
+/// A field's key as [`FieldSink::field`] gets it.
+enum FieldKey<'k> {
+    Src(usize, usize),
+    Path(&'k str),
+}
+
+/// Every field, for the full parse.
+struct AllFields<'a> {
+    fields: Vec<(KeyAt, Scalar<'a>)>,
+    /// Dotted keys of nested fields, one after another.
+    keys: String,
+}
+
+impl AllFields<'_> {
+    fn new() -> Self {
+        AllFields {
+            fields: Vec::with_capacity(16),
+            keys: String::new(),
+        }
+    }
+}
+
+impl<'a> FieldSink<'a> for AllFields<'a> {
+    fn wants(&mut self, _: &str) -> bool {
+        true
+    }
+    fn field(&mut self, key: FieldKey<'_>, v: Scalar<'a>) {
+        let key = match key {
+            FieldKey::Src(a, b) => KeyAt::Src(a, b),
+            FieldKey::Path(p) => {
+                let a = self.keys.len();
+                self.keys.push_str(p);
+                KeyAt::Arena(a, self.keys.len())
+            }
+        };
+        self.fields.push((key, v));
+    }
+}
+
+/// The fields a peek needs (time, level, service, logger, bunyan's and pino's `name`), with
+/// their key's class; at most [`PEEK_FIELDS`], else `overflow`.
+struct PeekFields<'a, 'p> {
+    ids: &'p fields::IdKeys,
+    /// The class of the key [`FieldSink::wants`] last said yes to.
+    class: Option<KeyClass>,
+    items: [Option<(KeyClass, Scalar<'a>)>; PEEK_FIELDS],
+    n: usize,
+    overflow: bool,
+}
+
+pub(super) const PEEK_FIELDS: usize = 8;
+
+impl<'a> FieldSink<'a> for PeekFields<'a, '_> {
+    fn wants(&mut self, key: &str) -> bool {
+        let c = self.ids.class(key);
+        let wanted = peek_wants(c);
+        self.class = wanted.then_some(c);
+        wanted
+    }
+    fn field(&mut self, _: FieldKey<'_>, v: Scalar<'a>) {
+        let Some(c) = self.class else { return };
+        match self.items.get_mut(self.n) {
+            Some(slot) => {
+                *slot = Some((c, v));
+                self.n += 1;
+            }
+            None => self.overflow = true,
+        }
+    }
+}
+
+/// A key a peek reads: time, level, service, logger, or `name` (bunyan's and pino's service).
+pub(super) fn peek_wants(c: KeyClass) -> bool {
+    c.ts().is_some()
+        || c.level().is_some()
+        || c.service().is_some()
+        || c.logger().is_some()
+        || c.name()
+}
+
+/// What a structured record says of its time, level, service and logger, read without the
+/// full parse ([`Parser::peek_json`], [`Parser::peek_logfmt`]): exactly what the full parse's
+/// [`Record`] has. The service and logger are borrowed from the line.
+#[derive(Debug, PartialEq)]
+pub(super) struct PeekedFields<'a> {
+    pub ts: Option<Timestamp>,
+    pub level: Option<Level>,
+    pub service: Option<&'a str>,
+    pub logger: Option<&'a str>,
+}
+
+/// A best-ranked value as [`Parser::apply_fields_as`] keeps it: `None` when it is not a
+/// string of the line (escaped, a number): a peek cannot lend it.
+type Ranked<'a> = Option<(u8, Option<&'a str>)>;
+
+impl Parser {
+    /// The time, level, service and logger [`Self::parse_json`] gives `line`, when its fast
+    /// reader reads it alone (no producer rules but pino's, no exception field, no key twice,
+    /// strict JSON); `None` when only the full parse can tell. Reads the line once, keeping
+    /// only the fields it needs; nothing is allocated for a record without nested objects.
+    pub(super) fn peek_json<'a>(
+        &self,
+        line: &'a str,
+        tctx: &TimeContext,
+    ) -> Option<PeekedFields<'a>> {
+        let t = line.trim().trim_start_matches('\u{1e}');
+        if !t.starts_with('{') {
+            return None;
+        }
+        let sink = PeekFields {
+            ids: &self.ids,
+            class: None,
+            items: [const { None }; PEEK_FIELDS],
+            n: 0,
+            overflow: false,
+        };
+        let mut r = JsonReader::new(t, sink);
+        r.read().ok()?;
+        let producer = r.top.producer();
+        if !matches!(producer, Producer::Other | Producer::Pino)
+            || r.top.present & EXC != 0
+            || r.sink.overflow
+        {
+            return None;
+        }
+        let PeekFields { items, n, .. } = r.sink;
+        settle(producer, items.into_iter().take(n).flatten(), tctx)
+    }
+}
+
+/// Where `s`, a part of `line`, is in it.
+pub(super) fn span_in(line: &str, s: &str) -> (usize, usize) {
+    let a = (s.as_ptr() as usize).saturating_sub(line.as_ptr() as usize);
+    (a, a + s.len())
+}
+
+/// [`Parser::apply_fields_as`]'s choice of time, level, service and logger over these fields
+/// (in the record's order), for a peek: `None` when the chosen service or logger is not a
+/// string of the line.
+pub(super) fn settle<'a>(
+    producer: Producer,
+    items: impl Iterator<Item = (KeyClass, Scalar<'a>)>,
+    tctx: &TimeContext,
+) -> Option<PeekedFields<'a>> {
+    let mut best_ts: Option<(u8, Timestamp)> = None;
+    let mut best_level: Option<(u8, Level)> = None;
+    let mut best_service: Ranked<'a> = None;
+    let mut best_logger: Ranked<'a> = None;
+    let name_is_service = matches!(producer, Producer::Bunyan | Producer::Pino);
+    let name_rank = fields::SERVICE_KEYS.len() as u8;
+    for (c, v) in items {
+        let service_rank = c
+            .service()
+            .or((name_is_service && c.name()).then_some(name_rank));
+        // A lower rank can only be outdone: read a value only when it could win.
+        if let Some(r) = c.ts().filter(|r| best_ts.is_none_or(|(br, _)| *r < br)) {
+            let t = match &v {
+                Scalar::Num(x) => epoch_number(x, tctx),
+                Scalar::Str(s) => tctx.parse(s),
+                _ => None,
+            };
+            if let Some(t) = t {
+                best_ts = Some((r, t));
+            }
+        }
+        if let Some(r) = c
+            .level()
+            .filter(|r| best_level.is_none_or(|(br, _)| *r < br))
+        {
+            let l = match &v {
+                Scalar::Num(x) => x.as_f64().and_then(|f| numeric_level(producer, f)),
+                Scalar::Str(s) => text_level(producer, s),
+                Scalar::Bool(b) => text_level(producer, if *b { "true" } else { "false" }),
+                Scalar::Empty => text_level(producer, ""),
+            };
+            if let Some(l) = l {
+                best_level = Some((r, l));
+            }
+        }
+        // The value as the full parse's text, and as a span of the line when it is one.
+        let (text, lent): (Cow<'_, str>, Option<&'a str>) = match &v {
+            Scalar::Str(Cow::Borrowed(s)) => (Cow::Borrowed(*s), Some(*s)),
+            Scalar::Str(Cow::Owned(s)) => (Cow::Borrowed(s.as_str()), None),
+            other => (other.clone().into_text(), None),
+        };
+        if let Some(r) = service_rank {
+            if !placeholder_service(&text) && best_service.is_none_or(|(br, _)| r < br) {
+                best_service = Some((r, lent));
+            }
+        } else if let Some(r) = c.logger() {
+            if !text.trim().is_empty() && best_logger.is_none_or(|(br, _)| r < br) {
+                best_logger = Some((r, lent));
+            }
+        }
+    }
+    let lend = |b: Ranked<'a>| match b {
+        None => Some(None),
+        Some((_, Some(s))) => Some(Some(s)),
+        Some((_, None)) => None,
+    };
+    Some(PeekedFields {
+        ts: best_ts.map(|(_, t)| t),
+        level: best_level.map(|(_, l)| l),
+        service: lend(best_service)?,
+        logger: lend(best_logger)?,
+    })
+}
+
+/// Keys of the objects being read, innermost last: the first [`SEEN_HEAD`] in place (no
+/// allocation for a common record), the others in a vector.
+struct Seen<'a> {
+    head: [&'a str; SEEN_HEAD],
+    n: usize,
+    more: Vec<&'a str>,
+}
+
+const SEEN_HEAD: usize = 32;
+
+impl<'a> Seen<'a> {
+    fn new() -> Self {
+        Seen {
+            head: [""; SEEN_HEAD],
+            n: 0,
+            more: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.n
+    }
+
+    fn get(&self, i: usize) -> &'a str {
+        if i < SEEN_HEAD {
+            self.head[i]
+        } else {
+            self.more[i - SEEN_HEAD]
+        }
+    }
+
+    fn push(&mut self, k: &'a str) {
+        if self.n < SEEN_HEAD {
+            self.head[self.n] = k;
+        } else {
+            self.more.truncate(self.n - SEEN_HEAD);
+            self.more.push(k);
+        }
+        self.n += 1;
+    }
+
+    fn truncate(&mut self, n: usize) {
+        self.n = self.n.min(n);
+    }
+
+    /// `k` is one of the keys from `from` on.
+    fn contains_from(&self, from: usize, k: &str) -> bool {
+        (from..self.n).any(|i| self.get(i) == k)
+    }
 }
 
 /// What the value being read stands for in the flattened record.
@@ -1064,16 +1330,15 @@ enum Slot {
     Skip,
 }
 
-impl<'a> JsonReader<'a> {
-    fn new(src: &'a str) -> JsonReader<'a> {
+impl<'a, S: FieldSink<'a>> JsonReader<'a, S> {
+    fn new(src: &'a str, sink: S) -> JsonReader<'a, S> {
         JsonReader {
             src,
             b: src.as_bytes(),
             i: 0,
-            fields: Vec::with_capacity(16),
-            keys: String::new(),
+            sink,
             path: String::new(),
-            seen: Vec::with_capacity(16),
+            seen: Seen::new(),
             top: TopSeen::default(),
         }
     }
@@ -1128,7 +1393,7 @@ impl<'a> JsonReader<'a> {
             self.ws();
             let (ks, ke) = self.plain_string()?;
             let key = &self.src[ks..ke];
-            if self.seen[seen_from..].contains(&key) {
+            if self.seen.contains_from(seen_from, key) {
                 return Err(Slow);
             }
             self.seen.push(key);
@@ -1178,7 +1443,7 @@ impl<'a> JsonReader<'a> {
         let Some(&c) = self.b.get(self.i) else {
             return Err(Slow);
         };
-        let v = match c {
+        match c {
             b'{' => {
                 if let Slot::Top(ks, ke, _) = slot {
                     // The nested keys start with this one.
@@ -1192,12 +1457,25 @@ impl<'a> JsonReader<'a> {
                 return Ok(());
             }
             b'[' => return self.array(slot, depth),
+            _ => {}
+        }
+        let want = match slot {
+            Slot::Top(ks, ke, _) => self.sink.wants(&self.src[ks..ke]),
+            Slot::Path => self.sink.wants(&self.path),
+            Slot::Skip => false,
+        };
+        let v = match c {
             b'"' => {
-                let v = self.string()?;
+                let v = if want {
+                    Scalar::Str(self.string()?)
+                } else {
+                    self.skip_string()?;
+                    Scalar::Empty
+                };
                 if let Slot::Top(_, _, bit) = slot {
                     self.top.string |= bit;
                 }
-                Scalar::Str(v)
+                v
             }
             b't' => {
                 self.literal(b"true")?;
@@ -1220,7 +1498,9 @@ impl<'a> JsonReader<'a> {
             }
             _ => return Err(Slow),
         };
-        self.push(slot, v);
+        if want {
+            self.push(slot, v);
+        }
         Ok(())
     }
 
@@ -1230,15 +1510,11 @@ impl<'a> JsonReader<'a> {
             return;
         }
         let key = match slot {
-            Slot::Top(ks, ke, _) => KeyAt::Src(ks, ke),
-            Slot::Path => {
-                let a = self.keys.len();
-                self.keys.push_str(&self.path);
-                KeyAt::Arena(a, self.keys.len())
-            }
+            Slot::Top(ks, ke, _) => FieldKey::Src(ks, ke),
+            Slot::Path => FieldKey::Path(&self.path),
             Slot::Skip => return,
         };
-        self.fields.push((key, v));
+        self.sink.field(key, v);
     }
 
     /// An array: its first scalar is the field (`flatten` keeps one value of a multi-valued
@@ -1356,6 +1632,17 @@ impl<'a> JsonReader<'a> {
         }
         unescape(raw).map(Cow::Owned).ok_or(Slow)
     }
+
+    /// A string value, checked as [`Self::string`] reads it, not kept.
+    fn skip_string(&mut self) -> Result<(), Slow> {
+        self.eat(b'"')?;
+        let s = self.i;
+        let (e, escaped) = self.string_end()?;
+        if escaped && !unescape_to(&self.src[s..e], None) {
+            return Err(Slow);
+        }
+        Ok(())
+    }
 }
 
 const LO: u64 = 0x0101_0101_0101_0101;
@@ -1375,13 +1662,29 @@ fn has_below(w: u64, n: u8) -> bool {
 /// A JSON string's text with its escapes read; `None` for a bad escape or a lone surrogate.
 fn unescape(raw: &str) -> Option<String> {
     let mut out = String::with_capacity(raw.len());
+    unescape_to(raw, Some(&mut out)).then_some(out)
+}
+
+/// [`unescape`] into `out`, or only checked when `out` is `None`: `false` for a bad escape or
+/// a lone surrogate.
+fn unescape_to(raw: &str, out: Option<&mut String>) -> bool {
+    unescape_checked(raw, out).is_some()
+}
+
+fn unescape_checked(raw: &str, mut out: Option<&mut String>) -> Option<()> {
     let mut rest = raw;
     while let Some(i) = rest.find('\\') {
-        out.push_str(&rest[..i]);
+        if let Some(o) = out.as_deref_mut() {
+            o.push_str(&rest[..i]);
+        }
         let b = rest.as_bytes();
         let c = *b.get(i + 1)?;
+        if !c.is_ascii() {
+            // Not an escape; and `i + 2` would not be a char boundary.
+            return None;
+        }
         rest = &rest[i + 2..];
-        out.push(match c {
+        let ch = match c {
             b'"' => '"',
             b'\\' => '\\',
             b'/' => '/',
@@ -1407,10 +1710,15 @@ fn unescape(raw: &str) -> Option<String> {
                 }
             }
             _ => return None,
-        });
+        };
+        if let Some(o) = out.as_deref_mut() {
+            o.push(ch);
+        }
     }
-    out.push_str(rest);
-    Some(out)
+    if let Some(o) = out {
+        o.push_str(rest);
+    }
+    Some(())
 }
 
 fn hex4(s: &str) -> Option<u32> {
@@ -1654,6 +1962,71 @@ mod tests {
         assert_eq!(r.service.as_deref(), Some("shop"));
         assert_eq!(r.level, Some(Level::Info));
         assert_eq!(r.ts.unwrap().to_rfc3339(), "2023-08-29T13:47:38.984Z");
+    }
+
+    /// A JSON peek says what the full parse says, or nothing.
+    #[test]
+    fn json_peek_agrees_or_declines() {
+        let p = Parser::default_parser();
+        let tctx = TimeContext::default();
+        let peek = |line: &'static str| {
+            let f = p.peek_json(line, &tctx);
+            if let Some(f) = &f {
+                let r = p.parse_json(line, &tctx).unwrap();
+                assert_eq!(f.ts, r.ts, "{line}");
+                assert_eq!(f.level, r.level, "{line}");
+                assert_eq!(f.service, r.service.as_deref(), "{line}");
+                assert_eq!(f.logger, r.logger.as_deref(), "{line}");
+            }
+            f
+        };
+        let at = |s: &str| TimeContext::default().parse(s);
+        // ECS, dotted keys
+        let f = peek(r#"{"@timestamp":"2026-11-28T20:00:00.004Z","log.level":"info","service.name":"gateway","message":"routing \"x\"","trace.id":"1e2f"}"#).unwrap();
+        assert_eq!(f.ts, at("2026-11-28T20:00:00.004Z"));
+        assert_eq!(f.level, Some(Level::Info));
+        assert_eq!(f.service, Some("gateway"));
+        assert_eq!(f.logger, None);
+        // ECS nested: `log.level` outranks `level`; `log.logger` is the logger
+        let f = peek(r#"{"level":"error","@timestamp":"2026-11-28T20:00:01Z","log":{"level":"warn","logger":"a.b"},"service":{"name":"cart"},"message":"m"}"#).unwrap();
+        assert_eq!(f.level, Some(Level::Warn));
+        assert_eq!(f.service, Some("cart"));
+        assert_eq!(f.logger, Some("a.b"));
+        // numeric levels: the bunyan/pino scale or a syslog severity; 35 is no level
+        let f = peek(r#"{"time":"2026-11-28T20:00:01Z","level":40}"#).unwrap();
+        assert_eq!(f.level, Some(Level::Warn));
+        let f = peek(r#"{"time":"2026-11-28T20:00:01Z","level":35,"logger":"db"}"#).unwrap();
+        assert_eq!((f.level, f.logger), (None, Some("db")));
+        // pino: 35 is info, `name` is the service, epoch milliseconds
+        let f = peek(r#"{"level":35,"time":1693316858984,"name":"shop","msg":"ok"}"#).unwrap();
+        assert_eq!(f.level, Some(Level::Info));
+        assert_eq!(f.service, Some("shop"));
+        assert_eq!(f.ts, at("2023-08-29T13:47:38.984Z"));
+        // no level: the full parse looks in the message
+        let f = peek(r#"{"ts":"2026-11-28T20:00:01Z","msg":"error: x"}"#).unwrap();
+        assert_eq!(f.level, None);
+        // a placeholder service: the logger stands
+        let f = peek(r#"{"ts":"2026-11-28T20:00:01Z","level":"info","service":"-","logger":"l"}"#)
+            .unwrap();
+        assert_eq!((f.service, f.logger), (None, Some("l")));
+        // declined: a key twice, an escaped or numeric service, a bad escape, an exception
+        // field, another producer, not JSON, something after the object
+        for line in [
+            r#"{"ts":"2026-11-28T20:00:01Z","level":"info","level":"error"}"#,
+            r#"{"ts":"2026-11-28T20:00:01Z","a":{"k":1,"k":2},"level":"info"}"#,
+            r#"{"ts":"2026-11-28T20:00:01Z","level":"info","service":"a\u0062"}"#,
+            r#"{"ts":"2026-11-28T20:00:01Z","level":"info","app":12}"#,
+            r#"{"ts":"2026-11-28T20:00:01Z","level":"info","msg":"bad \x"}"#,
+            r#"{"ts":"2026-11-28T20:00:01Z","level":"info","msg":"\ud800"}"#,
+            r#"{"ts":"2026-11-28T20:00:01Z","level":"info","msg":"\é"}"#,
+            r#"{"ts":"2026-11-28T20:00:01Z","level":"error","error":{"type":"E"}}"#,
+            r#"{"MESSAGE":"m","PRIORITY":"3","__REALTIME_TIMESTAMP":"1693316858984123"}"#,
+            r#"{"v":0,"level":30,"hostname":"h","pid":1,"name":"a","time":"2026-11-28T20:00:01Z"}"#,
+            r#"{"ts":"2026-11-28T20:00:01Z","level":"info"} x"#,
+            r#"ts=2026-11-28T20:00:01Z level=info"#,
+        ] {
+            assert_eq!(peek(line), None, "{line}");
+        }
     }
 
     #[test]

@@ -206,7 +206,8 @@ pub struct Peeked<'a> {
     pub ts: crate::model::Timestamp,
     pub level: crate::model::Level,
     pub service: Option<&'a str>,
-    pub dialect: &'a Arc<str>,
+    /// The dialect's name, with its frames' (`cri+json`).
+    pub dialect: &'a str,
 }
 
 /// What every record of one source shares.
@@ -291,21 +292,31 @@ impl<'a> RawEvent<'a> {
     /// The record's time, level, service and dialect without the full parse, when they can
     /// be read that way for certain ([`Parser::peek`]); the service falls back to the path's.
     pub fn peek<'p>(&'p self, parser: &'p Parser) -> Option<Peeked<'p>> {
-        if !self.source.frames.is_empty() || self.source.tabular.is_some() {
+        if self.source.tabular.is_some() {
             return None;
         }
         let first = match memchr::memchr(b'\n', self.bytes) {
             Some(i) => &self.bytes[..i],
             None => self.bytes,
         };
-        let p = parser.peek(self.source.dialect, first, &self.source.time)?;
+        let (d, time) = (self.source.dialect, &self.source.time);
+        let p = if self.source.frames.is_empty() {
+            parser.peek(d, first, time)?
+        } else {
+            parser.peek_framed(&self.source.frames, d, first, time)?
+        };
         Some(Peeked {
             ts: p.ts,
             level: p.level,
+            // As the full parse: the record's service, else the path's, else its logger. The
+            // spans are a valid UTF-8 line's, on char boundaries.
             service: match p.service {
-                // A valid UTF-8 line's span, on char boundaries.
-                Some((a, b)) => std::str::from_utf8(&first[a..b]).ok(),
-                None => self.source.path_service.as_deref(),
+                Some((a, b)) => Some(std::str::from_utf8(first.get(a..b)?).ok()?),
+                None => match (self.source.path_service.as_deref(), p.logger) {
+                    (Some(s), _) => Some(s),
+                    (None, Some((a, b))) => Some(std::str::from_utf8(first.get(a..b)?).ok()?),
+                    (None, None) => None,
+                },
             },
             dialect: p.dialect,
         })
