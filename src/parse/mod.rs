@@ -372,7 +372,13 @@ impl Parser {
             let mut score = 0;
             let mut read = 0;
             let mut started = !(d.multiline && d.start.is_some());
-            for l in &lines {
+            for (k, l) in lines.iter().enumerate() {
+                // A dialect that cannot beat the best so far even if it read every remaining
+                // line with a time is not read on (ties go to the earlier dialect anyway).
+                let best_score = best.as_ref().map_or(0, |b| b.score);
+                if best_score > 0 && score + 2 * (lines.len() - k) <= best_score {
+                    break;
+                }
                 if let Some(r) = self.parse_with(d, l, tctx) {
                     if !started {
                         if !self.is_event_start(Some(i), l.as_bytes()) {

@@ -329,7 +329,7 @@ pub fn read_sources<V: Visitor>(
                 });
                 (0, p.size)
             }
-            Some(Err(Unbounded::Io(_))) | None => (0, p.size),
+            Some(Err(Unbounded::Io(_) | Unbounded::Untimed)) | None => (0, p.size),
         };
         let sought = bounded[i].as_ref().is_some_and(|r| r.is_ok());
         if let (Compression::None, Some(path), true) =
@@ -1395,20 +1395,8 @@ impl<V: Visitor> Cutter<'_, V> {
             // output, so it is dropped here, by its time alone when that can be read without
             // the full parse. In a stream, a record past the range by more than the disorder
             // bound ends the read. A full parse is handed on with the record.
-            let quick = if self.ctx.frames.is_empty() {
-                self.parser
-                    .quick_time(self.ctx.dialect, line_of(rec, 0), &self.ctx.time)
-            } else {
-                None
-            };
-            let t = match quick {
-                Some(t) => t,
-                None => {
-                    let e = ev.to_event(self.parser);
-                    let Some(t) = e.ts else { return };
-                    ev.parsed.set(Some(e));
-                    t
-                }
+            let Some(t) = ev.time(self.parser) else {
+                return;
             };
             if let Some(stop) = self.stop_after {
                 // A stream is assumed sorted within the disorder bound (it cannot be probed);

@@ -278,6 +278,30 @@ impl<'a> RawEvent<'a> {
         .is_some()
     }
 
+    /// The record's time, as the full parse gives it, read the cheapest way that is certain:
+    /// the dialect's time field alone, else a peek, else the full parse (kept for
+    /// [`RawEvent::to_event`]).
+    pub fn time(&self, parser: &Parser) -> Option<crate::model::Timestamp> {
+        if self.source.tabular.is_none() {
+            let first = match memchr::memchr(b'\n', self.bytes) {
+                Some(i) => &self.bytes[..i],
+                None => self.bytes,
+            };
+            if self.source.frames.is_empty() {
+                if let Some(t) = parser.quick_time(self.source.dialect, first, &self.source.time) {
+                    return Some(t);
+                }
+            }
+            if let Some(p) = self.peek(parser) {
+                return Some(p.ts);
+            }
+        }
+        let e = self.to_event(parser);
+        let t = e.ts;
+        self.parsed.set(Some(e));
+        t
+    }
+
     /// A record as read, not yet parsed.
     pub fn new(bytes: &'a [u8], utf8: Option<&'a str>, line: u64, source: &'a SourceCtx) -> Self {
         RawEvent {

@@ -48,7 +48,7 @@ const MIN_SPAN: u64 = 256 << 10;
 
 /// Bytes a probe reads at first; doubled up to [`PROBE_MAX`] when no timed record is found.
 const PROBE_BYTES: usize = 64 << 10;
-const PROBE_MAX: usize = 4 << 20;
+const PROBE_MAX: usize = 1 << 20;
 
 /// Why a file is read whole although a range was asked.
 #[derive(Debug, PartialEq, Eq)]
@@ -58,6 +58,8 @@ pub enum Unbounded {
         at: u64,
         by_ns: i64,
     },
+    /// No record with a time near the start of the file.
+    Untimed,
     Io(String),
 }
 
@@ -165,7 +167,7 @@ impl<'a> Prober<'a> {
                 source: self.ctx,
                 parsed: Default::default(),
             };
-            if let Some(t) = ev.to_event(self.parser).ts {
+            if let Some(t) = ev.time(self.parser) {
                 let off = at + st as u64;
                 first.get_or_insert(off);
                 times.push((off, t));
@@ -205,8 +207,13 @@ impl<'a> Prober<'a> {
         // rotation appended to its successor) goes back in time somewhere, and the search
         // alone would only see one side of it.
         for k in 0..SPREAD {
-            if let Some(p) = self.probe(self.size * k / SPREAD).map_err(io)? {
-                self.check(&p, d)?;
+            match self.probe(self.size * k / SPREAD).map_err(io)? {
+                Some(p) => self.check(&p, d)?,
+                // No time near the start: a file of records without times (or with few),
+                // which a search cannot bracket; it is read whole (its untimed records are
+                // not in any range).
+                None if k == 0 => return Err(Unbounded::Untimed),
+                None => {}
             }
         }
         // Lower end: the last probed record older than since - D.
