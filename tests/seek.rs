@@ -377,3 +377,33 @@ fn scenarios_and_fixtures_answer_as_whole_reads() {
         }
     }
 }
+
+#[test]
+fn a_file_without_times_answers_as_the_whole_read() {
+    let dir = tempfile::tempdir().unwrap();
+    // Python's logging.basicConfig default writes no time: no record is in any range.
+    let mut text = String::new();
+    for k in 0..12_000 {
+        text += &format!(
+            "INFO:recommender.api:served {} items for user_id={k} in 88 ms\n",
+            k % 9
+        );
+    }
+    assert!(text.len() > 256 << 10);
+    std::fs::write(dir.path().join("basic.log"), &text).unwrap();
+    let args = [
+        "events",
+        "--json",
+        "basic.log",
+        "--since",
+        "2026-11-28T20:00:00Z",
+        "--until",
+        "2026-11-28T21:00:00Z",
+    ];
+    assert_eq!(same_answer(dir.path(), &args, true), 0);
+    assert_eq!(
+        casefile(dir.path(), &args).code,
+        1,
+        "an empty answer exits 1"
+    );
+}
