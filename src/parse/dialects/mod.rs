@@ -29,6 +29,7 @@ mod access;
 mod apache_vhost;
 mod bytes;
 mod envoy;
+mod haproxy;
 mod nginx_error;
 mod syslog_3164;
 mod syslog_5424;
@@ -112,6 +113,11 @@ pub static SCANNERS: &[Scanner] = &[
         name: "golog",
         scan: golog::scan,
         start: Some(golog::start),
+    },
+    Scanner {
+        name: "haproxy",
+        scan: haproxy::scan,
+        start: None,
     },
 ];
 
