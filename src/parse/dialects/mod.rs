@@ -30,7 +30,9 @@ mod apache_vhost;
 mod bytes;
 mod envoy;
 mod haproxy;
+mod mysql;
 mod nginx_error;
+mod redis;
 mod syslog_3164;
 mod syslog_5424;
 
@@ -117,6 +119,16 @@ pub static SCANNERS: &[Scanner] = &[
     Scanner {
         name: "haproxy",
         scan: haproxy::scan,
+        start: None,
+    },
+    Scanner {
+        name: "redis",
+        scan: redis::scan,
+        start: None,
+    },
+    Scanner {
+        name: "mysql",
+        scan: mysql::scan,
         start: None,
     },
 ];
