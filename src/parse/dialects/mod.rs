@@ -32,6 +32,7 @@ mod envoy;
 mod haproxy;
 mod mysql;
 mod nginx_error;
+mod postgres;
 mod redis;
 mod syslog_3164;
 mod syslog_5424;
@@ -130,6 +131,11 @@ pub static SCANNERS: &[Scanner] = &[
         name: "mysql",
         scan: mysql::scan,
         start: None,
+    },
+    Scanner {
+        name: "postgres",
+        scan: postgres::scan,
+        start: Some(postgres::start),
     },
 ];
 
