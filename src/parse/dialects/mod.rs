@@ -26,6 +26,7 @@ mod spring;
 mod util;
 
 mod access;
+mod alb;
 mod apache_vhost;
 mod bytes;
 mod envoy;
@@ -112,6 +113,11 @@ pub static SCANNERS: &[Scanner] = &[
         name: "golog",
         scan: golog::scan,
         start: Some(golog::start),
+    },
+    Scanner {
+        name: "alb",
+        scan: alb::scan,
+        start: None,
     },
 ];
 
