@@ -24,6 +24,7 @@ mod logback;
 mod python;
 mod spring;
 mod util;
+mod zap_console;
 
 mod access;
 mod alb;
@@ -118,6 +119,11 @@ pub static SCANNERS: &[Scanner] = &[
         name: "alb",
         scan: alb::scan,
         start: None,
+    },
+    Scanner {
+        name: "zap-console",
+        scan: zap_console::scan,
+        start: Some(zap_console::start),
     },
 ];
 
