@@ -28,6 +28,7 @@ mod zap_console;
 
 mod access;
 mod alb;
+mod apache_error;
 mod apache_vhost;
 mod bytes;
 mod envoy;
@@ -124,6 +125,11 @@ pub static SCANNERS: &[Scanner] = &[
         name: "zap-console",
         scan: zap_console::scan,
         start: Some(zap_console::start),
+    },
+    Scanner {
+        name: "apache-error",
+        scan: apache_error::scan,
+        start: None,
     },
 ];
 
