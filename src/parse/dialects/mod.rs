@@ -24,8 +24,11 @@ mod logback;
 mod python;
 mod spring;
 mod util;
+mod zap_console;
 
 mod access;
+mod alb;
+mod apache_error;
 mod apache_vhost;
 mod bytes;
 mod envoy;
@@ -136,6 +139,21 @@ pub static SCANNERS: &[Scanner] = &[
         name: "postgres",
         scan: postgres::scan,
         start: Some(postgres::start),
+    },
+    Scanner {
+        name: "alb",
+        scan: alb::scan,
+        start: None,
+    },
+    Scanner {
+        name: "zap-console",
+        scan: zap_console::scan,
+        start: Some(zap_console::start),
+    },
+    Scanner {
+        name: "apache-error",
+        scan: apache_error::scan,
+        start: None,
     },
 ];
 
