@@ -577,18 +577,35 @@ impl TimeContext {
             }
             _ => return None,
         };
-        let mut p = Parts {
-            y: y as i64,
-            mo,
-            d,
-            h,
-            mi,
-            s: sec,
-            ns,
-            off: off.map(Zone::Fixed),
-            year_known: true,
-        };
-        let ts = self.finish(&mut p)?;
+        if off.is_none() && self.tz.is_some() {
+            // Naive in a named zone: `finish` reads it there (gaps, folds).
+            let mut p = Parts {
+                y: y as i64,
+                mo,
+                d,
+                h,
+                mi,
+                s: sec,
+                ns,
+                off: None,
+                year_known: true,
+            };
+            let ts = self.finish(&mut p)?;
+            return Some(self.plausible(ts));
+        }
+        // `finish` for a fixed offset (or UTC) and a known year.
+        if !((1..=12).contains(&mo)
+            && (1..=31).contains(&d)
+            && h < 24
+            && mi < 60
+            && sec <= 60
+            && (1900..=2200).contains(&y))
+        {
+            return None;
+        }
+        let secs = days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + sec) as i64
+            - off.unwrap_or(0);
+        let ts = in_range(Timestamp(secs * 1_000_000_000 + ns as i64))?;
         Some(self.plausible(ts))
     }
 
