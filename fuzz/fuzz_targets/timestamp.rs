@@ -8,6 +8,8 @@
 //! - `parse_prefix`'s length is inside the string, on a char boundary, not zero, and
 //!   self-contained: the prefix it used, read on its own, gives the same instant and length;
 //! - `parse(s)` of a string with nothing around the timestamp agrees with `parse_prefix(s)`.
+//! - `parse` (with its fast path for the commonest shapes) gives what `parse_general` gives,
+//!   under every context below too.
 //!
 //! And with a day anchor (`TimeContext::day`: `Near`, `After`, `Before` an instant, fixed ones
 //! around DST changes and midnight and one taken from the input's last 8 bytes, in UTC and
@@ -117,6 +119,7 @@ fn check_anchored(ctx: &TimeContext, s: &str, numbers: &[f64]) {
         "{s:?}: plausible does more than filter (ctx {ctx:?})"
     );
     let whole = ctx.parse(s);
+    assert_eq!(whole, ctx.parse_general(s), "{s:?}: fast path (ctx {ctx:?})");
     assert_eq!(
         whole,
         any.parse(s).filter(|&ts| in_range(ctx, ts)),
@@ -184,6 +187,11 @@ fuzz_target!(|bytes: &[u8]| {
 
     for ctx in contexts() {
         let whole = ctx.parse(&s);
+        assert_eq!(
+            whole,
+            ctx.parse_general(&s),
+            "{s:?}: the fast path differs from the general one (ctx {ctx:?})"
+        );
         if let Some((ts, used)) = ctx.parse_prefix(&s) {
             assert!(used <= s.len(), "prefix length {used} past the end");
             assert!(used > 0, "a timestamp of no bytes in {s:?}");

@@ -514,6 +514,104 @@ impl TimeContext {
 
     /// Parse a whole timestamp string (surrounding spaces and brackets ignored).
     pub fn parse(&self, s: &str) -> Option<Timestamp> {
+        if let Some(r) = self.parse_fast(s) {
+            return r;
+        }
+        self.parse_general(s)
+    }
+
+    /// The commonest shapes alone, `YYYY-MM-DD[ T]HH:MM:SS`, then `.` or `,` and 1 to 9 digits
+    /// or nothing, then `Z`, `+HH:MM`, `+HHMM` (or `-`) or nothing, and nothing else:
+    /// `Some(what parse_general gives)`, or `None` when the string is not of that shape or is
+    /// out of range (the general path then tries its other readings).
+    #[inline]
+    fn parse_fast(&self, s: &str) -> Option<Option<Timestamp>> {
+        let b = s.as_bytes();
+        if b.len() < 19 {
+            return None;
+        }
+        let two = |i: usize| -> Option<u32> {
+            let (x, y) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
+            (x < 10 && y < 10).then_some(x as u32 * 10 + y as u32)
+        };
+        if b[4] != b'-'
+            || b[7] != b'-'
+            || !matches!(b[10], b'T' | b' ')
+            || b[13] != b':'
+            || b[16] != b':'
+        {
+            return None;
+        }
+        let y = two(0)? * 100 + two(2)?;
+        let (mo, d, h, mi, sec) = (two(5)?, two(8)?, two(11)?, two(14)?, two(17)?);
+        let mut i = 19;
+        let mut ns = 0;
+        if matches!(b.get(i), Some(b'.' | b',')) {
+            i += 1;
+            let start = i;
+            while i < b.len() && i - start < 9 && b[i].is_ascii_digit() {
+                ns = ns * 10 + (b[i] - b'0') as u32;
+                i += 1;
+            }
+            let n = (i - start) as u32;
+            // No digit, or a tenth: the general path.
+            if n == 0 || b.get(i).is_some_and(u8::is_ascii_digit) {
+                return None;
+            }
+            ns *= 10u32.pow(9 - n);
+        }
+        let off = match b.get(i) {
+            None => None,
+            Some(b'Z' | b'z') if i + 1 == b.len() => Some(0),
+            Some(&sign @ (b'+' | b'-')) => {
+                let (oh, om) = match b.len() - i {
+                    5 => (two(i + 1)?, two(i + 3)?),
+                    6 if b[i + 3] == b':' => (two(i + 1)?, two(i + 4)?),
+                    _ => return None,
+                };
+                if oh > 23 || om > 59 {
+                    return None;
+                }
+                let o = (oh * 3600 + om * 60) as i64;
+                Some(if sign == b'-' { -o } else { o })
+            }
+            _ => return None,
+        };
+        if off.is_none() && self.tz.is_some() {
+            // Naive in a named zone: `finish` reads it there (gaps, folds).
+            let mut p = Parts {
+                y: y as i64,
+                mo,
+                d,
+                h,
+                mi,
+                s: sec,
+                ns,
+                off: None,
+                year_known: true,
+            };
+            let ts = self.finish(&mut p)?;
+            return Some(self.plausible(ts));
+        }
+        // `finish` for a fixed offset (or UTC) and a known year.
+        if !((1..=12).contains(&mo)
+            && (1..=31).contains(&d)
+            && h < 24
+            && mi < 60
+            && sec <= 60
+            && (1900..=2200).contains(&y))
+        {
+            return None;
+        }
+        let secs = days_from_civil(y as i64, mo, d) * 86_400 + (h * 3600 + mi * 60 + sec) as i64
+            - off.unwrap_or(0);
+        let ts = in_range(Timestamp(secs * 1_000_000_000 + ns as i64))?;
+        Some(self.plausible(ts))
+    }
+
+    /// [`Self::parse`] without its fast path for the commonest shapes: every shape, by the
+    /// general readers (kept callable to check the fast path against).
+    pub fn parse_general(&self, s: &str) -> Option<Timestamp> {
         let s = s
             .trim()
             .trim_start_matches('[')
@@ -1450,5 +1548,115 @@ mod tests {
             rfc(tod.parse("23:59:50")).as_deref(),
             Some("2026-12-31T23:59:50.000Z")
         );
+    }
+
+    /// The fast path of `parse` gives exactly what the general path gives, for every shape it
+    /// takes and its near misses (bad dates and offsets, a tenth fraction digit, other
+    /// separators, junk around it), under a plain, a zoned, a plausible and an anchored context.
+    #[test]
+    fn fast_path_agrees_with_the_general_path() {
+        let paris = paris();
+        let anchor = at("2026-03-29T01:30:00Z");
+        let near = (Timestamp(anchor.0 - 86_400 * 1_000_000_000), anchor);
+        let contexts = [
+            TimeContext::default(),
+            TimeContext {
+                tz: paris.clone(),
+                ..Default::default()
+            },
+            TimeContext {
+                plausible: Some(near),
+                ..Default::default()
+            },
+            TimeContext {
+                tz: paris.clone(),
+                day: Some(DayAnchor::Near(anchor)),
+                plausible: Some(near),
+                ..Default::default()
+            },
+            TimeContext {
+                year_hint: 2027,
+                reference: Some(anchor),
+                day: Some(DayAnchor::After(anchor)),
+                ..Default::default()
+            },
+        ];
+        let years = [
+            "0000", "1899", "1900", "1969", "1970", "2000", "2024", "2026", "2100", "2200", "2201",
+            "9999",
+        ];
+        let dates = [
+            "01-01", "00-10", "13-01", "99-99", "02-28", "02-29", "02-30", "02-31", "04-31",
+            "12-31", "12-32", "01-00", "03-29", "10-25", "1-01", "01-1x",
+        ];
+        let times = [
+            "00:00:00", "23:59:59", "23:59:60", "23:59:61", "24:00:00", "12:60:00", "02:30:00",
+            "02:59:59", "03:00:00", "1:00:00", "12:3a:00",
+        ];
+        let fracs = [
+            "",
+            ".",
+            ",",
+            ".1",
+            ",123",
+            ".000",
+            ".123456",
+            ".999999999",
+            ".1234567890",
+            ":123",
+            ".12a",
+        ];
+        let zones = [
+            "", "Z", "z", "+01:00", "-01:00", "+0100", "-0530", "+05:30", "+23:59", "+24:00",
+            "+00:60", "+01", "+01:", "+1:00", "+01:0", "+01000", " Z", "Zx", "ZZ", " +01:00",
+            " GMT", "UTC", " CEST", "-", "+ab:cd",
+        ];
+        let around = [
+            ("", ""),
+            ("", " "),
+            (" ", ""),
+            ("[", "]"),
+            ("", "x"),
+            ("", "0"),
+            ("", "\u{e9}"),
+        ];
+        let mut fast = 0;
+        let mut check = |s: &str| {
+            for ctx in &contexts {
+                let r = ctx.parse(s);
+                assert_eq!(r, ctx.parse_general(s), "{s:?} under {ctx:?}");
+                if ctx.parse_fast(s).is_some() {
+                    fast += 1;
+                }
+            }
+        };
+        for y in years {
+            for d in dates {
+                for t in times {
+                    for sep in ["T", " ", "t", "_"] {
+                        check(&format!("{y}-{d}{sep}{t}"));
+                    }
+                    check(&format!("{y}-{d}T{t}.5Z"));
+                    check(&format!("{y}-{d} {t},25+01:00"));
+                }
+            }
+        }
+        for y in ["1900", "2026", "2200"] {
+            for d in ["01-01", "02-30", "03-29", "10-25", "12-31"] {
+                for t in [
+                    "00:00:00", "00:30:00", "02:30:00", "23:30:00", "23:59:60", "24:00:00",
+                ] {
+                    for f in fracs {
+                        for z in zones {
+                            for (pre, post) in around {
+                                check(&format!("{pre}{y}-{d}T{t}{f}{z}{post}"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // The fast path took a good share of them (not all fell through).
+        assert!(fast > 10_000, "{fast}");
     }
 }
