@@ -199,6 +199,39 @@ pub fn escaped_quote_end(line: &[u8], i: usize) -> Option<usize> {
     None
 }
 
+/// RFC 3164's time `[A-Z][a-z]{2} [ \d]\d(?: \d{4})? \d\d:\d\d:\d\d(?:\.\d+)?` from `i`,
+/// followed by a space: where the time ends (at that space).
+pub fn bsd_time_end(line: &[u8], i: usize) -> Option<usize> {
+    if !(at(line, i).wrapping_sub(b'A') < 26
+        && at(line, i + 1).wrapping_sub(b'a') < 26
+        && at(line, i + 2).wrapping_sub(b'a') < 26
+        && at(line, i + 3) == b' '
+        && (at(line, i + 4) == b' ' || is_digit(at(line, i + 4)))
+        && is_digit(at(line, i + 5)))
+    {
+        return None;
+    }
+    let mut j = i + 6;
+    // A year: without it the next part needs `:` where the year has its third digit.
+    if at(line, j) == b' ' && digits_at(line, j + 1, 4) {
+        j += 5;
+    }
+    if !(at(line, j) == b' '
+        && digits_at(line, j + 1, 2)
+        && at(line, j + 3) == b':'
+        && digits_at(line, j + 4, 2)
+        && at(line, j + 6) == b':'
+        && digits_at(line, j + 7, 2))
+    {
+        return None;
+    }
+    j += 9;
+    if at(line, j) == b'.' && is_digit(at(line, j + 1)) {
+        j = digits_end(line, j + 1);
+    }
+    (at(line, j) == b' ').then_some(j)
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -4,7 +4,9 @@
 //! `message2`. Inside the HTTP log every field ends at a byte its class cannot take, except
 //! the optional header captures, tried in the regex's order.
 
-use super::bytes::{at, digits_at, digits_end, dot_to_end, field, find, is_digit, is_space, set};
+use super::bytes::{
+    at, bsd_time_end, digits_at, digits_end, dot_to_end, field, find, is_digit, is_space, set,
+};
 use super::Slots;
 
 const TS: usize = 1;
@@ -29,35 +31,9 @@ pub fn scan(line: &[u8], slots: &mut Slots) -> bool {
     }
     // `[A-Z][a-z]{2} [ \d]\d(?: \d{4})? \d\d:\d\d:\d\d(?:\.\d+)?`
     let t0 = i;
-    if !(at(line, i).wrapping_sub(b'A') < 26
-        && at(line, i + 1).wrapping_sub(b'a') < 26
-        && at(line, i + 2).wrapping_sub(b'a') < 26
-        && at(line, i + 3) == b' '
-        && (at(line, i + 4) == b' ' || is_digit(at(line, i + 4)))
-        && is_digit(at(line, i + 5)))
-    {
+    let Some(j) = bsd_time_end(line, i) else {
         return false;
-    }
-    let mut j = i + 6;
-    if at(line, j) == b' ' && digits_at(line, j + 1, 4) {
-        j += 5;
-    }
-    if !(at(line, j) == b' '
-        && digits_at(line, j + 1, 2)
-        && at(line, j + 3) == b':'
-        && digits_at(line, j + 4, 2)
-        && at(line, j + 6) == b':'
-        && digits_at(line, j + 7, 2))
-    {
-        return false;
-    }
-    j += 9;
-    if at(line, j) == b'.' && is_digit(at(line, j + 1)) {
-        j = digits_end(line, j + 1);
-    }
-    if at(line, j) != b' ' {
-        return false;
-    }
+    };
     // ` (\S+) (haproxy[\w\-]*)(?:\[(\d+)\])?: `
     let h0 = j + 1;
     let Some(he) = field(line, h0) else {

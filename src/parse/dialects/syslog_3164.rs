@@ -5,7 +5,7 @@
 //! straight through; only the `last message repeated` alternative is tried first.
 
 use super::bytes::{
-    at, digits_at, digits_end, dot_to_end, field, is_digit, is_space, lit_at, run_end, set,
+    at, bsd_time_end, digits_end, dot_to_end, field, is_digit, is_space, lit_at, run_end, set,
 };
 use super::Slots;
 
@@ -26,36 +26,9 @@ pub fn scan(line: &[u8], slots: &mut Slots) -> bool {
     }
     // `[A-Z][a-z]{2} [ \d]\d(?: \d{4})? \d\d:\d\d:\d\d(?:\.\d+)?`
     let t0 = i;
-    if !(at(line, i).wrapping_sub(b'A') < 26
-        && at(line, i + 1).wrapping_sub(b'a') < 26
-        && at(line, i + 2).wrapping_sub(b'a') < 26
-        && at(line, i + 3) == b' '
-        && (at(line, i + 4) == b' ' || is_digit(at(line, i + 4)))
-        && is_digit(at(line, i + 5)))
-    {
+    let Some(j) = bsd_time_end(line, i) else {
         return false;
-    }
-    let mut j = i + 6;
-    // A year: without it the next part needs `:` where the year has its third digit.
-    if at(line, j) == b' ' && digits_at(line, j + 1, 4) {
-        j += 5;
-    }
-    if !(at(line, j) == b' '
-        && digits_at(line, j + 1, 2)
-        && at(line, j + 3) == b':'
-        && digits_at(line, j + 4, 2)
-        && at(line, j + 6) == b':'
-        && digits_at(line, j + 7, 2))
-    {
-        return false;
-    }
-    j += 9;
-    if at(line, j) == b'.' && is_digit(at(line, j + 1)) {
-        j = digits_end(line, j + 1);
-    }
-    if at(line, j) != b' ' {
-        return false;
-    }
+    };
     set(slots, 2, Some(t0..j));
     // ` (\S+) `
     let h0 = j + 1;
