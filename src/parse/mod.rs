@@ -91,6 +91,23 @@ pub struct Dialect {
 }
 
 impl Dialect {
+    /// The regex's groups on `line`, by the dialect's scanner when it has one, into `slots`
+    /// (one per group of `re`, the dialect's regex); `false` when the line does not match.
+    fn read_groups(&self, re: &Regex, line: &[u8], slots: &mut dialects::Slots) -> bool {
+        match self.scanner {
+            Some(s) => (s.scan)(line, slots),
+            None => match re.captures(line) {
+                Some(caps) => {
+                    for (i, slot) in slots.iter_mut().enumerate() {
+                        *slot = caps.get(i).map(|m| m.range());
+                    }
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+
     /// The `ts` group's index, and whether another group can set or replace the time (then
     /// only the full parse knows the record's time).
     fn time_groups(&self) -> (Option<usize>, bool) {
@@ -508,16 +525,14 @@ impl Parser {
         let ts = ts?;
         let first = first.strip_suffix(b"\r").unwrap_or(first);
         let n = re.captures_len();
-        let span = match dl.scanner {
-            Some(s) if n <= dialects::MAX_SLOTS => {
-                let mut slots = [const { None }; dialects::MAX_SLOTS];
-                if !(s.scan)(first, &mut slots[..n]) {
-                    return None;
-                }
-                slots[ts].clone()?
-            }
-            _ => re.captures(first)?.get(ts)?.range(),
-        };
+        if n > dialects::MAX_SLOTS {
+            return None;
+        }
+        let mut slots = [const { None }; dialects::MAX_SLOTS];
+        if !dl.read_groups(re, first, &mut slots[..n]) {
+            return None;
+        }
+        let span = slots[ts].clone()?;
         // The full parse reads the line as text: invalid UTF-8 there is replaced, so only a
         // valid line is read here.
         let line = std::str::from_utf8(first).ok()?;
@@ -591,20 +606,8 @@ impl Parser {
             return PeekWith::Unsure;
         }
         let mut slots = [const { None }; dialects::MAX_SLOTS];
-        match dl.scanner {
-            Some(s) => {
-                if !(s.scan)(first, &mut slots[..n]) {
-                    return PeekWith::NoTimedRecord;
-                }
-            }
-            None => {
-                let Some(caps) = re.captures(first) else {
-                    return PeekWith::NoTimedRecord;
-                };
-                for (i, slot) in slots[..n].iter_mut().enumerate() {
-                    *slot = caps.get(i).map(|m| m.range());
-                }
-            }
+        if !dl.read_groups(re, first, &mut slots[..n]) {
+            return PeekWith::NoTimedRecord;
         }
         // As `parse_regex_slots` reads the same groups.
         let (mut ts, mut level, mut status, mut service) = (None, None, None, None);
@@ -933,32 +936,18 @@ impl Parser {
         line: &str,
         tctx: &TimeContext,
     ) -> Option<Record> {
-        let mut slots = [const { None }; dialects::MAX_SLOTS];
         let n = re.captures_len();
-        let slots: &mut dialects::Slots = match d.scanner {
-            Some(s) => {
-                if !(s.scan)(line.as_bytes(), &mut slots[..n]) {
-                    return None;
-                }
-                &mut slots[..n]
-            }
-            None => {
-                let caps = re.captures(line.as_bytes())?;
-                if n <= dialects::MAX_SLOTS {
-                    for (i, slot) in slots[..n].iter_mut().enumerate() {
-                        *slot = caps.get(i).map(|m| m.range());
-                    }
-                    &mut slots[..n]
-                } else {
-                    // More groups than fit on the stack: rare, a user's dialect.
-                    return self.parse_regex_slots(d, re, line, tctx, &mut {
-                        (0..n)
-                            .map(|i| caps.get(i).map(|m| m.range()))
-                            .collect::<Vec<_>>()
-                    });
-                }
-            }
-        };
+        if n > dialects::MAX_SLOTS {
+            // More groups than fit on the stack: rare, a user's dialect.
+            let caps = re.captures(line.as_bytes())?;
+            let mut slots: Vec<_> = (0..n).map(|i| caps.get(i).map(|m| m.range())).collect();
+            return self.parse_regex_slots(d, re, line, tctx, &mut slots);
+        }
+        let mut slots = [const { None }; dialects::MAX_SLOTS];
+        if !d.read_groups(re, line.as_bytes(), &mut slots[..n]) {
+            return None;
+        }
+        let slots = &mut slots[..n];
         self.parse_regex_slots(d, re, line, tctx, slots)
     }
 
