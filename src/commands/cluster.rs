@@ -1,0 +1,232 @@
+//! `cluster`: error lines into signatures (counts, first/last seen, examples); the mining `baseline` and `check` share.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use super::events::{event_passes, filtered_event};
+use super::{bounded, collect_problems, Remotes};
+use crate::config::{ClusterConfig, Config, EventFilter};
+use crate::model::{Event, Level};
+use crate::parse::Parser;
+use crate::report::terminal::{sanitize, Style};
+use crate::signatures::{sparkline, Collector, EventFacts, SigAcc, SignatureReport};
+use crate::source::{read_sources, Input, Problem, RawEvent, Visitor};
+
+pub(super) struct ClusterVisitor<'a> {
+    parser: &'a Parser,
+    redactor: &'a crate::redact::Redactor,
+    filter: &'a EventFilter,
+    plain: bool,
+    collector: &'a Collector,
+}
+
+impl Visitor for ClusterVisitor<'_> {
+    type Acc = SigAcc;
+    fn new_acc(&self) -> SigAcc {
+        SigAcc::default()
+    }
+    fn visit(&self, acc: &mut SigAcc, ev: RawEvent<'_>) {
+        if self.plain {
+            if let Some(re) = &self.filter.grep {
+                if !re.is_match(ev.bytes) {
+                    return;
+                }
+            }
+            let text = ev.text();
+            self.collector.add_parts(
+                acc,
+                &text,
+                EventFacts {
+                    ts: None,
+                    service: ev.source.path_service.as_deref(),
+                    level: None,
+                    line: ev.line,
+                },
+            );
+            return;
+        }
+        if let Some(e) = filtered_event(self.filter, self.parser, &ev) {
+            let text = crate::baseline::stable_text(&e, self.redactor);
+            self.collector.add(acc, &e, &text);
+        }
+    }
+    fn rebase(&self, acc: &mut SigAcc, base: u64) {
+        acc.rebase(base);
+    }
+    fn end_unit(&self, acc: &mut SigAcc) {
+        self.collector.end_unit(acc);
+    }
+}
+
+pub(super) fn cluster(
+    cfg: &Config,
+    c: &ClusterConfig,
+    inputs: &[Input],
+    remotes: &mut Remotes,
+    problems: &mut Vec<Problem>,
+    out: &mut dyn Write,
+    style: &Style,
+) -> io::Result<bool> {
+    let collector = Collector::new(c.assignments.is_some());
+    let collector = if cfg.known_issues.is_empty() {
+        collector
+    } else {
+        collector.with_samples()
+    };
+    let remote_events: Vec<(usize, Event)> = remotes
+        .pull_all(cfg, problems)
+        .into_iter()
+        .filter(|(_, e)| event_passes(&c.filter, e))
+        .collect();
+    let mut rep = mine_signatures(
+        cfg,
+        inputs,
+        problems,
+        &c.filter,
+        c.plain,
+        collector,
+        remote_events,
+    )?;
+    for s in &mut rep.signatures {
+        s.known_issue =
+            cfg.known_issues
+                .find(&s.id, &s.template, s.sample.as_deref().unwrap_or(""));
+    }
+    if let Some(path) = &c.assignments {
+        let mut w = io::BufWriter::new(std::fs::File::create(path).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot write --assignments {}: {e}", path.display()),
+            )
+        })?);
+        writeln!(w, "line,signature")?;
+        for (_, line, sig) in &rep.assignments {
+            writeln!(w, "{line},{sig}")?;
+        }
+        w.flush()?;
+    }
+    let found = !rep.signatures.is_empty();
+    let all = rep.signatures.len();
+    if let Some(n) = c.top {
+        rep.signatures.truncate(n);
+    }
+    if cfg.json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&rep)?)?;
+    } else {
+        print_signatures(&rep, all, out, style)?;
+    }
+    Ok(found)
+}
+
+/// The signature table; `all` is how many signatures there were before `--top` cut the list.
+pub(super) fn print_signatures(
+    rep: &SignatureReport,
+    all: usize,
+    out: &mut dyn Write,
+    style: &Style,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "{:>7}  {:<16}  {:<24}  {:<24}  {}",
+            "count", "signature", "first seen (UTC)", "trend", "template"
+        ))
+    )?;
+    for s in &rep.signatures {
+        let lvl = s.levels.keys().filter_map(|l| Level::parse(l)).max();
+        writeln!(
+            out,
+            "{:>7}  {:<16}  {:<24}  {:<24}  {}",
+            s.count,
+            s.id,
+            s.first_seen.as_deref().unwrap_or("-"),
+            sparkline(&s.histogram),
+            style.level(lvl, &sanitize(&s.template))
+        )?;
+        let services: Vec<String> = s.services.keys().map(|k| sanitize(k)).collect();
+        writeln!(
+            out,
+            "{}",
+            style.dim(&format!(
+                "{:>7}  last {}  services {}  e.g. {}",
+                "",
+                s.last_seen.as_deref().unwrap_or("-"),
+                if services.is_empty() {
+                    "-".into()
+                } else {
+                    services.join(",")
+                },
+                sanitize(&s.examples.join(" "))
+            ))
+        )?;
+        if let Some(k) = &s.known_issue {
+            writeln!(out, "{:>7}  known issue: {}", "", sanitize(&k.to_string()))?;
+        }
+    }
+    writeln!(
+        out,
+        "{} event(s) in {all} signature(s){}{}",
+        rep.events,
+        if rep.signatures.len() < all {
+            format!(", the {} most frequent shown (--top)", rep.signatures.len())
+        } else {
+            String::new()
+        },
+        if rep.evictions > 0 {
+            format!(
+                "; {} event(s) past the signature cap went to the catch-all <*>",
+                rep.evictions
+            )
+        } else {
+            String::new()
+        }
+    )?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Read the inputs and mine signatures (`cluster`, `baseline`, `check` share this).
+pub(super) fn mine_signatures(
+    cfg: &Config,
+    inputs: &[Input],
+    problems: &mut Vec<Problem>,
+    filter: &EventFilter,
+    plain: bool,
+    collector: Collector,
+    remote_events: Vec<(usize, Event)>,
+) -> io::Result<SignatureReport> {
+    let v = ClusterVisitor {
+        parser: &cfg.parser,
+        redactor: &cfg.redactor,
+        filter,
+        plain,
+        collector: &collector,
+    };
+    let (mut accs, reports) = if inputs.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        read_sources(
+            inputs,
+            &cfg.parser,
+            &bounded(&cfg.read, filter.since, filter.until),
+            &v,
+        )
+    };
+    collect_problems(&reports, problems);
+    let mut names: Vec<String> = reports.iter().map(|r| r.source.clone()).collect();
+    // Remote records: one accumulator per remote source name (`elastic://index/_id` is one
+    // record, `splunk://host/path` one file), after the files.
+    let mut by_source: BTreeMap<String, usize> = BTreeMap::new();
+    for (_, e) in remote_events {
+        let i = *by_source.entry(e.source.to_string()).or_insert_with(|| {
+            names.push(e.source.to_string());
+            accs.push((names.len() - 1, SigAcc::default()));
+            accs.len() - 1
+        });
+        let text = crate::baseline::stable_text(&e, &cfg.redactor);
+        collector.add(&mut accs[i].1, &e, &text);
+    }
+    Ok(collector.finish(accs, &names))
+}
