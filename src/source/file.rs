@@ -140,6 +140,19 @@ impl Prefilter {
         out.dedup();
     }
 
+    /// Which ids (their indices in the list given to [`Prefilter::new`], empty ids left out
+    /// of the count) `hay` holds as whole tokens, ascending, each once.
+    pub fn matched(&self, hay: &[u8], out: &mut Vec<usize>) {
+        out.clear();
+        for m in self.ac.find_overlapping_iter(hay) {
+            if is_token_boundary(hay, m.start(), m.end()) {
+                out.push(m.pattern().as_usize());
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
     /// Does `hay` hold one of the ids as a whole token?
     pub fn matches(&self, hay: &[u8]) -> bool {
         self.ac

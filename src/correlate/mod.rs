@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+
 use crate::cluster::{Miner, MinerConfig};
 use crate::model::{Event, Span, Timestamp};
 use crate::parse::fields::normalize_key;
@@ -114,11 +115,12 @@ pub struct TraceResult {
 struct MatchVisitor<'a> {
     parser: &'a Parser,
     prefilter: Prefilter,
-    ids: &'a [String],
+    _ids: &'a [String],
 }
 
 impl Visitor for MatchVisitor<'_> {
-    type Acc = Vec<(Event, Option<String>)>;
+    /// Each record with the indices of the ids it holds as whole tokens.
+    type Acc = Vec<(Event, Vec<usize>)>;
     fn new_acc(&self) -> Self::Acc {
         Vec::new()
     }
@@ -126,14 +128,10 @@ impl Visitor for MatchVisitor<'_> {
         Some(&self.prefilter)
     }
     fn visit(&self, acc: &mut Self::Acc, ev: RawEvent<'_>) {
+        let mut held = Vec::new();
+        self.prefilter.matched(ev.bytes, &mut held);
         let e = ev.to_event(self.parser);
-        // Which id brought it in: the first one, in query order, present as a whole token.
-        let via = self
-            .ids
-            .iter()
-            .find(|id| Prefilter::new(&[id.as_bytes()]).is_some_and(|p| p.matches(ev.bytes)))
-            .cloned();
-        acc.push((e, via));
+        acc.push((e, held));
     }
     fn rebase(&self, acc: &mut Self::Acc, base: u64) {
         for (e, _) in acc {
@@ -202,111 +200,72 @@ fn input_index(inputs: &[Input]) -> BTreeMap<Arc<str>, usize> {
 /// its key (input past the files, arrival number).
 type Found = (Event, Option<String>, Option<(usize, u64)>);
 
-/// Follow the query's ids through the inputs (and remote sources, when given).
-pub fn trace(
-    inputs: &[Input],
-    parser: &Parser,
-    opts: &ReadOptions,
-    q: &TraceQuery,
-    mut remote: Option<RemoteSearch<'_>>,
-) -> TraceResult {
-    let index = input_index(inputs);
-    let mut remote_problems = Vec::new();
-    // Remote events have no line: key them by (input past the files, arrival number).
-    let mut remote_seq = 0u64;
-    let in_range = |e: &Event| {
-        e.ts.is_none_or(|t| q.since.is_none_or(|s| t >= s) && q.until.is_none_or(|u| t < u))
-    };
-    let mut known: BTreeMap<String, FollowedId> = BTreeMap::new();
-    let mut frontier: Vec<String> = Vec::new();
-    for s in &q.seeds {
-        if known.contains_key(s) {
-            continue;
-        }
-        known.insert(
-            s.clone(),
-            FollowedId {
-                id: s.clone(),
-                key: None,
-                hop: 0,
-                found_in: None,
-            },
-        );
-        frontier.push(s.clone());
-    }
-    let mut found: BTreeMap<(usize, u64, u64), TracedEvent> = BTreeMap::new();
-    let mut reports = Vec::new();
-    let mut not_followed: BTreeMap<String, FollowedId> = BTreeMap::new();
-    let mut hubs: Vec<HubId> = Vec::new();
-    // Per other key (normalised): the most distinct values the given ids' records hold.
-    let mut seed_counts: BTreeMap<String, usize> = BTreeMap::new();
-    let mut rounds = 0;
-    let mut hop = 0u32;
-    while !frontier.is_empty() {
-        rounds += 1;
-        let Some(prefilter) = Prefilter::new(&frontier) else {
-            break;
-        };
-        let v = MatchVisitor {
-            parser,
-            prefilter,
-            ids: &frontier,
-        };
-        let (accs, reps) = if inputs.is_empty() {
-            (Vec::new(), Vec::new())
-        } else {
-            read_sources(inputs, parser, opts, &v)
-        };
-        if reports.is_empty() {
-            reports = reps;
-        }
-        let mut batch: Vec<Found> = accs
-            .into_iter()
-            .flat_map(|(_, a)| a)
-            .map(|(e, via)| (e, via, None))
-            .collect();
-        if let Some(r) = remote.as_mut() {
-            for (ri, rem) in r.remotes.iter_mut().enumerate() {
-                let query = crate::remote::Query {
-                    ids: Some(&frontier),
-                    range: r.range,
-                    limit: r.limit,
-                };
-                let b = rem.pull(&query, parser, r.tz);
-                if let Some(why) = &b.incomplete {
-                    remote_problems.push(rem.problem(why));
-                }
-                for e in b.events {
-                    let via = frontier
-                        .iter()
-                        .find(|id| {
-                            Prefilter::new(&[id.as_bytes()])
-                                .is_some_and(|p| p.matches(e.raw.as_bytes()))
-                        })
-                        .or_else(|| frontier.iter().find(|id| e.ids.values().any(|v| v == *id)))
-                        .cloned();
-                    // Engines match inside tokens too (wildcards); keep whole-token matches,
-                    // as for files.
-                    if via.is_none() {
-                        continue;
-                    }
-                    remote_seq += 1;
-                    batch.push((e, via, Some((inputs.len() + ri, remote_seq))));
-                }
+/// One search's state across rounds: what it has found and what it follows next.
+struct TraceState {
+    known: BTreeMap<String, FollowedId>,
+    frontier: Vec<String>,
+    found: BTreeMap<(usize, u64, u64), TracedEvent>,
+    not_followed: BTreeMap<String, FollowedId>,
+    hubs: Vec<HubId>,
+    /// Per other key (normalised): the most distinct values the given ids' records hold.
+    seed_counts: BTreeMap<String, usize>,
+    rounds: u32,
+}
+
+impl TraceState {
+    fn new(seeds: &[String]) -> TraceState {
+        let mut known: BTreeMap<String, FollowedId> = BTreeMap::new();
+        let mut frontier: Vec<String> = Vec::new();
+        for s in seeds {
+            if s.is_empty() || known.contains_key(s) {
+                continue;
             }
+            known.insert(
+                s.clone(),
+                FollowedId {
+                    id: s.clone(),
+                    key: None,
+                    hop: 0,
+                    found_in: None,
+                },
+            );
+            frontier.push(s.clone());
         }
-        batch.retain(|(e, _, _)| in_range(e));
+        TraceState {
+            known,
+            frontier,
+            found: BTreeMap::new(),
+            not_followed: BTreeMap::new(),
+            hubs: Vec::new(),
+            seed_counts: BTreeMap::new(),
+            rounds: 0,
+        }
+    }
+
+    /// Take in the records this round's ids found (filtered to the query's range), decide
+    /// which found ids are hubs, and make the next round's frontier.
+    fn absorb(
+        &mut self,
+        mut batch: Vec<Found>,
+        hop: u32,
+        q: &TraceQuery,
+        parser: &Parser,
+        index: &BTreeMap<Arc<str>, usize>,
+    ) {
+        let frontier = std::mem::take(&mut self.frontier);
         let cooc = co_occurrences(&frontier, &batch);
         if hop == 0 {
             for (_, keys) in cooc.iter() {
                 for (k, (_, vals)) in keys {
-                    let n = seed_counts.entry(k.clone()).or_default();
+                    let n = self.seed_counts.entry(k.clone()).or_default();
                     *n = (*n).max(vals.len());
                 }
             }
         } else {
             for (id, keys) in &cooc {
-                let Some(f) = known.get(*id) else { continue };
+                let Some(f) = self.known.get(*id) else {
+                    continue;
+                };
                 let Some(key) = &f.key else { continue };
                 if q.follow_hubs.contains(&normalize_key(key)) {
                     continue;
@@ -315,11 +274,11 @@ pub fn trace(
                     .iter()
                     .map(|(k, (shown, vals))| (vals.len(), k, shown))
                     .filter(|&(n, k, _)| {
-                        n > HUB_MIN && n > seed_counts.get(k).copied().unwrap_or(0)
+                        n > HUB_MIN && n > self.seed_counts.get(k).copied().unwrap_or(0)
                     })
                     .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.cmp(a.1)));
                 if let Some((n, _, shown)) = widest {
-                    hubs.push(HubId {
+                    self.hubs.push(HubId {
                         id: id.to_string(),
                         key: key.clone(),
                         joins_key: shown.clone(),
@@ -330,14 +289,15 @@ pub fn trace(
                 }
             }
         }
-        let new_hubs: BTreeSet<String> = hubs
+        let new_hubs: BTreeSet<String> = self
+            .hubs
             .iter()
             .filter(|h| h.hop == hop)
             .map(|h| h.id.clone())
             .collect();
         if !new_hubs.is_empty() {
             for h in &new_hubs {
-                known.remove(h);
+                self.known.remove(h);
             }
             // A hub's records stay only when another id of this round brings them.
             let others: Vec<&String> = frontier.iter().filter(|i| !new_hubs.contains(*i)).collect();
@@ -362,13 +322,13 @@ pub fn trace(
             let idx = index.get(&e.source).copied().unwrap_or(usize::MAX);
             let key = remote_key.map_or((idx, e.line, record_in_line(&e)), |(i, n)| (i, n, 0));
             let idx = key.0;
-            if found.contains_key(&key) {
+            if self.found.contains_key(&key) {
                 continue;
             }
             for (k, id) in parser.follow_ids(&e) {
-                if known.contains_key(id)
-                    || not_followed.contains_key(id)
-                    || hubs.iter().any(|h| h.id == id)
+                if self.known.contains_key(id)
+                    || self.not_followed.contains_key(id)
+                    || self.hubs.iter().any(|h| h.id == id)
                 {
                     continue;
                 }
@@ -379,17 +339,17 @@ pub fn trace(
                     found_in: Some(e.location()),
                 };
                 if hop < q.max_depth {
-                    known.insert(id.to_string(), f);
+                    self.known.insert(id.to_string(), f);
                     next.push(id.to_string());
                 } else {
-                    not_followed.insert(id.to_string(), f);
+                    self.not_followed.insert(id.to_string(), f);
                 }
             }
-            found.insert(
+            self.found.insert(
                 key,
                 TracedEvent {
                     via: via.map(|id| Via {
-                        hop: known.get(&id).map_or(hop, |f| f.hop),
+                        hop: self.known.get(&id).map_or(hop, |f| f.hop),
                         id,
                     }),
                     event: e,
@@ -402,9 +362,196 @@ pub fn trace(
         }
         next.sort();
         next.dedup();
-        frontier = next;
+        self.frontier = next;
+    }
+}
+
+/// What [`trace_many`] gives for each search, before `--window` and signatures.
+struct Traced {
+    state: TraceState,
+}
+
+/// Several searches at once (`requests` completes each candidate request with one), sharing
+/// each round's reading: the ids of every search's frontier go into one prefilter, and each
+/// record found goes to every search one of whose frontier ids it holds. Each search's result
+/// is exactly what [`trace`] gives for its seeds alone (without `--window`): same rounds, same
+/// hub rule, same `via`.
+fn trace_many(
+    inputs: &[Input],
+    parser: &Parser,
+    opts: &ReadOptions,
+    q: &TraceQuery,
+    seeds: &[Vec<String>],
+    mut remote: Option<&mut RemoteSearch<'_>>,
+    remote_seq: &mut u64,
+    remote_problems: &mut Vec<crate::source::Problem>,
+) -> (Vec<Traced>, Vec<SourceReport>) {
+    let index = input_index(inputs);
+    let in_range = |e: &Event| {
+        e.ts.is_none_or(|t| q.since.is_none_or(|s| t >= s) && q.until.is_none_or(|u| t < u))
+    };
+    let mut states: Vec<TraceState> = seeds.iter().map(|s| TraceState::new(s)).collect();
+    let mut reports = Vec::new();
+    let mut hop = 0u32;
+    loop {
+        // The union of the frontiers, and which searches each id belongs to.
+        // In the frontiers' own order (what a remote query lists), and sorted for lookups.
+        let mut ordered: Vec<String> = Vec::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        for id in states.iter().flat_map(|s| s.frontier.iter()) {
+            if seen.insert(id) {
+                ordered.push(id.clone());
+            }
+        }
+        drop(seen);
+        let mut union = ordered.clone();
+        union.sort();
+        union.dedup();
+        if union.is_empty() {
+            break;
+        }
+        let Some(prefilter) = Prefilter::new(&union) else {
+            break;
+        };
+        let mut owners: Vec<Vec<usize>> = vec![Vec::new(); union.len()];
+        for (si, s) in states.iter_mut().enumerate() {
+            if s.frontier.is_empty() {
+                continue;
+            }
+            s.rounds += 1;
+            for id in &s.frontier {
+                if let Ok(i) = union.binary_search(id) {
+                    owners[i].push(si);
+                }
+            }
+        }
+        let v = MatchVisitor {
+            parser,
+            prefilter,
+            _ids: &union,
+        };
+        let (accs, reps) = if inputs.is_empty() {
+            (Vec::new(), Vec::new())
+        } else {
+            read_sources(inputs, parser, opts, &v)
+        };
+        if reports.is_empty() {
+            reports = reps;
+        }
+        let mut batches: Vec<Vec<Found>> = vec![Vec::new(); states.len()];
+        // Which search a record goes to, and the id that brought it in there: the first id of
+        // that search's frontier (in its order) the record holds.
+        // `named`: ids a remote record holds only in a field, tried after the whole tokens.
+        let mut deal = |e: Event, held: &[usize], named: &[usize], remote_key: Option<(usize, u64)>| {
+            let mut to: Vec<usize> = held
+                .iter()
+                .chain(named)
+                .flat_map(|&i| owners[i].iter().copied())
+                .collect();
+            to.sort_unstable();
+            to.dedup();
+            let n = to.len();
+            let mut e = Some(e);
+            for (k, si) in to.into_iter().enumerate() {
+                let holds = |set: &[usize]| {
+                    states[si]
+                        .frontier
+                        .iter()
+                        .find(|id| union.binary_search(id).is_ok_and(|i| set.contains(&i)))
+                        .cloned()
+                };
+                let via = holds(held).or_else(|| holds(named));
+                let ev = if k + 1 == n {
+                    e.take().expect("moved once")
+                } else {
+                    e.as_ref().expect("still here").clone()
+                };
+                batches[si].push((ev, via, remote_key));
+            }
+        };
+        for (e, held) in accs.into_iter().flat_map(|(_, a)| a) {
+            if in_range(&e) {
+                deal(e, &held, &[], None);
+            }
+        }
+        if let Some(r) = remote.as_mut() {
+            let remote_pf = Prefilter::new(&union);
+            for (ri, rem) in r.remotes.iter_mut().enumerate() {
+                let query = crate::remote::Query {
+                    ids: Some(&ordered),
+                    range: r.range,
+                    limit: r.limit,
+                };
+                let b = rem.pull(&query, parser, r.tz);
+                if let Some(why) = &b.incomplete {
+                    remote_problems.push(rem.problem(why));
+                }
+                for e in b.events {
+                    // Engines match inside tokens too (wildcards); keep whole-token matches,
+                    // as for files, and records naming an id in a field.
+                    let mut held: Vec<usize> = Vec::new();
+                    if let Some(pf) = &remote_pf {
+                        pf.matched(e.raw.as_bytes(), &mut held);
+                    }
+                    let mut named: Vec<usize> = Vec::new();
+                    for v in e.ids.values() {
+                        if let Ok(i) = union.binary_search(v) {
+                            if !held.contains(&i) && !named.contains(&i) {
+                                named.push(i);
+                            }
+                        }
+                    }
+                    if held.is_empty() && named.is_empty() {
+                        continue;
+                    }
+                    *remote_seq += 1;
+                    if in_range(&e) {
+                        deal(e, &held, &named, Some((inputs.len() + ri, *remote_seq)));
+                    }
+                }
+            }
+        }
+        drop(deal);
+        for (s, batch) in states.iter_mut().zip(batches) {
+            if !s.frontier.is_empty() {
+                s.absorb(batch, hop, q, parser, &index);
+            }
+        }
         hop += 1;
     }
+    (states.into_iter().map(|state| Traced { state }).collect(), reports)
+}
+
+/// Follow the query's ids through the inputs (and remote sources, when given).
+pub fn trace(
+    inputs: &[Input],
+    parser: &Parser,
+    opts: &ReadOptions,
+    q: &TraceQuery,
+    mut remote: Option<RemoteSearch<'_>>,
+) -> TraceResult {
+    let index = input_index(inputs);
+    let mut remote_problems = Vec::new();
+    // Remote events have no line: key them by (input past the files, arrival number).
+    let mut remote_seq = 0u64;
+    let (mut traced, reports) = trace_many(
+        inputs,
+        parser,
+        opts,
+        q,
+        std::slice::from_ref(&q.seeds),
+        remote.as_mut(),
+        &mut remote_seq,
+        &mut remote_problems,
+    );
+    let TraceState {
+        known,
+        mut found,
+        not_followed,
+        hubs,
+        rounds,
+        ..
+    } = traced.pop().expect("one search").state;
 
     if let Some(w) = q.window_ns {
         let services: BTreeSet<String> = found
