@@ -21,3 +21,4 @@ pub mod signatures;
 pub mod source;
 #[cfg(test)]
 mod testutil;
+pub mod when;
