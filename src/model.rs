@@ -194,6 +194,10 @@ pub struct Event {
     /// The host that wrote it, where the record says (syslog host, `host.name`, `hostname`).
     pub host: Option<String>,
     pub level: Option<Level>,
+    /// The HTTP response status the record states (100..=599), where the dialect or a field
+    /// names one (an access log's status, `sc-status`, `http.response.status_code`, `status`);
+    /// `None` otherwise.
+    pub status: Option<u16>,
     pub message: String,
     /// Identifiers found in the record, by the key as it was written (`trace.id`, `req_id`).
     pub ids: BTreeMap<String, String>,

@@ -629,6 +629,7 @@ mod tests {
             service: None,
             host: None,
             level: None,
+            status: None,
             message: msg.into(),
             ids: Default::default(),
             raw: raw.into(),

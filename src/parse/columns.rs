@@ -278,6 +278,16 @@ impl Layout {
     /// a header, a wrong number of values (a W3C line written under a different `#Fields:`
     /// than the head's), an unterminated quote.
     pub fn record(&self, text: &str, tctx: &TimeContext) -> Option<TabRecord> {
+        self.record_with_status(text, tctx).map(|(r, _)| r)
+    }
+
+    /// [`Self::record`] with the HTTP response status the record states, 100..=599 (W3C
+    /// `sc-status`; VPC flow logs and CSV state none).
+    pub fn record_with_status(
+        &self,
+        text: &str,
+        tctx: &TimeContext,
+    ) -> Option<(TabRecord, Option<u16>)> {
         let text = text.trim_start_matches('\u{feff}');
         if text.trim().is_empty() || self.is_header(text.split('\n').next().unwrap_or("")) {
             return None;
@@ -287,8 +297,8 @@ impl Layout {
                 local_time,
                 default_date,
             } => self.w3c_record(text, *local_time, default_date.as_deref(), tctx),
-            Kind::Vpc { .. } => self.vpc_record(text, tctx),
-            Kind::Csv(k) => self.csv_record(k, text, tctx),
+            Kind::Vpc { .. } => self.vpc_record(text, tctx).map(|r| (r, None)),
+            Kind::Csv(k) => self.csv_record(k, text, tctx).map(|r| (r, None)),
         }
     }
 
@@ -353,7 +363,7 @@ impl Layout {
         local_time: bool,
         default_date: Option<&str>,
         tctx: &TimeContext,
-    ) -> Option<TabRecord> {
+    ) -> Option<(TabRecord, Option<u16>)> {
         let line = text.split('\n').next()?.trim_end_matches('\r');
         let values = w3c_tokens(line);
         if values.len() != self.columns.len() {
@@ -396,14 +406,15 @@ impl Layout {
                     .map(|i| Some(values[i].as_str()).filter(|v| present(v))),
             )
         };
-        Some(TabRecord {
+        let record = TabRecord {
             ts,
             level,
             service: get(r.service).map(str::to_string),
             host: get(r.host).map(str::to_string),
             message,
             fields: self.fields(&values, None),
-        })
+        };
+        Some((record, status.and_then(super::fields::http_status)))
     }
 
     // ---- AWS VPC flow logs ----

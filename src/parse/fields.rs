@@ -80,6 +80,32 @@ pub const LOGGER_KEYS: &[&str] = &[
     "name",
 ];
 pub const HOST_KEYS: &[&str] = &["hostname", "host", "nodename", "node", "machinename"];
+/// Keys naming the HTTP response status, best first: the response's own status (ECS and
+/// OpenTelemetry `http.response.status_code`, OTel's older `http.status_code`, W3C
+/// `sc-status`), then a plain `status`, then `response_code`, and an upstream's status (the
+/// proxy's backend, not what the client got) last. A value counts only as a whole number in
+/// 100..=599 (see [`http_status`]): `"status":"ok"` is no HTTP status.
+pub const STATUS_KEYS: &[&str] = &[
+    "httpresponsestatuscode",
+    "httpstatuscode",
+    "responsestatuscode",
+    "responsestatus",
+    "scstatus",
+    "status",
+    "statuscode",
+    "httpstatus",
+    "responsecode",
+    "upstreamstatus",
+];
+
+/// An HTTP status written as text: a whole number in 100..=599 (`"503"`), else `None`.
+pub fn http_status(s: &str) -> Option<u16> {
+    let s = s.trim();
+    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse::<u16>().ok().filter(|c| (100..=599).contains(c))
+}
 
 /// Correlation keys followed by default (normalised).
 pub const DEFAULT_FOLLOW: &[&str] = &[
@@ -185,23 +211,26 @@ pub enum FieldId {
 
 /// Everything a key spelling means, worked out once per spelling (per thread): its rank in
 /// each of the key lists above, and what it is as an id key. Packed in one word (four bits per
-/// rank, then flags): it is copied on every field of every record.
+/// rank for the first six lists, then flags, then the field id; [`STATUS_KEYS`]' rank in bits
+/// 32..36): it is copied on every field of every record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct KeyClass(u32);
+pub struct KeyClass(u64);
 
 /// A rank field of a [`KeyClass`] that holds no rank.
-const NO_RANK: u32 = 15;
+const NO_RANK: u64 = 15;
 
 impl KeyClass {
-    const NAME: u32 = 1 << 24;
-    const ID: u32 = 1 << 25;
-    const FOLLOW: u32 = 1 << 26;
-    const TRACEPARENT: u32 = 1 << 27;
-    const TRACEPARENT_PREFIX: u32 = 1 << 28;
-    const LAST_TRACEPARENT: u32 = 1 << 29;
-    const FIELD_SHIFT: u32 = 30;
+    const NAME: u64 = 1 << 24;
+    const ID: u64 = 1 << 25;
+    const FOLLOW: u64 = 1 << 26;
+    const TRACEPARENT: u64 = 1 << 27;
+    const TRACEPARENT_PREFIX: u64 = 1 << 28;
+    const LAST_TRACEPARENT: u64 = 1 << 29;
+    const FIELD_SHIFT: u64 = 30;
+    /// The rank field (as [`Self::rank`] counts them) of [`STATUS_KEYS`]: bits 32..36.
+    const STATUS_RANK: u64 = 8;
 
-    fn rank(self, i: u32) -> Option<u8> {
+    fn rank(self, i: u64) -> Option<u8> {
         let r = (self.0 >> (4 * i)) & 15;
         (r != NO_RANK).then_some(r as u8)
     }
@@ -229,6 +258,10 @@ impl KeyClass {
     pub fn host(self) -> Option<u8> {
         self.rank(5)
     }
+    /// Rank in [`STATUS_KEYS`].
+    pub fn status(self) -> Option<u8> {
+        self.rank(Self::STATUS_RANK)
+    }
     /// Normalised, it is `name` (bunyan's and pino's service).
     pub fn name(self) -> bool {
         self.0 & Self::NAME != 0
@@ -255,7 +288,7 @@ impl KeyClass {
     }
     /// A field's id: under the key, its last dotted part, or not at all.
     pub fn field_id(self) -> FieldId {
-        match self.0 >> Self::FIELD_SHIFT {
+        match (self.0 >> Self::FIELD_SHIFT) & 3 {
             1 => FieldId::Whole,
             2 => FieldId::Last,
             _ => FieldId::None,
@@ -393,12 +426,13 @@ impl IdKeys {
             rank(LOGGER_KEYS),
             rank(HOST_KEYS),
         ];
-        let mut bits = 0u32;
+        let packed = |r: Option<usize>| r.map_or(NO_RANK, |r| (r as u64).min(NO_RANK - 1));
+        let mut bits = 0u64;
         for (i, r) in ranks.into_iter().enumerate() {
-            let r = r.map_or(NO_RANK, |r| (r as u32).min(NO_RANK - 1));
-            bits |= r << (4 * i);
+            bits |= packed(r) << (4 * i);
         }
-        let flag = |on: bool, f: u32| if on { f } else { 0 };
+        bits |= packed(rank(STATUS_KEYS)) << (4 * KeyClass::STATUS_RANK);
+        let flag = |on: bool, f: u64| if on { f } else { 0 };
         bits |= flag(n == "name", KeyClass::NAME)
             | flag(self.id_uncached(key), KeyClass::ID)
             | flag(follow, KeyClass::FOLLOW)
@@ -716,8 +750,40 @@ mod tests {
             SERVICE_KEYS,
             LOGGER_KEYS,
             HOST_KEYS,
+            STATUS_KEYS,
         ] {
             assert!(list.len() < NO_RANK as usize);
+        }
+    }
+
+    /// The HTTP status keys, best first, and what counts as a status value.
+    #[test]
+    fn status_keys_and_values() {
+        let keys = IdKeys::default();
+        assert_eq!(keys.class("http.response.status_code").status(), Some(0));
+        assert_eq!(keys.class("http.status_code").status(), Some(1));
+        assert_eq!(keys.class("sc-status").status(), Some(4));
+        assert_eq!(keys.class("status").status(), Some(5));
+        assert_eq!(keys.class("statusCode").status(), Some(6));
+        assert_eq!(keys.class("response_code").status(), Some(8));
+        assert_eq!(keys.class("upstream_status").status(), Some(9));
+        for k in ["state", "status_text", "log.level", "trace_id"] {
+            assert_eq!(keys.class(k).status(), None, "{k}");
+        }
+        // The status rank leaves the other ranks and the flags alone.
+        let c = keys.class("status");
+        assert_eq!(
+            (c.level(), c.host(), c.field_id(), c.id()),
+            (None, None, FieldId::None, false)
+        );
+        let c = keys.class("traceparent");
+        assert!(c.status().is_none() && c.traceparent() && c.follow());
+        assert_eq!(http_status("503"), Some(503));
+        assert_eq!(http_status(" 404 "), Some(404));
+        for v in [
+            "ok", "failed", "99", "600", "-1", "+200", "2000", "", "200.5",
+        ] {
+            assert_eq!(http_status(v), None, "{v:?}");
         }
     }
 

@@ -251,11 +251,12 @@ impl Tabular {
         }
     }
 
-    fn record(&self, text: &str, tctx: &TimeContext) -> Option<columns::TabRecord> {
+    /// One record, with the HTTP status it states (a W3C `sc-status`).
+    fn record(&self, text: &str, tctx: &TimeContext) -> Option<(columns::TabRecord, Option<u16>)> {
         match self {
-            Tabular::Columns(l) => l.record(text, tctx),
-            Tabular::WinXml => winxml::record(text, tctx),
-            Tabular::CloudTrail => cloudtrail::record(text, tctx),
+            Tabular::Columns(l) => l.record_with_status(text, tctx),
+            Tabular::WinXml => winxml::record(text, tctx).map(|r| (r, None)),
+            Tabular::CloudTrail => cloudtrail::record(text, tctx).map(|r| (r, None)),
         }
     }
 }
@@ -307,6 +308,8 @@ pub struct Record {
     /// `service` nor the file's path names one.
     pub logger: Option<String>,
     pub host: Option<String>,
+    /// The HTTP response status, 100..=599 (see [`Event::status`]).
+    pub status: Option<u16>,
     pub message: String,
     pub ids: BTreeMap<String, String>,
 }
@@ -805,12 +808,13 @@ impl Parser {
         path_service: Option<&str>,
         tctx: &TimeContext,
     ) -> Event {
-        let Some(t) = tab.record(&raw, tctx) else {
+        let Some((t, status)) = tab.record(&raw, tctx) else {
             return self.event(None, raw, source, line, path_service, tctx);
         };
         let mut rec = Record {
             ts: t.ts,
             level: t.level,
+            status,
             service: t.service,
             host: t.host,
             message: t.message,
@@ -893,6 +897,7 @@ impl Parser {
                 .or(rec.logger),
             host: rec.host,
             level: rec.level,
+            status: rec.status,
             message: rec.message,
             ids: rec.ids,
             raw,
@@ -1028,6 +1033,7 @@ impl Parser {
                     rec.service = rec.service.or(inner.service);
                     rec.logger = rec.logger.or(inner.logger);
                     rec.host = rec.host.or(inner.host);
+                    rec.status = rec.status.or(inner.status);
                     rec.message = inner.message;
                     rec.ids.extend(inner.ids);
                     if rec.ts.is_none() {
@@ -1036,6 +1042,10 @@ impl Parser {
                 }
                 _ => extra.push((name.to_string(), Value::String(v.to_string()))),
             }
+        }
+        // The line's own status wins over a wrapped record's.
+        if let Some(s) = status.filter(|s| (100..=599).contains(s)) {
+            rec.status = Some(s);
         }
         if let Some(s) = status {
             if rec.level.is_none() {

@@ -270,8 +270,8 @@ impl Parser {
         self.apply_fields_as(Producer::Other, rec, kvs, tctx)
     }
 
-    /// The generic reading: for each of time, level, message, service, logger and host the
-    /// value of the best-ranked key of its list in `fields.rs`; every id key kept.
+    /// The generic reading: for each of time, level, message, service, logger, host and HTTP
+    /// status the value of the best-ranked key of its list in `fields.rs`; every id key kept.
     fn apply_fields_as<'a, 'k>(
         &self,
         producer: Producer,
@@ -285,6 +285,7 @@ impl Parser {
         let mut best_service: Option<(u8, Cow<'a, str>)> = None;
         let mut best_logger: Option<(u8, Cow<'a, str>)> = None;
         let mut best_host: Option<(u8, Cow<'a, str>)> = None;
+        let mut best_status: Option<(u8, u16)> = None;
         // bunyan's and pino's `name` is the application: a service, ranked after the others.
         let name_is_service = matches!(producer, Producer::Bunyan | Producer::Pino);
         let name_rank = fields::SERVICE_KEYS.len() as u8;
@@ -293,6 +294,18 @@ impl Parser {
             let service_rank = c
                 .service()
                 .or((name_is_service && c.name()).then_some(name_rank));
+            if let Some(r) = c.status() {
+                let code = match &v {
+                    Scalar::Num(x) => x.as_u64().and_then(http_status_number),
+                    Scalar::Str(s) => fields::http_status(s),
+                    _ => None,
+                };
+                if let Some(code) = code {
+                    if best_status.is_none_or(|(br, _)| r < br) {
+                        best_status = Some((r, code));
+                    }
+                }
+            }
             let internal = producer == Producer::Journald && journal_internal(k);
             let wants_id = c.field_id() != FieldId::None && !internal;
             if !wants_id
@@ -363,6 +376,7 @@ impl Parser {
         rec.service = best_service.map(|(_, s)| s.into_owned());
         rec.logger = best_logger.map(|(_, s)| s.into_owned());
         rec.host = best_host.map(|(_, s)| s.into_owned());
+        rec.status = best_status.map(|(_, s)| s);
         let message = std::mem::take(&mut rec.message);
         self.ids_from_text(&message, &mut rec.ids);
         rec.message = message;
@@ -537,6 +551,11 @@ impl Parser {
             rec.message = message;
         }
     }
+}
+
+/// An HTTP status written as a JSON number: a whole number in 100..=599.
+fn http_status_number(n: u64) -> Option<u16> {
+    (100..=599).contains(&n).then_some(n as u16)
 }
 
 /// journald's own fields (`_BOOT_ID`, `__CURSOR`, `MESSAGE_ID`, `SYSLOG_*`, `CODE_*`,

@@ -491,3 +491,252 @@ fn oslo_is_chosen_only_where_its_lines_start_records() {
         b"2026-11-28 22:00:01.123 4312 ERROR app.server failed x=1"
     ));
 }
+
+/// The HTTP status an event states, for one line of each kind that writes one (and a few that
+/// do not): `(line, dialect, status, level)`. A regex dialect's `status` group still gives the
+/// level; a JSON or logfmt status does not.
+const STATUS_CASES: &[(&str, &str, Option<u16>, Option<&str>)] = &[
+    // nginx combined
+    (
+        r#"10.67.237.155 - - [28/Nov/2026:23:00:12 +0100] "GET /a HTTP/1.1" 502 12 "-" "curl/8.0""#,
+        "access",
+        Some(502),
+        Some("error"),
+    ),
+    (
+        r#"[2026-11-28T22:00:01.123Z] "GET /api/v1/cart HTTP/2" 503 UF 0 91 12 - "10.0.0.1" "curl/8.0" "7c9e6679-7425-40de-944b-e07fc1f90ae7" "cart.internal" "10.1.2.3:8080""#,
+        "envoy",
+        Some(503),
+        Some("error"),
+    ),
+    // ECS, flat and nested; the response's own status beats a plain `status`
+    (
+        r#"{"@timestamp":"2026-11-28T22:00:00.040Z","log.level":"info","service.name":"gateway","message":"GET /cart","http.response.status_code":503}"#,
+        "json",
+        Some(503),
+        Some("info"),
+    ),
+    (
+        r#"{"@timestamp":"2026-11-28T22:00:00.040Z","status":200,"message":"GET /cart","http":{"response":{"status_code":504}}}"#,
+        "json",
+        Some(504),
+        None,
+    ),
+    // a numeric string counts; a plain `status` beats an upstream's
+    (
+        r#"{"time":"2026-11-28T22:00:00Z","level":"warn","msg":"GET /a","upstream_status":"502","status":"404"}"#,
+        "json",
+        Some(404),
+        Some("warn"),
+    ),
+    // not an HTTP status: a word, a number out of range
+    (
+        r#"{"time":"2026-11-28T22:00:00Z","level":"info","msg":"job done","status":"ok"}"#,
+        "json",
+        None,
+        Some("info"),
+    ),
+    (
+        r#"{"time":"2026-11-28T22:00:00Z","level":"info","msg":"exit","status":1,"statusCode":"failed"}"#,
+        "json",
+        None,
+        Some("info"),
+    ),
+    (
+        r#"time=2026-11-28T22:00:00Z level=info msg="GET /a" status=404 request_id=r-1"#,
+        "logfmt",
+        Some(404),
+        Some("info"),
+    ),
+    (
+        r#"time=2026-11-28T22:00:00Z level=info msg="proxied" upstream_status=502"#,
+        "logfmt",
+        Some(502),
+        Some("info"),
+    ),
+    (
+        "2026-11-28 22:00:00.047  INFO [orders,0c01c3f252edc87ff4adfa36d0840164,709ab7f3f386d0cd] 4312 --- [nio-8080-exec-1] c.a.orders.OrderController               : POST /orders answered 500",
+        "spring",
+        None,
+        Some("info"),
+    ),
+    // CRI-wrapped JSON, read by the `cri` dialect's `inner` group
+    (
+        r#"2026-11-28T22:00:00.671000123Z stdout F {"level":"info","msg":"GET /a","status":502}"#,
+        "cri",
+        Some(502),
+        Some("info"),
+    ),
+];
+
+#[test]
+fn http_status_of_each_kind() {
+    for &(line, dialect, status, level) in STATUS_CASES {
+        let (e, d) = parse_line(line);
+        assert_eq!(d.as_deref(), Some(dialect), "dialect of {line}");
+        assert_eq!(e.status, status, "status of {line}");
+        assert_eq!(e.level.map(|l| l.as_str()), level, "level of {line}");
+    }
+}
+
+/// The load balancers' and haproxy's samples: the status the client got (ALB/ELB
+/// `elb_status_code`, not the target's: a 502 with no target answer is 502); none where the
+/// line has none (`-`, haproxy's own messages).
+#[test]
+fn http_status_of_proxies_and_load_balancers() {
+    let cases: [(&str, &str, &[Option<u16>]); 3] = [
+        (
+            include_str!("../../fixtures/formats/alb/alb.log"),
+            "alb",
+            &[Some(200), Some(200), Some(404), Some(502)],
+        ),
+        (
+            include_str!("../../fixtures/formats/elb/elb.log"),
+            "elb",
+            &[Some(200), Some(200), None, Some(503), Some(404)],
+        ),
+        (
+            include_str!("../../fixtures/formats/haproxy/haproxy.log"),
+            "haproxy",
+            &[None, Some(200), Some(404), Some(503), None, None, Some(504)],
+        ),
+    ];
+    for (text, dialect, want) in cases {
+        let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+        assert_eq!(lines.len(), want.len(), "{dialect} sample lines");
+        for (line, want) in lines.into_iter().zip(want) {
+            let (e, d) = parse_line(line);
+            assert_eq!(d.as_deref(), Some(dialect), "dialect of {line}");
+            assert_eq!(e.status, *want, "status of {line}");
+            let level = match want {
+                Some(500..) => Some(Level::Error),
+                Some(400..) => Some(Level::Warn),
+                Some(_) => Some(Level::Info),
+                None => e.level,
+            };
+            assert_eq!(e.level, level, "level of {line}");
+        }
+    }
+}
+
+/// W3C/IIS `sc-status`, through the tabular reader.
+#[test]
+fn http_status_of_w3c_records() {
+    let text = include_str!("../../fixtures/formats/w3c-iis/u_ex230829.log");
+    let p = Parser::default_parser();
+    let tab = Tabular::detect(text).expect("a W3C layout");
+    let tctx = TimeContext::default();
+    let src: Arc<str> = "u_ex230829.log".into();
+    let got: Vec<(Option<u16>, Option<Level>)> = text
+        .lines()
+        .filter(|l| !tab.is_header(l) && !l.trim().is_empty())
+        .map(|l| {
+            let e = p.event_tabular(&tab, l.to_string(), &src, 1, None, &tctx);
+            assert_eq!(&*e.dialect, "w3c", "{l}");
+            (e.status, e.level)
+        })
+        .collect();
+    let (i, w, e) = (Some(Level::Info), Some(Level::Warn), Some(Level::Error));
+    assert_eq!(
+        got,
+        [
+            (Some(200), i),
+            (Some(500), e),
+            (Some(404), w),
+            (Some(200), i),
+            (Some(401), w),
+            (Some(503), e),
+            (Some(302), i),
+        ]
+    );
+}
+
+/// A CRI source read through its frame (`cri+json`): the inner JSON's status.
+#[test]
+fn http_status_through_a_cri_frame() {
+    let p = Parser::default_parser();
+    let frames = Frames(vec![frame::Frame::Cri]);
+    let json = p.dialect_index("json");
+    let tctx = TimeContext::default();
+    let src: Arc<str> = "pod.log".into();
+    let line = r#"2026-11-28T22:00:00.671000123Z stdout F {"level":"error","msg":"GET /pay","http.status_code":"503"}"#;
+    let e = p.event_framed(&frames, json, line.into(), &src, 1, None, &tctx);
+    assert_eq!(&*e.dialect, "cri+json");
+    assert_eq!((e.status, e.level), (Some(503), Some(Level::Error)));
+}
+
+/// Every access-log event of `fixtures/checkout` (plain and gzipped) states the status
+/// written after its quoted request; no other event there has one.
+#[test]
+fn http_status_of_the_checkout_fixture() {
+    use crate::source::{expand_inputs, read_sources, RawEvent, ReadOptions, Visitor};
+    struct Collect<'p>(&'p Parser);
+    impl Visitor for Collect<'_> {
+        type Acc = Vec<Event>;
+        fn new_acc(&self) -> Vec<Event> {
+            Vec::new()
+        }
+        fn visit(&self, acc: &mut Vec<Event>, ev: RawEvent<'_>) {
+            acc.push(ev.to_event(self.0));
+        }
+        fn rebase(&self, acc: &mut Vec<Event>, lines_before: u64) {
+            for e in acc {
+                e.line += lines_before;
+            }
+        }
+    }
+    let p = Parser::default_parser();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/checkout/logs");
+    let (inputs, problems) = expand_inputs(&[dir.to_string()], false);
+    assert!(problems.is_empty(), "{problems:?}");
+    let (accs, _) = read_sources(&inputs, &p, &ReadOptions::default(), &Collect(&p));
+    let (mut access, mut other) = (0, 0);
+    for e in accs.into_iter().flat_map(|(_, a)| a) {
+        if &*e.dialect == "access" {
+            access += 1;
+            let after_request = e.raw.split('"').nth(2).expect("a quoted request");
+            let written: u16 = after_request
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert_eq!(e.status, Some(written), "{}", e.location());
+        } else {
+            other += 1;
+            assert_eq!(e.status, None, "{}", e.location());
+        }
+    }
+    assert_eq!((access, other), (1500, 11390));
+}
+
+/// A remote record goes through the same parser (an access line in `_raw` states its status);
+/// where its text states none, the engine's own fields do (ECS `http.response.status_code`
+/// beats `upstream_status`).
+#[test]
+fn http_status_of_remote_records() {
+    use crate::remote::RemoteRecord;
+    let p = Parser::default_parser();
+    let rec = |raw: &str, fields: &[(&str, &str)]| RemoteRecord {
+        source: "elastic://logs/1".into(),
+        raw: raw.into(),
+        fields: fields
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        ..Default::default()
+    };
+    let line =
+        r#"10.0.0.1 - - [28/Nov/2026:23:00:12 +0100] "GET /a HTTP/1.1" 404 12 "-" "curl/8.0""#;
+    let e = rec(line, &[("http.response.status_code", "500")]).into_event(&p, None);
+    assert_eq!((e.status, e.level), (Some(404), Some(Level::Warn)));
+    let fields = [
+        ("upstream_status", "502"),
+        ("http.response.status_code", "503"),
+        ("status", "ok"),
+    ];
+    let e = rec("checkout failed", &fields).into_event(&p, None);
+    assert_eq!(e.status, Some(503));
+    let e = rec("checkout failed", &[("status", "done")]).into_event(&p, None);
+    assert_eq!(e.status, None);
+}

@@ -312,6 +312,18 @@ impl RemoteRecord {
         if e.level.is_none() {
             e.level = self.level.or_else(|| level_in_text(&e.raw));
         }
+        if e.status.is_none() {
+            // The engine's fields (ECS `http.response.status_code`), best status key first.
+            e.status = self
+                .fields
+                .iter()
+                .filter_map(|(k, v)| {
+                    let rank = parser.ids.class(k).status()?;
+                    Some((rank, crate::parse::fields::http_status(v)?))
+                })
+                .min_by_key(|&(rank, _)| rank)
+                .map(|(_, s)| s);
+        }
         let mut extra: BTreeMap<String, String> = BTreeMap::new();
         for (k, v) in self.fields {
             if parser.ids.is_id_key(&k)
