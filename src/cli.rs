@@ -97,6 +97,29 @@ pub enum Command {
         #[command(flatten)]
         remote: RemoteArgs,
     },
+    /// From what a customer said to their requests, with no request id: the requests of a
+    /// time range, grouped by correlation ids exactly as `trace` groups them (user and order
+    /// ids never join two requests), filtered, and ranked: failed first, then nearest the time
+    /// asked about. Each row names the id to give `trace` and `bundle`.
+    ///
+    /// A request is in range when one of its events is; the filters hold on the whole request
+    /// (any of its events). With no filter, the failing requests of the range come first.
+    ///
+    /// Examples:
+    ///   casefile requests logs/ --where user_id=4711 --around "2026-11-28 23:00 CET" --failed
+    ///   casefile requests logs/ --around 23:00 --within 2m --status 5xx
+    ///   casefile requests logs/ --since 2026-11-28T21:55:00Z --until 2026-11-28T22:05:00Z --json
+    #[command(verbatim_doc_comment)]
+    Requests {
+        #[command(flatten)]
+        common: Common,
+        #[command(flatten)]
+        requests: RequestsArgs,
+        #[command(flatten)]
+        redact: RedactArgs,
+        #[command(flatten)]
+        remote: RemoteArgs,
+    },
     /// Jira: attach an evidence bundle to an issue, with its summary as a comment.
     Jira {
         #[command(subcommand)]
@@ -275,6 +298,63 @@ pub struct TraceArgs {
     /// Only events before this time (RFC 3339 or relative, `now`).
     #[arg(long, value_name = "T", allow_hyphen_values = true)]
     pub until: Option<String>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RequestsArgs {
+    /// The time the customer named: RFC 3339, `YYYY-MM-DD HH:MM[:SS]` followed by nothing
+    /// (--tz, else UTC), Z, +01:00, +0100 or a zone name (Europe/Paris, CET), or a time of day
+    /// alone (`23:00`: the latest such time within the logs' range).
+    #[arg(long, value_name = "TIME")]
+    pub around: Option<String>,
+    /// How far either side of --around to look.
+    #[arg(long, value_name = "DUR", default_value = "5m")]
+    pub within: String,
+    /// Start of the range instead of --around (RFC 3339 or relative, `-15m`).
+    #[arg(
+        long,
+        value_name = "T",
+        allow_hyphen_values = true,
+        conflicts_with = "around"
+    )]
+    pub since: Option<String>,
+    /// End of the range instead of --around (RFC 3339 or relative, `now`).
+    #[arg(
+        long,
+        value_name = "T",
+        allow_hyphen_values = true,
+        conflicts_with = "around"
+    )]
+    pub until: Option<String>,
+    /// Only requests with an event saying KEY=VALUE (repeatable; all must hold). Keys compare
+    /// as trace compares them (user.id, user_id and userId are one key); the value is a whole
+    /// token. Also `service=`, `host=`, `level=`.
+    #[arg(long = "where", value_name = "KEY=VALUE")]
+    pub wheres: Vec<String>,
+    /// Only requests that failed: an event at error level or above, or an HTTP status >= 500.
+    #[arg(long)]
+    pub failed: bool,
+    /// Only requests with this HTTP status: a code (502) or a class (4xx, 5xx).
+    #[arg(long, value_name = "CODE")]
+    pub status: Option<String>,
+    /// Only requests with an event whose raw text matches this regular expression.
+    #[arg(long, value_name = "RE")]
+    pub grep: Option<String>,
+    /// Only requests that passed through this service (repeatable).
+    #[arg(long, value_name = "S")]
+    pub service: Vec<String>,
+    /// Show the N best-ranked requests (all with --json unless given).
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Also follow ids written under this key, as trace does. Repeatable.
+    #[arg(long, value_name = "KEY")]
+    pub follow: Vec<String>,
+    /// Do not follow ids written under this key, as trace does. Repeatable.
+    #[arg(long = "no-follow", value_name = "KEY")]
+    pub no_follow: Vec<String>,
+    /// How many hops of ids to follow, as trace does.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub max_depth: u32,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -46,7 +46,7 @@ use serde::Deserialize;
 
 use crate::cli::{
     BundleArgs, CheckArgs, Cli, ClusterArgs, Command, Common, Filter, JiraCommand, NetArgs,
-    RedactArgs, RemoteArgs, TraceArgs,
+    RedactArgs, RemoteArgs, RequestsArgs, TraceArgs,
 };
 use crate::known_issues::KnownIssues;
 use crate::model::{Level, Timestamp};
@@ -197,7 +197,25 @@ pub enum CommandConfig {
     Check(Box<CheckConfig>),
     Verify(PathBuf),
     Trace(TraceConfig),
+    Requests(Box<RequestsConfig>),
     JiraAttach(Box<JiraConfig>),
+}
+
+/// `requests`.
+pub struct RequestsConfig {
+    /// `--around`: resolved against the logs' range when it is a time of day alone.
+    pub around: Option<crate::when::Around>,
+    pub within_ns: i64,
+    pub since: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    pub wheres: Vec<crate::correlate::requests::Where>,
+    pub failed: bool,
+    pub status: Option<crate::correlate::requests::StatusFilter>,
+    pub grep: Option<regex::bytes::Regex>,
+    pub services: Vec<String>,
+    pub top: Option<usize>,
+    pub max_depth: u32,
+    pub follow_hubs: std::collections::BTreeSet<String>,
 }
 
 /// `jira attach`.
@@ -273,7 +291,8 @@ impl Config {
             | Command::Bundle { common, .. }
             | Command::Baseline { common, .. }
             | Command::Check { common, .. }
-            | Command::Trace { common, .. } => Some(common),
+            | Command::Trace { common, .. }
+            | Command::Requests { common, .. } => Some(common),
             Command::Verify { .. } | Command::Jira { .. } => None,
         };
         let (file, file_path) = load_file(common.as_ref().and_then(|c| c.config.as_deref()))?;
@@ -383,6 +402,26 @@ impl Config {
                 CommandConfig::Verify(PathBuf::from(bundle)),
                 None,
             ),
+            Command::Requests {
+                common,
+                requests,
+                redact,
+                remote,
+            } => {
+                let r = requests_config(&requests, &common, &file.correlation.follow)?;
+                redaction = redact;
+                remote_args = Some(remote);
+                let keys = TraceArgs {
+                    ids: Vec::new(),
+                    window: None,
+                    follow: requests.follow.clone(),
+                    no_follow: requests.no_follow.clone(),
+                    max_depth: requests.max_depth,
+                    since: None,
+                    until: None,
+                };
+                (common, CommandConfig::Requests(Box::new(r)), Some(keys))
+            }
             Command::Trace {
                 id,
                 common,
@@ -840,6 +879,73 @@ fn bundle_config(
         custom_names,
         max_events: b.max_events,
         source_date_epoch,
+    })
+}
+
+fn requests_config(
+    r: &RequestsArgs,
+    common: &Common,
+    file_follow: &[String],
+) -> Result<RequestsConfig, ConfigError> {
+    let tz = match &common.tz {
+        Some(n) => Some(parse_tz(n)?),
+        None => None,
+    };
+    let around = match &r.around {
+        Some(a) => Some(crate::when::parse_around(a, tz.as_ref()).map_err(ConfigError)?),
+        None => None,
+    };
+    let within_ns = crate::when::parse_within(&r.within).map_err(ConfigError)?;
+    let range = event_filter(
+        &Filter {
+            since: r.since.clone(),
+            until: r.until.clone(),
+            level: None,
+            service: Vec::new(),
+            grep: r.grep.clone(),
+        },
+        common,
+    )?;
+    let wheres = r
+        .wheres
+        .iter()
+        .map(|w| crate::correlate::requests::Where::parse(w))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ConfigError)?;
+    let status = match &r.status {
+        Some(s) => Some(crate::correlate::requests::StatusFilter::parse(s).map_err(ConfigError)?),
+        None => None,
+    };
+    if r.max_depth > 32 {
+        return Err(ConfigError(format!(
+            "--max-depth {} is too deep; at most 32 (the default, 4, reaches request -> trace \
+             -> job -> ...)",
+            r.max_depth
+        )));
+    }
+    if r.top == Some(0) {
+        return Err(ConfigError(
+            "--top 0 shows nothing; leave it out to see every request".into(),
+        ));
+    }
+    Ok(RequestsConfig {
+        around,
+        within_ns,
+        since: range.since,
+        until: range.until,
+        wheres,
+        failed: r.failed,
+        status,
+        grep: range.grep,
+        services: r.service.clone(),
+        top: r.top,
+        max_depth: r.max_depth,
+        follow_hubs: r
+            .follow
+            .iter()
+            .chain(file_follow)
+            .map(|k| normalize_key(k))
+            .collect(),
     })
 }
 

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::config::{CommandConfig, Config, JiraConfig};
 use crate::correlate::{self};
-use crate::model::Event;
+use crate::model::{Event, Timestamp};
 use crate::remote::{Remote, RemoteReport, TimeRange};
 use crate::report::terminal::{sanitize, Style};
 use crate::source::{expand_inputs, Problem, SourceReport};
@@ -17,6 +17,7 @@ mod baseline;
 mod bundle;
 mod cluster;
 mod events;
+mod requests;
 mod scan;
 mod trace;
 
@@ -24,6 +25,7 @@ use baseline::{baseline, check};
 use bundle::{bundle, verify};
 use cluster::cluster;
 use events::events;
+use requests::requests;
 use scan::scan;
 use trace::trace;
 
@@ -71,6 +73,15 @@ pub fn run(mut cfg: Config) -> i32 {
         CommandConfig::Cluster(c) => cluster(
             &cfg,
             c,
+            &inputs,
+            &mut remotes,
+            &mut problems,
+            &mut out,
+            &style,
+        ),
+        CommandConfig::Requests(r) => requests(
+            &cfg,
+            r,
             &inputs,
             &mut remotes,
             &mut problems,
@@ -180,6 +191,18 @@ fn connect_remotes(cfg: &Config, problems: &mut Vec<Problem>) -> Remotes {
         CommandConfig::Cluster(c) => (c.filter.since, c.filter.until),
         CommandConfig::Trace(t) => (t.since, t.until),
         CommandConfig::Bundle(b) => (b.trace.since, b.trace.until),
+        // The seeds' range with its margin: the completing rounds search the same range.
+        CommandConfig::Requests(r) => match requests::static_range(r) {
+            Some(x) => (
+                Some(Timestamp(x.since.0.saturating_sub(
+                    crate::correlate::requests::DEFAULT_MARGIN_NS,
+                ))),
+                Some(Timestamp(x.until.0.saturating_add(
+                    crate::correlate::requests::DEFAULT_MARGIN_NS,
+                ))),
+            ),
+            None => (None, None),
+        },
         _ => (None, None),
     };
     let range = crate::remote::time_range(since, until, crate::config::now());

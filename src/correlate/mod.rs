@@ -13,6 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+pub mod requests;
 
 use crate::cluster::{Miner, MinerConfig};
 use crate::model::{Event, Span, Timestamp};
@@ -366,6 +367,14 @@ impl TraceState {
     }
 }
 
+/// Remote records have no line: they are keyed by (input past the files, arrival number).
+/// The arrival count and the pulls that did not finish, across calls.
+#[derive(Default)]
+struct RemoteTally {
+    seq: u64,
+    problems: Vec<crate::source::Problem>,
+}
+
 /// What [`trace_many`] gives for each search, before `--window` and signatures.
 struct Traced {
     state: TraceState,
@@ -383,9 +392,12 @@ fn trace_many(
     q: &TraceQuery,
     seeds: &[Vec<String>],
     mut remote: Option<&mut RemoteSearch<'_>>,
-    remote_seq: &mut u64,
-    remote_problems: &mut Vec<crate::source::Problem>,
+    tally: &mut RemoteTally,
 ) -> (Vec<Traced>, Vec<SourceReport>) {
+    let RemoteTally {
+        seq: remote_seq,
+        problems: remote_problems,
+    } = tally;
     let index = input_index(inputs);
     let in_range = |e: &Event| {
         e.ts.is_none_or(|t| q.since.is_none_or(|s| t >= s) && q.until.is_none_or(|u| t < u))
@@ -442,33 +454,34 @@ fn trace_many(
         // Which search a record goes to, and the id that brought it in there: the first id of
         // that search's frontier (in its order) the record holds.
         // `named`: ids a remote record holds only in a field, tried after the whole tokens.
-        let mut deal = |e: Event, held: &[usize], named: &[usize], remote_key: Option<(usize, u64)>| {
-            let mut to: Vec<usize> = held
-                .iter()
-                .chain(named)
-                .flat_map(|&i| owners[i].iter().copied())
-                .collect();
-            to.sort_unstable();
-            to.dedup();
-            let n = to.len();
-            let mut e = Some(e);
-            for (k, si) in to.into_iter().enumerate() {
-                let holds = |set: &[usize]| {
-                    states[si]
-                        .frontier
-                        .iter()
-                        .find(|id| union.binary_search(id).is_ok_and(|i| set.contains(&i)))
-                        .cloned()
-                };
-                let via = holds(held).or_else(|| holds(named));
-                let ev = if k + 1 == n {
-                    e.take().expect("moved once")
-                } else {
-                    e.as_ref().expect("still here").clone()
-                };
-                batches[si].push((ev, via, remote_key));
-            }
-        };
+        let mut deal =
+            |e: Event, held: &[usize], named: &[usize], remote_key: Option<(usize, u64)>| {
+                let mut to: Vec<usize> = held
+                    .iter()
+                    .chain(named)
+                    .flat_map(|&i| owners[i].iter().copied())
+                    .collect();
+                to.sort_unstable();
+                to.dedup();
+                let n = to.len();
+                let mut e = Some(e);
+                for (k, si) in to.into_iter().enumerate() {
+                    let holds = |set: &[usize]| {
+                        states[si]
+                            .frontier
+                            .iter()
+                            .find(|id| union.binary_search(id).is_ok_and(|i| set.contains(&i)))
+                            .cloned()
+                    };
+                    let via = holds(held).or_else(|| holds(named));
+                    let ev = if k + 1 == n {
+                        e.take().expect("moved once")
+                    } else {
+                        e.as_ref().expect("still here").clone()
+                    };
+                    batches[si].push((ev, via, remote_key));
+                }
+            };
         for (e, held) in accs.into_iter().flat_map(|(_, a)| a) {
             if in_range(&e) {
                 deal(e, &held, &[], None);
@@ -511,7 +524,6 @@ fn trace_many(
                 }
             }
         }
-        drop(deal);
         for (s, batch) in states.iter_mut().zip(batches) {
             if !s.frontier.is_empty() {
                 s.absorb(batch, hop, q, parser, &index);
@@ -519,7 +531,10 @@ fn trace_many(
         }
         hop += 1;
     }
-    (states.into_iter().map(|state| Traced { state }).collect(), reports)
+    (
+        states.into_iter().map(|state| Traced { state }).collect(),
+        reports,
+    )
 }
 
 /// Follow the query's ids through the inputs (and remote sources, when given).
@@ -531,9 +546,7 @@ pub fn trace(
     mut remote: Option<RemoteSearch<'_>>,
 ) -> TraceResult {
     let index = input_index(inputs);
-    let mut remote_problems = Vec::new();
-    // Remote events have no line: key them by (input past the files, arrival number).
-    let mut remote_seq = 0u64;
+    let mut tally = RemoteTally::default();
     let (mut traced, reports) = trace_many(
         inputs,
         parser,
@@ -541,9 +554,12 @@ pub fn trace(
         q,
         std::slice::from_ref(&q.seeds),
         remote.as_mut(),
-        &mut remote_seq,
-        &mut remote_problems,
+        &mut tally,
     );
+    let RemoteTally {
+        seq: mut remote_seq,
+        problems: mut remote_problems,
+    } = tally;
     let TraceState {
         known,
         mut found,
