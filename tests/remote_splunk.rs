@@ -1055,3 +1055,66 @@ fn window_adds_what_the_services_logged_around_the_request() {
     sorted.sort();
     assert_eq!(ts, sorted);
 }
+
+/// `requests` over Splunk: the range (with its five-minute margin) and the `--where` value are
+/// pushed down; the request is then completed by following its ids remotely, and named by its
+/// request id although the record naming the order carried only the trace id.
+#[test]
+fn requests_pushes_the_value_and_range_down_then_follows_the_ids() {
+    let fake = FakeSplunk::start(token_config());
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(
+        dir.path(),
+        &[
+            "requests",
+            "--splunk",
+            &fake.url,
+            "--splunk-search",
+            "index=app",
+            "--where",
+            "order_id=42",
+            "--around",
+            "2026-11-28 11:00 +01:00",
+            "--within",
+            "10m",
+            "--json",
+        ],
+        &[("CASEFILE_SPLUNK_TOKEN", TOKEN)],
+    );
+    assert_eq!(r.code, 0, "stderr:\n{}", r.stderr);
+    let rows = r.json_lines();
+    assert_eq!(rows.len(), 1, "{rows:#?}");
+    let row = &rows[0];
+    assert_eq!(row["request"], R);
+    assert_eq!(row["events"], 3, "gateway, orders, payments: {row}");
+    assert_eq!(row["failed"], true);
+    assert_eq!(row["level"], "error");
+    assert_eq!(
+        row["services"],
+        json!(["gateway", "orders", "payments"]),
+        "{row}"
+    );
+    assert_eq!(row["first_error"]["service"], "payments");
+    assert_eq!(row["population"]["order_id"], json!(["42"]));
+
+    let exports = fake.exports();
+    let first = &exports[0];
+    // [10:00 - 10m - 5m, 10:00 + 10m + 5m], the seed range.
+    assert_eq!(
+        ms(&param(first, "earliest_time").unwrap()),
+        ms("2026-11-28T09:45:00Z")
+    );
+    assert!(
+        ms(&param(first, "latest_time").unwrap()) >= ms("2026-11-28T10:15:00Z"),
+        "{first:?}"
+    );
+    let searches = fake.searches();
+    assert!(searches[0].contains("\"42\""), "{searches:#?}");
+    assert!(
+        searches[1..]
+            .iter()
+            .any(|s| s.contains(&format!("\"{T}\""))),
+        "the trace id is followed: {searches:#?}"
+    );
+    no_secret(&r, TOKEN);
+}

@@ -176,7 +176,8 @@ impl RequestQuery {
     }
 }
 
-/// A request's first error.
+/// A request's first error: its earliest error-level record that is not an HTTP status line,
+/// else its earliest failed status line.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct FirstError {
     pub ts: Option<String>,
@@ -494,6 +495,8 @@ pub fn requests(
             for e in b.events {
                 v.take(&mut acc, &e);
             }
+            // The completing rounds need these records again.
+            rem.forget_seen();
         }
     }
     let mut funnel = Funnel {
@@ -535,16 +538,29 @@ pub fn requests(
     problems.extend(tally.problems);
     let mut claimed: BTreeSet<String> = BTreeSet::new();
     let mut rows = Vec::new();
+    // Per row: the records found, to compare with another id's trace.
+    let mut found_keys: Vec<BTreeSet<RecordKey>> = Vec::new();
     for (seed, t) in seeds.into_iter().zip(traced) {
         if claimed.contains(&seed) || t.state.found.is_empty() {
             continue;
         }
         claimed.extend(t.state.known.keys().cloned());
+        found_keys.push(t.state.found.values().map(record_key).collect());
         let mut events: Vec<TracedEvent> = t.state.found.into_values().collect();
         sort_timeline(&mut events);
         rows.push(row_of(parser, seed, events));
     }
     funnel.requests = rows.len();
+    rename_by_request_ids(
+        inputs,
+        parser,
+        opts,
+        &tq,
+        &mut rows,
+        &found_keys,
+        remote.as_mut(),
+        &mut problems,
+    );
 
     // Filters over whole requests.
     let in_range = |r: &RequestRow| {
@@ -591,6 +607,76 @@ pub fn requests(
         reports,
         problems,
         seen: acc.span,
+    }
+}
+
+/// A record as two traces can compare it: source and line for a file's, source and text for a
+/// remote one's (its arrival number differs from pull to pull).
+type RecordKey = (String, u64, String);
+
+fn record_key(t: &TracedEvent) -> RecordKey {
+    let e = &t.event;
+    let text = if e.line == 0 || &*e.dialect == "cloudtrail" {
+        e.raw.clone()
+    } else {
+        String::new()
+    };
+    (e.source.to_string(), e.line, text)
+}
+
+/// A row found from a trace id or a job id (the records naming the user carried no request
+/// id) takes the request's own request id, seen first in time, when tracing from that id finds
+/// exactly the same records: the id `trace` is then given is the one the edge and the gateway
+/// wrote. Otherwise it keeps the id it was found from.
+#[allow(clippy::too_many_arguments)]
+fn rename_by_request_ids(
+    inputs: &[Input],
+    parser: &Parser,
+    opts: &ReadOptions,
+    tq: &TraceQuery,
+    rows: &mut [RequestRow],
+    found_keys: &[BTreeSet<RecordKey>],
+    remote: Option<&mut RemoteSearch<'_>>,
+    problems: &mut Vec<Problem>,
+) {
+    let mut wanted: Vec<(usize, String)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let seed_rank = r
+            .ids
+            .iter()
+            .find(|(_, vs)| vs.contains(&r.request))
+            .map_or(2, |(k, _)| key_rank(k));
+        if seed_rank == 0 {
+            continue;
+        }
+        let first = r.events.iter().find_map(|t| {
+            parser
+                .follow_ids(&t.event)
+                .find(|(k, _)| key_rank(k) == 0)
+                .map(|(_, v)| v.to_string())
+        });
+        if let Some(id) = first.filter(|id| *id != r.request) {
+            wanted.push((i, id));
+        }
+    }
+    if wanted.is_empty() {
+        return;
+    }
+    let groups: Vec<Vec<String>> = wanted.iter().map(|(_, id)| vec![id.clone()]).collect();
+    let mut remote = remote;
+    if let Some(r) = remote.as_mut() {
+        for rem in r.remotes.iter_mut() {
+            rem.forget_seen();
+        }
+    }
+    let mut tally = super::RemoteTally::default();
+    let (traced, _) = trace_many(inputs, parser, opts, tq, &groups, remote, &mut tally);
+    problems.extend(tally.problems);
+    for ((i, id), t) in wanted.into_iter().zip(traced) {
+        let keys: BTreeSet<RecordKey> = t.state.found.values().map(record_key).collect();
+        if keys == found_keys[i] {
+            rows[i].request = id;
+        }
     }
 }
 
@@ -654,9 +740,12 @@ fn name_first_errors(rows: &mut [RequestRow]) {
     let firsts: Vec<Option<(usize, crate::cluster::MessageId)>> = rows
         .iter()
         .map(|r| {
+            // An application's error before an access log's status line: the status is the
+            // symptom, and an access log stamps it when the response left, to the second.
             r.events
                 .iter()
-                .position(|t| event_failed(&t.event))
+                .position(|t| event_failed(&t.event) && t.event.status.is_none())
+                .or_else(|| r.events.iter().position(|t| event_failed(&t.event)))
                 .map(|i| (i, miner.add(&cluster_text(&r.events[i].event))))
         })
         .collect();
@@ -795,7 +884,9 @@ mod tests {
         assert!(!w("user_id=471").holds(&e));
         assert!(!w("user_id=47111").holds(&e));
         assert!(w("order_id=o-2").holds(&e));
-        assert!(!w("order_id=o").holds(&e));
+        assert!(w("order_id=o-1").holds(&e));
+        // Tokens end where `trace`'s do: at a character outside [A-Za-z0-9_].
+        assert!(!w("order_id=o-").holds(&e));
         assert!(w("service=gateway").holds(&e));
         assert!(w("level=INFO").holds(&e));
         e.ids.clear();

@@ -85,6 +85,13 @@ const PAGE: usize = 1000;
 const KEEP_ALIVE: &str = "2m";
 
 impl Elastic {
+    /// Deliver again records already pulled (each pull otherwise leaves out the records an
+    /// earlier pull delivered): `requests` reads the range once for its seeds, then follows
+    /// ids through the same records.
+    pub fn forget_seen(&mut self) {
+        self.seen.clear();
+    }
+
     pub fn new(http: Http, url: &str, index: &str, auth: Auth) -> Elastic {
         match &auth {
             Auth::None => {}

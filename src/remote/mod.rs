@@ -177,6 +177,14 @@ impl Remote {
 
     /// Pull what the query matches. Errors that stop the pull become an incomplete batch
     /// (with what arrived before) and a note; the caller reports them as problems.
+    /// See [`splunk::Splunk::forget_seen`].
+    pub fn forget_seen(&mut self) {
+        match &mut self.engine {
+            Engine::Splunk(s) => s.forget_seen(),
+            Engine::Elastic(e) => e.forget_seen(),
+        }
+    }
+
     pub fn pull(
         &mut self,
         q: &Query<'_>,

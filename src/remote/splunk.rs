@@ -84,6 +84,13 @@ pub struct Splunk {
 }
 
 impl Splunk {
+    /// Deliver again records already pulled (each pull otherwise leaves out the records an
+    /// earlier pull delivered): `requests` reads the range once for its seeds, then follows
+    /// ids through the same records.
+    pub fn forget_seen(&mut self) {
+        self.seen.clear();
+    }
+
     pub fn new(http: Http, url: &str, search: &str, auth: Auth) -> Splunk {
         match &auth {
             Auth::Token { token, .. } => http.add_secret(token),
