@@ -405,11 +405,15 @@ fn explain_empty(
             format!(" with {}", filters.join(", "))
         }
     );
-    let margin = format_duration_ns(q.margin_ns);
+    let margin = if f.seed_margin_ns > 0 {
+        format!(" (± {})", format_duration_ns(f.seed_margin_ns))
+    } else {
+        String::new()
+    };
     if f.seed_records == 0 {
         let _ = writeln!(
             err,
-            "  no record in the range (± {margin}) matched {}{}",
+            "  no record in the range{margin} matched {}{}",
             f.seed_filter,
             match res.seen {
                 Some((a, b)) => format!("; the records read there span {a} .. {b}"),
@@ -421,7 +425,7 @@ fn explain_empty(
     } else {
         let _ = writeln!(
             err,
-            "  {} record(s) in the range (± {margin}) matched {}{}; they make {} request(s)",
+            "  {} record(s) in the range{margin} matched {}{}; they make {} request(s)",
             f.seed_records,
             f.seed_filter,
             if f.seed_records_without_id > 0 {

@@ -225,8 +225,10 @@ pub struct Funnel {
     pub seed_records: usize,
     pub seed_records_without_id: usize,
     pub records_without_time: usize,
-    /// Which filter chose the seeds (`user_id=4711`, `--failed`, every record).
+    /// Which filter chose the seeds (`user_id=4711`, `--failed`, every record), and how far
+    /// outside the range they were looked for.
     pub seed_filter: String,
+    pub seed_margin_ns: i64,
     /// Distinct requests after completion.
     pub requests: usize,
     /// (filter, requests left after it), in the order applied.
@@ -436,7 +438,13 @@ pub fn requests(
     mut remote: Option<RemoteSearch<'_>>,
 ) -> RequestsResult {
     let by = seed_by(q);
-    let (from, to) = q.seed_range();
+    // Without a filter a request qualifies by an event in the range alone, and that event
+    // seeds it: no margin is needed.
+    let (from, to) = if by == SeedBy::All {
+        (q.since, q.until)
+    } else {
+        q.seed_range()
+    };
     let prefilter = match by {
         SeedBy::Where => Prefilter::new(&[q.wheres[0].value.as_bytes()]),
         _ => None,
@@ -511,6 +519,7 @@ pub fn requests(
             SeedBy::Service => "--service".into(),
             SeedBy::All => "every record".into(),
         },
+        seed_margin_ns: if by == SeedBy::All { 0 } else { q.margin_ns },
         ..Default::default()
     };
     let seeds = seed_ids(&mut acc.seeds);

@@ -121,7 +121,71 @@ pub struct Prefilter {
 enum Scan {
     One(memchr::memmem::Finder<'static>),
     Packed(aho_corasick::packed::Searcher),
+    /// Many ids (`requests` completes thousands of requests at once), each of 4 bytes or more.
+    Tokens(TokenSet),
     Ac(AhoCorasick),
+}
+
+/// Many ids looked up where a token can start: at every position after a byte outside
+/// `[A-Za-z0-9_]`, the next four bytes are tested against a bitmap of the ids' hashed
+/// prefixes, and only on a hit is the text compared with the ids of each length. One pass,
+/// a table lookup per byte, however many ids (an automaton over thousands of ids crawls).
+struct TokenSet {
+    bits: Vec<u64>,
+    /// Distinct id lengths, ascending.
+    lens: Vec<usize>,
+    ids: std::collections::HashSet<Vec<u8>>,
+}
+
+const TOKEN_BITS: u32 = 20;
+
+fn prefix_slot(b: &[u8]) -> usize {
+    let v = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+    (v.wrapping_mul(0x9E37_79B1) >> (32 - TOKEN_BITS)) as usize
+}
+
+impl TokenSet {
+    fn new(ids: &[&[u8]]) -> Option<TokenSet> {
+        if ids.iter().any(|i| i.len() < 4) {
+            return None;
+        }
+        let mut bits = vec![0u64; 1 << (TOKEN_BITS - 6)];
+        let mut lens: Vec<usize> = ids.iter().map(|i| i.len()).collect();
+        lens.sort_unstable();
+        lens.dedup();
+        for id in ids {
+            let s = prefix_slot(id);
+            bits[s >> 6] |= 1 << (s & 63);
+        }
+        Some(TokenSet {
+            bits,
+            lens,
+            ids: ids.iter().map(|i| i.to_vec()).collect(),
+        })
+    }
+
+    fn find_all(&self, hay: &[u8], out: &mut Vec<usize>) {
+        if hay.len() < 4 {
+            return;
+        }
+        let mut prev_word = false;
+        for p in 0..=hay.len() - 4 {
+            let here = hay[p];
+            if !prev_word {
+                let s = prefix_slot(&hay[p..]);
+                if self.bits[s >> 6] & (1 << (s & 63)) != 0 {
+                    for &l in &self.lens {
+                        let Some(cand) = hay.get(p..p + l) else { break };
+                        if (p + l == hay.len() || !is_word(hay[p + l])) && self.ids.contains(cand) {
+                            out.push(p);
+                            break;
+                        }
+                    }
+                }
+            }
+            prev_word = is_word(here);
+        }
+    }
 }
 
 impl Scan {
@@ -135,6 +199,7 @@ impl Scan {
             Scan::Ac(ac) => ac
                 .find(aho_corasick::Input::new(hay).span(at..hay.len()))
                 .map(|m| m.start()),
+            Scan::Tokens(_) => unreachable!("a token set finds whole tokens itself"),
         }
     }
 }
@@ -161,9 +226,10 @@ impl Prefilter {
                     .builder()
                     .extend(&ids)
                     .build();
-                match packed {
-                    Some(s) => Scan::Packed(s),
-                    None => Scan::Ac(
+                match (packed, TokenSet::new(&ids)) {
+                    (Some(s), _) => Scan::Packed(s),
+                    (None, Some(ts)) => Scan::Tokens(ts),
+                    (None, None) => Scan::Ac(
                         AhoCorasickBuilder::new()
                             .match_kind(MatchKind::LeftmostFirst)
                             .build(&ids)
@@ -176,6 +242,17 @@ impl Prefilter {
         Some(Prefilter { ac, scan, longest })
     }
 
+    /// Which search finds where to look (for tests).
+    #[cfg(test)]
+    fn scan_kind(&self) -> &'static str {
+        match self.scan {
+            Scan::One(_) => "memmem",
+            Scan::Packed(_) => "teddy",
+            Scan::Tokens(_) => "tokens",
+            Scan::Ac(_) => "automaton",
+        }
+    }
+
     /// Positions of whole-token matches in `hay`, ascending.
     ///
     /// The leftmost search visits every position where some id starts (it resumes one byte
@@ -183,6 +260,10 @@ impl Prefilter {
     /// starts there is checked for token boundaries.
     pub fn find_all(&self, hay: &[u8], out: &mut Vec<usize>) {
         out.clear();
+        if let Scan::Tokens(ts) = &self.scan {
+            ts.find_all(hay, out);
+            return;
+        }
         let mut at = 0;
         while at < hay.len() {
             let Some(s) = self.scan.find(hay, at) else {
@@ -1540,5 +1621,71 @@ mod tests {
         let mut v = Vec::new();
         pf.find_all(b"J-123 J-12 J-12", &mut v);
         assert_eq!(v, vec![6, 11]);
+    }
+
+    /// Every whole-token occurrence, by brute force: the reference each search must equal.
+    fn reference(ids: &[Vec<u8>], hay: &[u8]) -> Vec<usize> {
+        (0..hay.len())
+            .filter(|&p| {
+                ids.iter()
+                    .any(|id| hay[p..].starts_with(id) && is_token_boundary(hay, p, p + id.len()))
+            })
+            .collect()
+    }
+
+    /// One id (memmem), a few (Teddy), many (the token set), and many with a short one (the
+    /// automaton) all find exactly the whole-token occurrences, overlapping ids and ids that
+    /// are prefixes of others included.
+    #[test]
+    fn every_search_finds_exactly_the_whole_tokens() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet = b"ab1-_ .=J";
+        let mut kinds = std::collections::BTreeSet::new();
+        for round in 0..60 {
+            let n = [1, 3, 40, 300][round % 4];
+            let mut ids: Vec<Vec<u8>> = (0..n)
+                .map(|_| {
+                    let len = 4 + (next() % 6) as usize;
+                    (0..len)
+                        .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                        .collect()
+                })
+                .collect();
+            if round % 8 == 7 {
+                ids.push(b"ab".to_vec());
+            }
+            // Text made of the ids and noise, so they occur often and overlap.
+            let mut hay = Vec::new();
+            for _ in 0..400 {
+                if next() % 3 == 0 {
+                    hay.extend_from_slice(&ids[(next() % ids.len() as u64) as usize]);
+                } else {
+                    hay.push(alphabet[(next() % alphabet.len() as u64) as usize]);
+                }
+            }
+            let pf = Prefilter::new(&ids).unwrap();
+            kinds.insert(pf.scan_kind());
+            let mut got = Vec::new();
+            pf.find_all(&hay, &mut got);
+            assert_eq!(
+                got,
+                reference(&ids, &hay),
+                "round {round}, {} ids, text {:?}",
+                ids.len(),
+                String::from_utf8_lossy(&hay)
+            );
+            // And each record-level check agrees.
+            assert_eq!(pf.matches(&hay), !got.is_empty());
+        }
+        assert_eq!(
+            kinds.into_iter().collect::<Vec<_>>(),
+            ["automaton", "memmem", "teddy", "tokens"]
+        );
     }
 }
