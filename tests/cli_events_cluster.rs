@@ -769,3 +769,224 @@ fn cluster_since_until_on_the_checkout_sample() {
     assert_eq!(e.code, 0, "{}", e.stderr);
     assert_eq!(e.json_lines().len(), 280);
 }
+
+// Issue 16: an empty answer exits 1 and says why on stderr, with the next step; stdout stays
+// as it was (nothing for `events`, the empty table or JSON for `cluster`).
+
+#[test]
+fn events_empty_range_names_the_range_and_where_the_inputs_are() {
+    let r = casefile(
+        &fixtures(),
+        &[
+            "events",
+            "checkout/logs",
+            "--json",
+            "--since",
+            "2020-01-01T00:00:00Z",
+            "--until",
+            "2020-01-02T00:00:00Z",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains(
+            "casefile: events: 0 events in [2020-01-01T00:00:00.000Z, 2020-01-02T00:00:00.000Z) \
+             (UTC) over 8 source(s); the inputs span 2026-11-28T22:00:00.000Z .. \
+             2026-11-28T22:00:35.000Z; casefile scan checkout/logs shows each source's time range"
+        ),
+        "{}",
+        r.stderr
+    );
+    // An open end is shown as `..`.
+    let r = casefile(
+        &fixtures(),
+        &["events", "checkout/logs", "--since", "2027-01-01T00:00:00Z"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("0 events in [2027-01-01T00:00:00.000Z, ..) (UTC) over 8 source(s)"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn events_filters_that_remove_everything_say_what_the_range_held() {
+    let range = [
+        "--since",
+        "2026-11-28T22:00:00Z",
+        "--until",
+        "2026-11-28T22:00:10Z",
+    ];
+    let mut args = vec!["events", "checkout/logs", "--json"];
+    args.extend(range);
+    let all = casefile(&fixtures(), &args);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    assert_eq!(all.json_lines().len(), 4047);
+    args.extend(["--level", "fatal"]);
+    let r = casefile(&fixtures(), &args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains(
+            "casefile: events: 0 of the 4047 event(s) in [2026-11-28T22:00:00.000Z, \
+             2026-11-28T22:00:10.000Z) (UTC) over 8 source(s) pass --level fatal; loosen or \
+             drop them"
+        ),
+        "{}",
+        r.stderr
+    );
+    // `--grep` rules records out before they are parsed: they are counted all the same.
+    let mut args = vec!["events", "checkout/logs"];
+    args.extend(range);
+    args.extend(["--grep", "NO_SUCH_TEXT", "--service", "payments"]);
+    let r = casefile(&fixtures(), &args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "0 of the 4047 event(s) in [2026-11-28T22:00:00.000Z, 2026-11-28T22:00:10.000Z) \
+             (UTC) over 8 source(s) pass --service payments, --grep 'NO_SUCH_TEXT'"
+        ),
+        "{}",
+        r.stderr
+    );
+    // Without a range: every event of the inputs (scan counts 12890).
+    let r = casefile(
+        &fixtures(),
+        &["events", "checkout/logs", "--level", "fatal"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "casefile: events: 0 of the 12890 event(s) in 8 source(s) pass --level fatal"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+/// A file of lines without a time and one that starts with two before its first time.
+fn untimed_logs() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("mixed.log"),
+        "starting up\nready\n2026-11-28T22:00:01Z INFO timed line\nplain again\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("untimed.log"), "no time here\nnor here\n").unwrap();
+    d
+}
+
+#[test]
+fn records_without_a_time_left_out_of_a_range_are_counted() {
+    let d = untimed_logs();
+    let note = "record(s) have no time and are left out of any time range: give \
+                --tz/--date/--year if they write only part of it";
+    // An answer: the one timed record (its continuation line included), and the three
+    // records without a time (mixed.log's first, untimed.log's two) that the range left out.
+    for extra in [&[][..], &["--no-seek"][..]] {
+        let mut args = vec!["events", ".", "--json", "--since", "2026-11-28T00:00:00Z"];
+        args.extend(extra);
+        let r = casefile(d.path(), &args);
+        assert_eq!(r.code, 0, "{extra:?}: {}", r.stderr);
+        let evs = r.json_lines();
+        assert_eq!(evs.len(), 1);
+        assert_eq!(evs[0]["ts"], "2026-11-28T22:00:01.000Z");
+        assert_eq!(evs[0]["message"], "timed line");
+        assert_eq!(evs[0]["line"], 3);
+        assert!(
+            r.stderr.contains(&format!("casefile: events: 3 {note}")),
+            "{extra:?}: {}",
+            r.stderr
+        );
+    }
+    // Read from stdin (a stream): mixed.log's first record only.
+    let r = casefile_stdin(
+        d.path(),
+        &["events", "--json", "--since", "2026-11-28T00:00:00Z"],
+        Some(std::fs::read(d.path().join("mixed.log")).unwrap()),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.json_lines().len(), 1);
+    assert!(
+        r.stderr.contains(&format!("casefile: events: 1 {note}")),
+        "{}",
+        r.stderr
+    );
+    // An empty answer over a file with no time at all says both.
+    let r = casefile(
+        d.path(),
+        &["events", "untimed.log", "--since", "2026-11-28T00:00:00Z"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains(&format!("casefile: events: 2 {note}")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "casefile: events: 0 events in [2026-11-28T00:00:00.000Z, ..) (UTC) over 1 \
+             source(s); no record of the inputs has a time; casefile scan untimed.log shows \
+             each source's time range"
+        ),
+        "{}",
+        r.stderr
+    );
+    // No range, no note.
+    let r = casefile(d.path(), &["events", "."]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("have no time"), "{}", r.stderr);
+}
+
+#[test]
+fn cluster_with_nothing_says_what_was_searched_and_what_the_range_held() {
+    let r = casefile(
+        &fixtures(),
+        &[
+            "cluster",
+            "checkout/logs",
+            "--json",
+            "--since",
+            "2026-11-28T22:00:00Z",
+            "--until",
+            "2026-11-28T22:00:10Z",
+            "--level",
+            "fatal",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.json()["signatures"], serde_json::json!([]));
+    assert_eq!(r.json()["events"], 0);
+    assert!(
+        r.stderr.contains(
+            "casefile: cluster: no signature: 0 of the 4047 event(s) in \
+             [2026-11-28T22:00:00.000Z, 2026-11-28T22:00:10.000Z) (UTC) over 8 source(s) pass \
+             --level fatal; loosen or drop them"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = casefile(
+        &fixtures(),
+        &[
+            "cluster",
+            "checkout/logs",
+            "--until",
+            "2000-01-01T00:00:00Z",
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "casefile: cluster: no signature: 0 events in [.., 2000-01-01T00:00:00.000Z) (UTC) \
+             over 8 source(s); the inputs span 2026-11-28T22:00:00.000Z .. \
+             2026-11-28T22:00:35.000Z; casefile scan checkout/logs shows each source's time range"
+        ),
+        "{}",
+        r.stderr
+    );
+}

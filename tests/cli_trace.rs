@@ -369,3 +369,110 @@ fn ids_written_key_colon_value_are_followed() {
     );
     assert_eq!(r.json_lines()[0]["ids"]["TraceID"], trace);
 }
+
+// Issue 16: a trace that finds nothing says what was searched and why it may have missed.
+
+/// The size of the three files of [`services`].
+fn services_bytes(d: &Path) -> u64 {
+    [
+        "gateway/gateway.jsonl",
+        "orders/orders.log",
+        "worker/worker-0.log",
+    ]
+    .iter()
+    .map(|f| std::fs::metadata(d.join("logs").join(f)).unwrap().len())
+    .sum()
+}
+
+#[test]
+fn an_unknown_id_says_what_was_searched() {
+    let d = services();
+    let bytes = services_bytes(d.path());
+    let r = casefile(d.path(), &["trace", "nope-1", "logs"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert!(
+        r.stderr.contains(&format!(
+            "casefile: trace: no event holds 'nope-1' as a whole token in 3 source(s) \
+             ({bytes} bytes)"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("occurs"), "{}", r.stderr);
+}
+
+#[test]
+fn an_id_found_only_inside_longer_tokens_says_so() {
+    let d = services();
+    // J-1 is in J-12 and J-123 (orders and worker) and in xJ-12: five times, never whole.
+    let r = casefile(d.path(), &["trace", "J-1", "logs"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "casefile: trace: 'J-1' occurs 5 time(s) only inside longer tokens (e.g. J-12); \
+             ids match whole tokens"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn an_id_found_only_outside_the_range_says_so() {
+    let d = services();
+    // tr-1: the gateway's routing line and the orders' two lines.
+    let r = casefile(
+        d.path(),
+        &["trace", "tr-1", "logs", "--since", "2027-01-01T00:00:00Z"],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "casefile: trace: no event holds 'tr-1' as a whole token in 3 source(s) ({} bytes) \
+             in [2027-01-01T00:00:00.000Z, ..) (UTC)",
+            services_bytes(d.path())
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains(
+            "casefile: trace: 'tr-1' occurs 3 time(s) as a whole token outside \
+             [2027-01-01T00:00:00.000Z, ..) (UTC); widen or drop --since/--until"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_path_given_as_the_id_is_taken_for_swapped_arguments() {
+    let d = services();
+    let r = casefile(d.path(), &["trace", "logs", "ee23a1b2c3d4e5f6"]);
+    // The missing path is a lost input, as ever.
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "casefile: trace: 'logs' is a path and 'ee23a1b2c3d4e5f6' is not: swapped? the id \
+             comes first: casefile trace <id> <paths>, here: casefile trace ee23a1b2c3d4e5f6 logs"
+        ),
+        "{}",
+        r.stderr
+    );
+    // A path that exists but is named like an id (a hex folder) is suspect all the same.
+    std::fs::create_dir_all(d.path().join("0a1b2c3d4e5f")).unwrap();
+    write(
+        d.path(),
+        "0a1b2c3d4e5f/app.log",
+        "2026-11-28T22:00:00Z INFO hello\n",
+    );
+    let r = casefile(d.path(), &["trace", "logs", "0a1b2c3d4e5f"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("swapped? the id comes first: casefile trace <id> <paths>"),
+        "{}",
+        r.stderr
+    );
+}

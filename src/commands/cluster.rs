@@ -3,8 +3,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use super::events::{event_passes, filtered_event};
-use super::{bounded, collect_problems, Remotes};
+use super::events::{empty_answer, event_passes, filtered_event_counted, Held};
+use super::{bounded, collect_problems, untimed_note, Remotes};
 use crate::config::{ClusterConfig, Config, EventFilter};
 use crate::model::{Event, Level};
 use crate::parse::Parser;
@@ -20,13 +20,27 @@ pub(super) struct ClusterVisitor<'a> {
     collector: &'a Collector,
 }
 
+/// A unit's signatures, what its time range held ([`Held`]) and how many events it kept.
+pub(super) struct ClusterAcc {
+    sigs: SigAcc,
+    held: Held,
+    kept: u64,
+}
+
 impl Visitor for ClusterVisitor<'_> {
-    type Acc = SigAcc;
-    fn new_acc(&self) -> SigAcc {
-        SigAcc::default()
+    type Acc = ClusterAcc;
+    fn new_acc(&self) -> ClusterAcc {
+        ClusterAcc {
+            sigs: SigAcc::default(),
+            held: Held::default(),
+            kept: 0,
+        }
     }
-    fn visit(&self, acc: &mut SigAcc, ev: RawEvent<'_>) {
+    fn visit(&self, whole: &mut ClusterAcc, ev: RawEvent<'_>) {
+        let acc = &mut whole.sigs;
         if self.plain {
+            whole.held.in_range += 1;
+            whole.kept += 1;
             if let Some(re) = &self.filter.grep {
                 if !re.is_match(ev.bytes) {
                     return;
@@ -45,16 +59,21 @@ impl Visitor for ClusterVisitor<'_> {
             );
             return;
         }
-        if let Some(e) = filtered_event(self.filter, self.parser, &ev) {
+        // Once a unit kept an event the answer is not empty: the range's count is not needed.
+        let count = whole.kept == 0;
+        if let Some(e) =
+            filtered_event_counted(self.filter, self.parser, &ev, &mut whole.held, count)
+        {
+            whole.kept += 1;
             let text = crate::baseline::stable_text(&e, self.redactor);
             self.collector.add(acc, &e, &text);
         }
     }
-    fn rebase(&self, acc: &mut SigAcc, base: u64) {
-        acc.rebase(base);
+    fn rebase(&self, acc: &mut ClusterAcc, base: u64) {
+        acc.sigs.rebase(base);
     }
-    fn end_unit(&self, acc: &mut SigAcc) {
-        self.collector.end_unit(acc);
+    fn end_unit(&self, acc: &mut ClusterAcc) {
+        self.collector.end_unit(&mut acc.sigs);
     }
 }
 
@@ -73,12 +92,21 @@ pub(super) fn cluster(
     } else {
         collector.with_samples()
     };
-    let remote_events: Vec<(usize, Event)> = remotes
-        .pull_all(cfg, problems)
+    let pulled = remotes.pull_all(cfg, problems);
+    let remote_held = pulled
+        .iter()
+        .filter(|(_, e)| match e.ts {
+            Some(t) => {
+                !(c.filter.since.is_some_and(|s| t < s) || c.filter.until.is_some_and(|u| t >= u))
+            }
+            None => c.filter.since.is_none() && c.filter.until.is_none(),
+        })
+        .count() as u64;
+    let remote_events: Vec<(usize, Event)> = pulled
         .into_iter()
         .filter(|(_, e)| event_passes(&c.filter, e))
         .collect();
-    let mut rep = mine_signatures(
+    let (mut rep, mut held, untimed) = mine_signatures_held(
         cfg,
         inputs,
         problems,
@@ -87,6 +115,17 @@ pub(super) fn cluster(
         collector,
         remote_events,
     )?;
+    held.in_range += remote_held;
+    if c.filter.since.is_some() || c.filter.until.is_some() {
+        untimed_note("cluster", untimed);
+    }
+    if rep.signatures.is_empty() {
+        let sources = inputs.len() + remotes.list.len();
+        eprintln!(
+            "casefile: cluster: no signature: {}",
+            empty_answer(cfg, &c.filter, held.in_range, sources, inputs)
+        );
+    }
     for s in &mut rep.signatures {
         s.known_issue =
             cfg.known_issues
@@ -197,6 +236,29 @@ pub(super) fn mine_signatures(
     collector: Collector,
     remote_events: Vec<(usize, Event)>,
 ) -> io::Result<SignatureReport> {
+    mine_signatures_held(
+        cfg,
+        inputs,
+        problems,
+        filter,
+        plain,
+        collector,
+        remote_events,
+    )
+    .map(|(rep, _, _)| rep)
+}
+
+/// [`mine_signatures`], with what the files' time range held (an empty answer tells it) and
+/// how many records it left out for having no time.
+fn mine_signatures_held(
+    cfg: &Config,
+    inputs: &[Input],
+    problems: &mut Vec<Problem>,
+    filter: &EventFilter,
+    plain: bool,
+    collector: Collector,
+    remote_events: Vec<(usize, Event)>,
+) -> io::Result<(SignatureReport, Held, u64)> {
     let v = ClusterVisitor {
         parser: &cfg.parser,
         redactor: &cfg.redactor,
@@ -204,7 +266,7 @@ pub(super) fn mine_signatures(
         plain,
         collector: &collector,
     };
-    let (mut accs, reports) = if inputs.is_empty() {
+    let (accs, reports) = if inputs.is_empty() {
         (Vec::new(), Vec::new())
     } else {
         read_sources(
@@ -215,6 +277,15 @@ pub(super) fn mine_signatures(
         )
     };
     collect_problems(&reports, problems);
+    let mut held = Held::default();
+    let mut accs: Vec<(usize, SigAcc)> = accs
+        .into_iter()
+        .map(|(i, a)| {
+            held.add(a.held);
+            (i, a.sigs)
+        })
+        .collect();
+    let untimed = held.untimed + reports.iter().map(|r| r.untimed).sum::<u64>();
     let mut names: Vec<String> = reports.iter().map(|r| r.source.clone()).collect();
     // Remote records: one accumulator per remote source name (`elastic://index/_id` is one
     // record, `splunk://host/path` one file), after the files.
@@ -228,5 +299,5 @@ pub(super) fn mine_signatures(
         let text = crate::baseline::stable_text(&e, &cfg.redactor);
         collector.add(&mut accs[i].1, &e, &text);
     }
-    Ok(collector.finish(accs, &names))
+    Ok((collector.finish(accs, &names), held, untimed))
 }

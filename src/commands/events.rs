@@ -2,16 +2,17 @@
 
 use std::io::{self, Write};
 
-use super::{bounded, collect_problems, Remotes};
+use super::{
+    bounded, collect_problems, inputs_span, paths_text, range_text, untimed_note, Remotes,
+};
 use crate::config::{Config, EventFilter};
 use crate::correlate::{sort_timeline, TracedEvent};
-use crate::model::Event;
+use crate::model::{Event, Timestamp};
 use crate::parse::Parser;
 use crate::report::json::traced_line;
-use crate::report::terminal::{timeline_row, Style};
+use crate::report::terminal::{sanitize, timeline_row, Style};
 use crate::source::{read_sources, Input, Problem, RawEvent, Visitor};
 
-/// The record as an event if it passes the filter (`--grep` is tried before parsing).
 /// The filter on an event already made (a remote record).
 pub(super) fn event_passes(f: &EventFilter, e: &Event) -> bool {
     if let Some(re) = &f.grep {
@@ -31,29 +32,72 @@ pub(super) fn event_passes(f: &EventFilter, e: &Event) -> bool {
                 .is_some_and(|s| f.services.iter().any(|x| x == s)))
 }
 
-pub(super) fn filtered_event(f: &EventFilter, parser: &Parser, ev: &RawEvent<'_>) -> Option<Event> {
+/// What the time range held before the other filters, for an empty answer to tell.
+#[derive(Default, Clone, Copy)]
+pub(super) struct Held {
+    /// Records in the time range (every record without one), before `--level`, `--service`
+    /// and `--grep`; counted only while `count` was asked (until a record passes).
+    pub in_range: u64,
+    /// Records that passed `--grep` and were left out of the time range for having no time.
+    pub untimed: u64,
+}
+
+impl Held {
+    pub fn add(&mut self, o: Held) {
+        self.in_range += o.in_range;
+        self.untimed += o.untimed;
+    }
+}
+
+/// The record as an event if it passes the filter (`--grep` is tried before parsing),
+/// counting into `held` what the range held (when `count`: it costs a
+/// time read of the records `--grep` rules out, so a unit stops once it has an answer) and
+/// the records without a time a range left out (always).
+pub(super) fn filtered_event_counted(
+    f: &EventFilter,
+    parser: &Parser,
+    ev: &RawEvent<'_>,
+    held: &mut Held,
+    count: bool,
+) -> Option<Event> {
+    let ranged = f.since.is_some() || f.until.is_some();
+    let in_range =
+        |t: Timestamp| !(f.since.is_some_and(|s| t < s) || f.until.is_some_and(|u| t >= u));
     if let Some(re) = &f.grep {
         if !re.is_match(ev.bytes) {
+            if count && (!ranged || ev.time(parser).is_some_and(in_range)) {
+                held.in_range += 1;
+            }
             return None;
         }
     }
     // A peek rules most records out without the full parse.
     if let Some(p) = ev.peek(parser) {
-        if f.since.is_some_and(|s| p.ts < s)
-            || f.until.is_some_and(|u| p.ts >= u)
-            || f.level.is_some_and(|min| p.level < min)
+        if !in_range(p.ts) {
+            return None;
+        }
+        if f.level.is_some_and(|min| p.level < min)
             || (!f.services.is_empty()
                 && !p.service.is_some_and(|s| f.services.iter().any(|x| x == s)))
         {
+            if count {
+                held.in_range += 1;
+            }
             return None;
         }
     }
     let e = ev.to_event(parser);
-    if f.since.is_some() || f.until.is_some() {
-        let ts = e.ts?;
-        if f.since.is_some_and(|s| ts < s) || f.until.is_some_and(|u| ts >= u) {
+    if ranged {
+        let Some(ts) = e.ts else {
+            held.untimed += 1;
+            return None;
+        };
+        if !in_range(ts) {
             return None;
         }
+    }
+    if count {
+        held.in_range += 1;
     }
     if let Some(min) = f.level {
         if e.level.is_none_or(|l| l < min) {
@@ -77,17 +121,19 @@ pub(super) struct EventsVisitor<'a> {
 }
 
 impl Visitor for EventsVisitor<'_> {
-    type Acc = Vec<Event>;
-    fn new_acc(&self) -> Vec<Event> {
-        Vec::new()
+    type Acc = (Vec<Event>, Held);
+    fn new_acc(&self) -> Self::Acc {
+        (Vec::new(), Held::default())
     }
-    fn visit(&self, acc: &mut Vec<Event>, ev: RawEvent<'_>) {
-        if let Some(e) = filtered_event(self.filter, self.parser, &ev) {
-            acc.push(e);
+    fn visit(&self, acc: &mut Self::Acc, ev: RawEvent<'_>) {
+        // Once a unit has an event the answer is not empty: the range's count is not needed.
+        let count = acc.0.is_empty();
+        if let Some(e) = filtered_event_counted(self.filter, self.parser, &ev, &mut acc.1, count) {
+            acc.0.push(e);
         }
     }
-    fn rebase(&self, acc: &mut Vec<Event>, base: u64) {
-        for e in acc {
+    fn rebase(&self, acc: &mut Self::Acc, base: u64) {
+        for e in &mut acc.0 {
             e.line += base;
         }
     }
@@ -113,15 +159,27 @@ pub(super) fn events(
         &v,
     );
     collect_problems(&reports, problems);
-    let remote_events: Vec<(usize, Event)> = remotes
-        .pull_all(cfg, problems)
+    let mut held = Held::default();
+    let pulled = remotes.pull_all(cfg, problems);
+    held.in_range += pulled
+        .iter()
+        .filter(|(_, e)| {
+            e.ts.is_some_and(|t| {
+                !(f.since.is_some_and(|s| t < s) || f.until.is_some_and(|u| t >= u))
+            }) || (f.since.is_none() && f.until.is_none())
+        })
+        .count() as u64;
+    let remote_events: Vec<(usize, Event)> = pulled
         .into_iter()
         .filter(|(_, e)| event_passes(f, e))
         .map(|(i, e)| (inputs.len() + i, e))
         .collect();
     let mut evs: Vec<TracedEvent> = accs
         .into_iter()
-        .flat_map(|(i, a)| a.into_iter().map(move |e| (i, e)))
+        .flat_map(|(i, (a, h))| {
+            held.add(h);
+            a.into_iter().map(move |e| (i, e))
+        })
         .chain(remote_events)
         .map(|(i, event)| TracedEvent {
             event,
@@ -134,7 +192,69 @@ pub(super) fn events(
         .collect();
     sort_timeline(&mut evs);
     print_timeline(cfg, &evs, out, style)?;
+    if f.since.is_some() || f.until.is_some() {
+        untimed_note(
+            "events",
+            held.untimed + reports.iter().map(|r| r.untimed).sum::<u64>(),
+        );
+    }
+    if evs.is_empty() {
+        let sources = inputs.len() + remotes.list.len();
+        eprintln!(
+            "casefile: events: {}",
+            empty_answer(cfg, f, held.in_range, sources, inputs)
+        );
+    }
     Ok(!evs.is_empty())
+}
+
+/// Why `events` or `cluster` found nothing: the range held no record (and where the inputs'
+/// times are), or the other filters removed the `in_range` records it held.
+pub(super) fn empty_answer(
+    cfg: &Config,
+    f: &EventFilter,
+    in_range: u64,
+    sources: usize,
+    inputs: &[Input],
+) -> String {
+    let ranged = f.since.is_some() || f.until.is_some();
+    let mut filters = Vec::new();
+    if let Some(l) = f.level {
+        filters.push(format!("--level {l}"));
+    }
+    for s in &f.services {
+        filters.push(format!("--service {}", sanitize(s)));
+    }
+    if let Some(re) = &f.grep {
+        filters.push(format!("--grep '{}'", sanitize(re.as_str())));
+    }
+    let range = range_text(f.since, f.until);
+    if in_range == 0 && ranged {
+        let span = match inputs_span(inputs, &cfg.parser, &cfg.read) {
+            Some((a, b)) => format!("the inputs span {a} .. {b}"),
+            None => "no record of the inputs has a time".into(),
+        };
+        format!(
+            "0 events in {range} (UTC) over {sources} source(s); {span}; casefile scan {} \
+             shows each source's time range",
+            paths_text(cfg)
+        )
+    } else if in_range == 0 {
+        format!("no record in {sources} source(s)")
+    } else if filters.is_empty() {
+        // Only the exclusive `--until` edge or records without a time can land here.
+        format!("0 events in {range} (UTC) over {sources} source(s)")
+    } else {
+        format!(
+            "0 of the {in_range} event(s) {} pass {}; loosen or drop them",
+            if ranged {
+                format!("in {range} (UTC) over {sources} source(s)")
+            } else {
+                format!("in {sources} source(s)")
+            },
+            filters.join(", ")
+        )
+    }
 }
 
 /// The timeline of `events` and `trace`, on the terminal or as JSON Lines, redacted unless

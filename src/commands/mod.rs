@@ -374,3 +374,70 @@ fn bounded(
         ..read.clone()
     }
 }
+
+/// The earliest and latest record time of some inputs, read by time alone.
+struct SpanVisitor<'a> {
+    parser: &'a crate::parse::Parser,
+}
+
+impl crate::source::Visitor for SpanVisitor<'_> {
+    type Acc = Option<(Timestamp, Timestamp)>;
+    fn new_acc(&self) -> Self::Acc {
+        None
+    }
+    fn visit(&self, acc: &mut Self::Acc, ev: crate::source::RawEvent<'_>) {
+        if let Some(t) = ev.time(self.parser) {
+            *acc = Some(acc.map_or((t, t), |(a, b)| (a.min(t), b.max(t))));
+        }
+    }
+    fn rebase(&self, _acc: &mut Self::Acc, _base: u64) {}
+}
+
+/// The earliest and latest record time of the inputs (`requests` for a time of day alone; an
+/// empty answer over a time range, to say where the logs are). Reads `read` whole: no bound.
+fn inputs_span(
+    inputs: &[crate::source::Input],
+    parser: &crate::parse::Parser,
+    read: &crate::source::ReadOptions,
+) -> Option<(Timestamp, Timestamp)> {
+    if inputs.is_empty() {
+        return None;
+    }
+    let read = crate::source::ReadOptions {
+        bound: None,
+        ..read.clone()
+    };
+    let (accs, _) = crate::source::read_sources(inputs, parser, &read, &SpanVisitor { parser });
+    accs.into_iter()
+        .filter_map(|(_, a)| a)
+        .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+}
+
+/// A time range as the empty answers name it: `[since, until)`, an open end as `..`.
+fn range_text(since: Option<Timestamp>, until: Option<Timestamp>) -> String {
+    let end = |t: Option<Timestamp>| t.map_or_else(|| "..".to_string(), |t| t.to_string());
+    format!("[{}, {})", end(since), end(until))
+}
+
+/// The paths of the command line, for a command to suggest (`casefile scan PATHS`).
+fn paths_text(cfg: &Config) -> String {
+    if cfg.paths.is_empty() {
+        return "PATH".into();
+    }
+    cfg.paths
+        .iter()
+        .map(|p| sanitize(p))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The line about records a time range left out because they carry no time (an empty
+/// answer or not).
+fn untimed_note(command: &str, untimed: u64) {
+    if untimed > 0 {
+        eprintln!(
+            "casefile: {command}: {untimed} record(s) have no time and are left out of any time \
+             range: give --tz/--date/--year if they write only part of it"
+        );
+    }
+}

@@ -9,12 +9,11 @@ use serde_json::json;
 use crate::config::{Config, RequestsConfig};
 use crate::correlate::requests::{self, RequestQuery, RequestRow, RequestsResult};
 use crate::model::{format_duration_ns, Timestamp};
-use crate::parse::Parser;
 use crate::report::terminal::{pad, sanitize, Style};
-use crate::source::{read_sources, Input, Problem, RawEvent, ReadOptions, Visitor};
+use crate::source::{Input, Problem};
 use crate::when::{Around, AroundKind};
 
-use super::{collect_problems, Remotes};
+use super::{collect_problems, inputs_span, Remotes};
 
 /// The range a query covers, both ends included, and the time asked about.
 pub(super) struct Range {
@@ -43,38 +42,6 @@ pub(super) fn static_range(r: &RequestsConfig) -> Option<Range> {
             around: None,
         }),
     }
-}
-
-/// The earliest and latest record time of the inputs (for a time of day alone).
-struct SpanVisitor<'a> {
-    parser: &'a Parser,
-}
-
-impl Visitor for SpanVisitor<'_> {
-    type Acc = Option<(Timestamp, Timestamp)>;
-    fn new_acc(&self) -> Self::Acc {
-        None
-    }
-    fn visit(&self, acc: &mut Self::Acc, ev: RawEvent<'_>) {
-        if let Some(t) = ev.time(self.parser) {
-            *acc = Some(acc.map_or((t, t), |(a, b)| (a.min(t), b.max(t))));
-        }
-    }
-    fn rebase(&self, _acc: &mut Self::Acc, _base: u64) {}
-}
-
-fn inputs_span(
-    inputs: &[Input],
-    parser: &Parser,
-    read: &ReadOptions,
-) -> Option<(Timestamp, Timestamp)> {
-    if inputs.is_empty() {
-        return None;
-    }
-    let (accs, _) = read_sources(inputs, parser, read, &SpanVisitor { parser });
-    accs.into_iter()
-        .filter_map(|(_, a)| a)
-        .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
 }
 
 pub(super) fn requests(

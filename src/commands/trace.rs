@@ -9,7 +9,8 @@ use crate::config::{Config, TraceConfig};
 use crate::correlate::{self, TraceQuery, TracedEvent};
 use crate::model::Span;
 use crate::report::terminal::{sanitize, Style};
-use crate::source::{Input, Problem};
+use crate::source::file::is_token_boundary;
+use crate::source::{read_sources, Input, Problem, RawEvent, ReadOptions, Visitor};
 
 pub(super) fn trace(
     cfg: &Config,
@@ -34,7 +35,162 @@ pub(super) fn trace(
     problems.extend(res.remote_problems.iter().cloned());
     print_timeline(cfg, &res.events, out, style)?;
     trace_summary(&res, t.window_ns.is_some());
-    Ok(res.events.iter().any(|e| !e.context))
+    let found = res.events.iter().any(|e| !e.context);
+    if !found {
+        nothing_found(cfg, t, inputs, &res, remotes.list.len());
+    }
+    Ok(found)
+}
+
+/// Does this path argument look like an id rather than a path (hex or uuid-like, 8+ digits)?
+fn looks_like_id(s: &str) -> bool {
+    s.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+        && s.bytes().filter(u8::is_ascii_hexdigit).count() >= 8
+}
+
+/// Why no event holds the ids: the ids and paths given the wrong way round, an id found only
+/// inside longer tokens, or only outside the time range.
+fn nothing_found(
+    cfg: &Config,
+    t: &TraceConfig,
+    inputs: &[Input],
+    res: &correlate::TraceResult,
+    remotes: usize,
+) {
+    let bytes: u64 = res.reports.iter().map(|r| r.bytes).sum();
+    let ranged = t.since.is_some() || t.until.is_some();
+    let ids: Vec<String> = t.ids.iter().map(|i| format!("'{}'", sanitize(i))).collect();
+    eprintln!(
+        "casefile: trace: no event holds {} as a whole token in {} source(s) ({bytes} bytes){}",
+        ids.join(" or "),
+        res.reports.len() + remotes,
+        if ranged {
+            format!(" in {} (UTC)", super::range_text(t.since, t.until))
+        } else {
+            String::new()
+        }
+    );
+    // `casefile trace logs/ ee23...`: the "id" is a path, the "path" an id or nothing.
+    if let Some(id) = t.ids.first() {
+        let swapped = cfg
+            .paths
+            .iter()
+            .find(|p| *p != "-" && (!std::path::Path::new(p).exists() || looks_like_id(p)));
+        if let (true, Some(p)) = (std::path::Path::new(id).exists(), swapped) {
+            eprintln!(
+                "casefile: trace: '{}' is a path and '{}' is not: swapped? the id comes first: \
+                 casefile trace <id> <paths>, here: casefile trace {} {}",
+                sanitize(id),
+                sanitize(p),
+                sanitize(p),
+                sanitize(id)
+            );
+            return;
+        }
+    }
+    if inputs.is_empty() {
+        return;
+    }
+    let v = Occurrences::new(&t.ids);
+    let (accs, _) = read_sources(
+        inputs,
+        &cfg.parser,
+        &ReadOptions {
+            bound: None,
+            ..cfg.read.clone()
+        },
+        &v,
+    );
+    let mut total = vec![Occ::default(); t.ids.len()];
+    for (_, acc) in accs {
+        for (a, b) in total.iter_mut().zip(acc) {
+            a.whole += b.whole;
+            a.inside += b.inside;
+            if a.example.is_none() {
+                a.example = b.example;
+            }
+        }
+    }
+    for (id, o) in t.ids.iter().zip(&total) {
+        if o.whole > 0 && ranged {
+            eprintln!(
+                "casefile: trace: '{}' occurs {} time(s) as a whole token outside {} (UTC); \
+                 widen or drop --since/--until",
+                sanitize(id),
+                o.whole,
+                super::range_text(t.since, t.until)
+            );
+        } else if o.whole == 0 && o.inside > 0 {
+            eprintln!(
+                "casefile: trace: '{}' occurs {} time(s) only inside longer tokens (e.g. {}); \
+                 ids match whole tokens",
+                sanitize(id),
+                o.inside,
+                sanitize(o.example.as_deref().unwrap_or("?"))
+            );
+        }
+    }
+}
+
+/// Where an id occurs in a record: as a whole token, or inside a longer one.
+#[derive(Default, Clone)]
+struct Occ {
+    whole: u64,
+    inside: u64,
+    /// The first longer token it was found inside.
+    example: Option<String>,
+}
+
+/// Counts each id's occurrences in every record, whole tokens or not (an empty trace only).
+struct Occurrences {
+    finders: Vec<memchr::memmem::Finder<'static>>,
+}
+
+impl Occurrences {
+    fn new(ids: &[String]) -> Occurrences {
+        Occurrences {
+            finders: ids
+                .iter()
+                .map(|i| memchr::memmem::Finder::new(i.as_bytes()).into_owned())
+                .collect(),
+        }
+    }
+}
+
+impl Visitor for Occurrences {
+    type Acc = Vec<Occ>;
+    fn new_acc(&self) -> Vec<Occ> {
+        vec![Occ::default(); self.finders.len()]
+    }
+    fn visit(&self, acc: &mut Vec<Occ>, ev: RawEvent<'_>) {
+        let hay = ev.bytes;
+        for (f, o) in self.finders.iter().zip(acc.iter_mut()) {
+            let n = f.needle().len();
+            if n == 0 {
+                continue;
+            }
+            for s in f.find_iter(hay) {
+                if is_token_boundary(hay, s, s + n) {
+                    o.whole += 1;
+                    continue;
+                }
+                o.inside += 1;
+                if o.example.is_none() {
+                    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+                    let mut a = s;
+                    while a > 0 && word(hay[a - 1]) && s - a < 64 {
+                        a -= 1;
+                    }
+                    let mut b = s + n;
+                    while b < hay.len() && word(hay[b]) && b - (s + n) < 64 {
+                        b += 1;
+                    }
+                    o.example = Some(String::from_utf8_lossy(&hay[a..b]).into_owned());
+                }
+            }
+        }
+    }
+    fn rebase(&self, _acc: &mut Vec<Occ>, _base: u64) {}
 }
 
 /// A request whose events span more than this is suspect: an id shared by unrelated requests,

@@ -104,6 +104,10 @@ pub struct SourceReport {
     /// left after the range): `lines` counts the lines up to where reading ended.
     #[serde(skip)]
     pub partial: bool,
+    /// Records dropped by a read for a time range because they have no time (only in the
+    /// bytes read: a sought file's records outside the sought range are not seen).
+    #[serde(skip)]
+    pub untimed: u64,
 }
 
 /// Whole-token search for several ids at once.
@@ -377,6 +381,8 @@ struct UnitOut<A> {
     /// A stream read for a time range ended after it, before its end.
     stopped: bool,
     problems: Vec<Problem>,
+    /// Records dropped by a read for a time range because they have no time.
+    untimed: u64,
 }
 
 /// Can this source be read from a sought offset? Plain files of a line dialect: a layout
@@ -445,6 +451,7 @@ pub fn read_sources<V: Visitor>(
                 problems: note.iter().cloned().collect(),
                 read: false,
                 partial: false,
+                untimed: 0,
             }),
             None => prepare(input, parser, opts),
         })
@@ -561,6 +568,7 @@ pub fn read_sources<V: Visitor>(
                 problems: p.notes.clone(),
                 read: true,
                 partial: bounded[i].as_ref().is_some_and(|r| r.is_ok()),
+                untimed: 0,
             },
             Err(r) => r.clone(),
         })
@@ -580,6 +588,7 @@ pub fn read_sources<V: Visitor>(
         }
         rep.lines += out.lines;
         rep.partial |= out.stopped;
+        rep.untimed += out.untimed;
         accs.push((u.src, out.acc));
     }
     for r in &mut reports {
@@ -743,6 +752,7 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         problems: vec![p],
         read: false,
         partial: false,
+        untimed: 0,
     };
     let (compression, size, head, mtime, stdin_head) = match &input.path {
         Some(path) => {
@@ -1082,6 +1092,7 @@ fn run_unit<V: Visitor>(
         lines_before: 0,
         stopped: false,
         problems: Vec::new(),
+        untimed: 0,
     };
     if let Some((a, b)) = u.count {
         let counted = p
@@ -1550,6 +1561,7 @@ impl<V: Visitor> Cutter<'_, V> {
             // the full parse. In a stream, a record past the range by more than the disorder
             // bound ends the read. A full parse is handed on with the record.
             let Some(t) = ev.time(self.parser) else {
+                out.untimed += 1;
                 return;
             };
             if let Some(stop) = self.stop_after {
