@@ -388,12 +388,19 @@ pub struct RedactArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct BundleArgs {
-    /// Output: `NAME.tar.gz`, `NAME.zip`, or a new directory.
+    /// Output: `NAME.tar.gz`, `NAME.tgz`, `NAME.zip`, or a new directory (a name without an
+    /// extension, or an empty directory).
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     pub output: String,
     /// Keep at most N events (the summary says when the cap cut anything).
     #[arg(long, value_name = "N")]
     pub max_events: Option<usize>,
+    /// Replace what is at OUT: a file, or a bundle directory (never another directory).
+    #[arg(long)]
+    pub force: bool,
+    /// Write the bundle even when no event holds the id (exit code 1 still says so).
+    #[arg(long)]
+    pub allow_empty: bool,
 }
 
 #[derive(Args, Debug, Clone)]

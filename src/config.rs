@@ -269,6 +269,10 @@ pub struct BundleConfig {
     pub custom_names: Vec<String>,
     pub max_events: Option<usize>,
     pub source_date_epoch: Option<i64>,
+    /// `--force`: replace what is at `out`.
+    pub force: bool,
+    /// `--allow-empty`: write the bundle even when no event holds an id.
+    pub allow_empty: bool,
 }
 
 pub struct TraceConfig {
@@ -867,10 +871,20 @@ fn bundle_config(
         })?),
         _ => None,
     };
+    // `-o` is checked before any log is read: the name as given (`--no-redact` adds
+    // `.unredacted`), then where it lands.
+    let out_error = |out: &PathBuf, e: String| {
+        ConfigError(format!(
+            "writing output: cannot write the bundle {}: {e}",
+            out.display()
+        ))
+    };
     let mut out = PathBuf::from(&b.output);
+    crate::bundle::OutKind::of(&out).map_err(|e| out_error(&out, e))?;
     if red.no_redact {
         out = crate::bundle::unredacted_name(&out);
     }
+    crate::bundle::check_output(&out, b.force).map_err(|e| out_error(&out, e.to_string()))?;
     Ok(BundleConfig {
         trace,
         window: t.window.clone(),
@@ -879,6 +893,8 @@ fn bundle_config(
         custom_names,
         max_events: b.max_events,
         source_date_epoch,
+        force: b.force,
+        allow_empty: b.allow_empty,
     })
 }
 

@@ -627,3 +627,294 @@ fn custom_redactions_from_flag_and_config_file() {
     assert!(r.stderr.contains("NAME=REGEX"), "{}", r.stderr);
     assert!(!tmp.path().join("never").exists(), "nothing written");
 }
+
+/// Issue 16 ("the first hour"): an id found nowhere used to give an empty bundle and exit 0 (a
+/// typo became a Jira attachment). Now nothing is written, exit 1, and stderr says what was
+/// searched and what to do next; `--allow-empty` writes the empty bundle, still exit 1.
+#[test]
+fn bundle_of_an_id_found_nowhere_writes_nothing_and_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixtures().join("checkout");
+    let out = tmp.path().join("case.tar.gz");
+    let o = out.to_str().unwrap();
+    for extra in [&[][..], &["--json"][..], &["--window", "2s"][..]] {
+        let mut args = vec!["bundle", "abc", "logs", "-o", o];
+        args.extend_from_slice(extra);
+        let r = run(&dir, &args, "0");
+        assert_eq!(r.code, 1, "{extra:?}: {}", r.stderr);
+        assert_eq!(r.stdout, "", "{extra:?}");
+        assert_eq!(
+            r.stderr,
+            "casefile: bundle: no event holds 'abc' as a whole token in 8 source(s); nothing \
+             written. Check the id (casefile events logs --grep abc), or give --allow-empty to \
+             write an empty bundle anyway\n",
+            "{extra:?}"
+        );
+        assert!(!out.exists(), "{extra:?}: nothing written");
+        assert!(!tmp.path().join("case.tar.gz.partial").exists());
+    }
+    // Two ids, none found, a time range: all named.
+    let r = run(
+        &dir,
+        &[
+            "bundle",
+            "abc",
+            "logs",
+            "--id",
+            "def",
+            "--since",
+            "2026-11-28T22:00:00Z",
+            "-o",
+            o,
+        ],
+        "0",
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.lines().last().unwrap(),
+        "casefile: bundle: no event holds any of 'abc', 'def' as a whole token in 8 source(s) \
+         between --since and --until; nothing written. Check the id (casefile events logs \
+         --grep abc), or give --allow-empty to write an empty bundle anyway"
+    );
+    assert!(!out.exists());
+
+    let r = run(
+        &dir,
+        &["bundle", "abc", "logs", "-o", o, "--allow-empty", "--json"],
+        "0",
+    );
+    assert_eq!(r.code, 1, "nothing found, even when written: {}", r.stderr);
+    let s = r.json();
+    assert_eq!(s["events"], 0);
+    assert_eq!(s["context"], 0);
+    let files = read_bundle(&out);
+    assert_eq!(s["files"], files.len());
+    assert_eq!(files["timeline.jsonl"], b"");
+    let m: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    assert_eq!(m["counts"]["events"], 0);
+    assert_eq!(m["query"]["ids"][0], "abc", "{}", m["query"]);
+    let v = casefile(tmp.path(), &["verify", "case.tar.gz"]);
+    assert_eq!(v.code, 0, "{}", v.stdout);
+}
+
+/// Issue 16: `-o` is checked before any log is read (a config error, exit 2, naming the path
+/// and the fix): `-o out.tar` used to become a directory `out.tar` after the whole search. The
+/// log path does not exist, so any reading would have added its own error line.
+#[test]
+fn bundle_output_is_checked_before_reading() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let id = "ee23490f28307d7b";
+    let refused = |o: &str, why: &str| {
+        let r = run(d, &["bundle", id, "no-such-logs", "-o", o], "0");
+        assert_eq!(r.code, 2, "{o}: {}", r.stderr);
+        assert_eq!(r.stdout, "");
+        assert_eq!(
+            r.stderr,
+            format!("casefile: error: writing output: cannot write the bundle {o}: {why}\n"),
+            "{o}"
+        );
+    };
+    let accepted = ".tar.gz, .tgz, .zip or a new directory";
+    refused(
+        "out.tar",
+        &format!("casefile writes a bundle as {accepted}, not .tar; use e.g. -o out.tar.gz"),
+    );
+    refused(
+        "out.gz",
+        &format!("casefile writes a bundle as {accepted}, not .gz; use e.g. -o out.tar.gz"),
+    );
+    refused(
+        "out.tar.zst",
+        &format!("casefile writes a bundle as {accepted}, not .tar.zst; use e.g. -o out.tar.gz"),
+    );
+    refused(
+        "case.json",
+        &format!(
+            "casefile writes a bundle as {accepted} (a name without an extension), not .json; \
+             use e.g. -o case.tar.gz or -o case"
+        ),
+    );
+    refused(
+        "/no/such/dir/case.tar.gz",
+        "the directory /no/such/dir does not exist; create it first (mkdir -p /no/such/dir)",
+    );
+    // Checked as given, before `--no-redact` adds `.unredacted`.
+    let r = run(
+        d,
+        &[
+            "bundle",
+            id,
+            "no-such-logs",
+            "-o",
+            "case.json",
+            "--no-redact",
+        ],
+        "0",
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not .json"), "{}", r.stderr);
+    // An existing file, or a non-empty directory: refused, --force named.
+    std::fs::write(d.join("old.zip"), "precious\n").unwrap();
+    refused(
+        "old.zip",
+        "it already exists, and casefile never replaces a file; choose a new -o, or remove it \
+         first: rm old.zip\n  or give --force to replace it",
+    );
+    std::fs::create_dir(d.join("notes")).unwrap();
+    std::fs::write(d.join("notes/keep.txt"), "precious\n").unwrap();
+    refused(
+        "notes",
+        "notes exists and is not empty; choose a new -o, or remove it first",
+    );
+    assert_eq!(std::fs::read_dir(d).unwrap().count(), 2, "nothing written");
+}
+
+/// Issue 16: what `-o` writes to. A name without an extension is a new directory, an existing
+/// empty directory is filled, and `--force` replaces a file or an earlier bundle (never a
+/// directory casefile did not write).
+#[test]
+fn bundle_output_directories_and_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let dir = fixtures().join("checkout");
+    let id = "ee23490f28307d7b";
+    let bundle = |o: &Path, extra: &[&str]| {
+        let mut args = vec!["bundle", id, "logs", "-o", o.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        run(&dir, &args, "0")
+    };
+    let case = d.join("case");
+    assert_eq!(bundle(&case, &[]).code, 0);
+    assert!(case.join("manifest.json").is_file(), "a new directory");
+    let timeline = |p: &Path| String::from_utf8(read_bundle(p)["timeline.jsonl"].clone()).unwrap();
+    let first = timeline(&case);
+    assert_eq!(first.lines().count(), 6);
+    // An earlier bundle: refused without --force, replaced with it.
+    let r = bundle(&case, &["--max-events", "2"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .ends_with("remove it first\n  or give --force to replace it\n"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(timeline(&case), first, "unchanged");
+    let r = bundle(&case, &["--max-events", "2", "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(timeline(&case).lines().count(), 2, "replaced");
+    assert!(!d.join("case.partial").exists());
+    let v = casefile(d, &["verify", "case"]);
+    assert_eq!(v.code, 0, "{}", v.stdout);
+    // An existing file: replaced with --force.
+    let zip = d.join("case.zip");
+    std::fs::write(&zip, "precious\n").unwrap();
+    assert_eq!(bundle(&zip, &[]).code, 2);
+    assert_eq!(std::fs::read_to_string(&zip).unwrap(), "precious\n");
+    let r = bundle(&zip, &["--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(timeline(&zip), first, "the bundle, as a zip");
+    assert!(!d.join("case.zip.partial").exists());
+    // A symbolic link: --force replaces the link itself, never what it points at.
+    #[cfg(unix)]
+    {
+        let victim = d.join("victim.txt");
+        std::fs::write(&victim, "precious\n").unwrap();
+        let link = d.join("link.tar.gz");
+        std::os::unix::fs::symlink(&victim, &link).unwrap();
+        assert_eq!(bundle(&link, &[]).code, 2);
+        let r = bundle(&link, &["--force"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(std::fs::symlink_metadata(&link).unwrap().is_file());
+        assert_eq!(timeline(&link), first);
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+    }
+    // An existing empty directory: filled, no --force needed.
+    let empty = d.join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    assert_eq!(bundle(&empty, &[]).code, 0);
+    assert_eq!(timeline(&empty), first);
+    // A directory casefile did not write: never removed, even with --force.
+    let notes = d.join("notes");
+    std::fs::create_dir(&notes).unwrap();
+    std::fs::write(notes.join("keep.txt"), "precious\n").unwrap();
+    let r = bundle(&notes, &["--force"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "casefile: error: writing output: cannot write the bundle {0}: {0} is a directory \
+             that is not a casefile bundle (no manifest.json and SHA256SUMS, or files a bundle \
+             never has), and --force replaces only a file or a bundle; choose a new -o\n",
+            notes.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(notes.join("keep.txt")).unwrap(),
+        "precious\n"
+    );
+}
+
+/// Issue 16: `bundle --json` prints the manifest summary as one JSON object (it was accepted and
+/// ignored); every figure agrees with the bundle's manifest.
+#[test]
+fn bundle_json_prints_the_summary() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = fixtures().join("checkout");
+    let out = tmp.path().join("case.tar.gz");
+    let o = out.to_str().unwrap();
+    let r = run(
+        &dir,
+        &["bundle", "ee23490f28307d7b", "logs", "-o", o, "--json"],
+        "0",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+    let files = read_bundle(&out);
+    assert_eq!(
+        r.json(),
+        serde_json::json!({
+            "out": o,
+            "files": files.len(),
+            "events": 6,
+            "context": 0,
+            "redacted": true,
+            "redactions": {"email": 1, "jwt": 1},
+            "verify": format!("casefile verify {o}"),
+        })
+    );
+    let m: Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
+    assert_eq!(m["redaction"]["counts"], r.json()["redactions"]);
+    // With context and without redaction: the unredacted name, the context counted apart.
+    let out = tmp.path().join("with context.zip");
+    let r = run(
+        &dir,
+        &[
+            "bundle",
+            "ee23490f28307d7b",
+            "logs",
+            "-o",
+            out.to_str().unwrap(),
+            "--window",
+            "100ms",
+            "--no-redact",
+            "--json",
+        ],
+        "0",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let s = r.json();
+    let real = tmp.path().join("with context.unredacted.zip");
+    let m: Value = serde_json::from_slice(&read_bundle(&real)["manifest.json"]).unwrap();
+    assert_eq!(s["out"], real.to_str().unwrap());
+    assert_eq!(s["events"], 6);
+    assert_eq!(s["context"], m["counts"]["context_events"]);
+    assert!(s["context"].as_u64().unwrap() > 0, "{s}");
+    assert_eq!(s["redacted"], false);
+    assert_eq!(s["redactions"], serde_json::json!({}));
+    assert_eq!(
+        s["verify"],
+        format!("casefile verify '{}'", real.display()),
+        "quoted for the shell"
+    );
+}

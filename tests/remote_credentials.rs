@@ -217,6 +217,7 @@ fn bundle_splunk(url: &str) -> (common::Run, tempfile::TempDir) {
             "1",
             "-o",
             "case",
+            "--allow-empty",
         ],
         &[("CASEFILE_SPLUNK_TOKEN", TOKEN)],
     )

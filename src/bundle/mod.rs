@@ -29,11 +29,14 @@
 //! marks the manifest and inserts `.unredacted` in the output name); bounded by `--max-events`
 //! (the summary says when the cap cut anything).
 //!
-//! Writing (`bundle -o OUT`) never goes through a symbolic link and never replaces anything:
-//! `OUT` must not exist (a directory bundle may go into an empty directory); an archive is
-//! written to `OUT.partial`, created exclusively (a file or link already there is an error),
-//! and linked to `OUT` only if `OUT` still does not exist; a directory bundle's files are
-//! created exclusively. A bundle written inside a folder of logs is recognised by the next run
+//! Writing (`bundle -o OUT`): `OUT` is `NAME.tar.gz`, `NAME.tgz`, `NAME.zip` or a directory (a
+//! name without an extension; see [`OutKind::of`]), checked before any log is read. It never
+//! goes through a symbolic link and never replaces anything without `--force`: `OUT` must not
+//! exist (a directory bundle may go into an empty directory); an archive is written to
+//! `OUT.partial`, created exclusively (a file or link already there is an error), and linked
+//! to `OUT` only if `OUT` still does not exist; a directory bundle's files are created
+//! exclusively. `--force` replaces a file, a link (not what it points at) or a bundle directory
+//! (never another directory), once the new bundle is whole in `OUT.partial`. A bundle written inside a folder of logs is recognised by the next run
 //! (a folder with `SHA256SUMS` and casefile's `manifest.json`, an archive whose first entry is
 //! that manifest) and not read as logs: a one-line warning, exit code unchanged.
 //!
@@ -240,7 +243,7 @@ fn shell_join(argv: &[String], r: Option<&Redactor>) -> String {
 }
 
 /// `a` as one shell word: as it is when it holds only safe characters, else single-quoted.
-fn shell_quote(a: &str) -> String {
+pub(crate) fn shell_quote(a: &str) -> String {
     if !a.is_empty()
         && a.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"-_./=:,@+%".contains(&b))
@@ -652,24 +655,71 @@ fn manifest(
     })
 }
 
-/// Where and how to write: by the output name.
+/// What `-o` names, decided from the name alone by [`OutKind::of`]: the one place that knows
+/// which names casefile writes, used by `bundle`'s checks before it reads anything, by
+/// [`write`], and by [`read`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub enum OutKind {
     Dir,
     TarGz,
     Zip,
 }
 
-impl Format {
-    pub fn of(out: &Path) -> Format {
-        let s = out.to_string_lossy();
-        if s.ends_with(".tar.gz") || s.ends_with(".tgz") {
-            Format::TarGz
-        } else if s.ends_with(".zip") {
-            Format::Zip
-        } else {
-            Format::Dir
+/// Names of archives casefile does not write: refused with the name to use instead, where they
+/// would otherwise silently become a directory called `case.tar`.
+const OTHER_ARCHIVES: &[&str] = &[
+    ".tar", ".gz", ".tar.bz2", ".tbz2", ".bz2", ".tar.xz", ".txz", ".xz", ".tar.zst", ".zst",
+    ".tar.lz4", ".lz4", ".7z", ".rar", ".jar",
+];
+
+impl OutKind {
+    /// `NAME.tar.gz`/`NAME.tgz` and `NAME.zip` (any case) are archives; a name without an
+    /// extension (`case`, `case/`, `INC-4711`), or whose last dot starts a version (`case-1.2`,
+    /// `case.v2`), or ending in `.d` or `.unredacted`, is a directory. Anything else looks like
+    /// a file casefile does not write (`case.tar`, `case.tar.zst`, `case.json`): `Err` with the
+    /// accepted forms and a name to use.
+    pub fn of(out: &Path) -> Result<OutKind, String> {
+        let Some(name) = out.file_name() else {
+            return Err(
+                "-o must end in a name for the bundle, not `.`, `..` or `/`: e.g. -o case.tar.gz"
+                    .to_string(),
+            );
+        };
+        let n = name.to_string_lossy().to_ascii_lowercase();
+        if n.ends_with(".tar.gz") || n.ends_with(".tgz") {
+            return Ok(OutKind::TarGz);
         }
+        if n.ends_with(".zip") {
+            return Ok(OutKind::Zip);
+        }
+        let full = out.to_string_lossy();
+        let full = full.trim_end_matches('/');
+        if let Some(ext) = OTHER_ARCHIVES.iter().find(|e| n.ends_with(*e)) {
+            let stem = full.get(..full.len() - ext.len()).unwrap_or(full);
+            return Err(format!(
+                "casefile writes a bundle as .tar.gz, .tgz, .zip or a new directory, not {ext}; \
+                 use e.g. -o {}",
+                shell_quote(&format!("{stem}.tar.gz"))
+            ));
+        }
+        let ext = match n.rsplit_once('.') {
+            Some((stem, ext)) if !stem.is_empty() => ext,
+            _ => return Ok(OutKind::Dir),
+        };
+        let file_like = !ext.is_empty()
+            && ext.len() <= 5
+            && ext.bytes().all(|b| b.is_ascii_alphabetic())
+            && ext != "d";
+        if !file_like || n.ends_with(".unredacted") {
+            return Ok(OutKind::Dir);
+        }
+        let stem = full.get(..full.len() - ext.len() - 1).unwrap_or(full);
+        Err(format!(
+            "casefile writes a bundle as .tar.gz, .tgz, .zip or a new directory (a name without \
+             an extension), not .{ext}; use e.g. -o {} or -o {}",
+            shell_quote(&format!("{stem}.tar.gz")),
+            shell_quote(stem)
+        ))
     }
 }
 
@@ -679,8 +729,10 @@ pub fn unredacted_name(out: &Path) -> PathBuf {
     if s.contains("unredacted") {
         return PathBuf::from(s);
     }
+    let lower = s.to_ascii_lowercase();
     for ext in [".tar.gz", ".tgz", ".zip"] {
-        if let Some(stem) = s.strip_suffix(ext) {
+        if lower.ends_with(ext) {
+            let (stem, ext) = s.split_at(s.len() - ext.len());
             return PathBuf::from(format!("{stem}.unredacted{ext}"));
         }
     }
@@ -701,80 +753,161 @@ fn exists_error(msg: String) -> io::Error {
     io::Error::new(io::ErrorKind::AlreadyExists, msg)
 }
 
-/// Where to write `out`: its folder resolved once (so the `.partial` file and the bundle land in
-/// the same real folder whatever happens to the path meanwhile), after refusing a symbolic
-/// link at `out` and anything that exists there (but an empty directory, for a directory bundle).
-fn output_target(out: &Path) -> io::Result<PathBuf> {
-    let q = shell_quote(&out.to_string_lossy());
-    let Some(name) = out.file_name() else {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            "-o must end in a name for the bundle, not `.`, `..` or `/`: e.g. -o case.tar.gz",
-        ));
+/// The names a bundle's top level holds: a directory holding only these (with its manifest) is
+/// one casefile wrote, and `--force` may replace it.
+const BUNDLE_NAMES: &[&str] = &[
+    MANIFEST,
+    SUMS,
+    "timeline.jsonl",
+    "signatures.json",
+    "excerpts",
+    "summary.md",
+    "summary.jira.txt",
+    "report.html",
+];
+
+/// A directory bundle casefile wrote: `manifest.json` and `SHA256SUMS`, and nothing but the
+/// names a bundle has.
+fn is_bundle_dir(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
     };
-    // A name that looks like an archive casefile does not write would silently become a
-    // directory called `out.tar`.
-    if Format::of(out) == Format::Dir {
-        let n = name.to_string_lossy().to_ascii_lowercase();
-        const OTHER: &[&str] = &[
-            ".tar", ".gz", ".tar.bz2", ".tbz2", ".bz2", ".tar.xz", ".txz", ".xz", ".tar.zst",
-            ".zst", ".7z", ".rar", ".jar",
-        ];
-        if let Some(ext) = OTHER.iter().find(|e| n.ends_with(*e)) {
-            let full = out.to_string_lossy();
-            let stem = &full[..full.len() - ext.len()];
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!(
-                    "casefile writes a bundle as .tar.gz, .tgz, .zip or a new directory, not \
-                     {ext}; use e.g. -o {}",
-                    shell_quote(&format!("{stem}.tar.gz"))
-                ),
-            ));
+    let mut names = BTreeSet::new();
+    for e in entries {
+        let Ok(e) = e else { return false };
+        let n = e.file_name().to_string_lossy().into_owned();
+        if !BUNDLE_NAMES.contains(&n.as_str()) {
+            return false;
         }
+        names.insert(n);
     }
+    names.contains(MANIFEST) && names.contains(SUMS)
+}
+
+/// The second line of a refusal `--force` would lift.
+const FORCE_HINT: &str = "\n  or give --force to replace it";
+
+/// Where and how a bundle is written, as [`output_target`] checked it.
+struct Target {
+    kind: OutKind,
+    /// `out` in its folder resolved once.
+    path: PathBuf,
+    /// `--force` and something is at `out`: the bundle is written beside it, then put in its
+    /// place.
+    replace: bool,
+}
+
+/// Check `bundle -o OUT` before anything is read: the name (see [`OutKind::of`]), its folder
+/// (it must exist), and what is already there (nothing, or an empty directory for a directory
+/// bundle; with `force`, a file, a symbolic link or a bundle directory, to be replaced). The
+/// error says what to do. [`write`] checks again.
+pub fn check_output(out: &Path, force: bool) -> io::Result<OutKind> {
+    output_target(out, force).map(|t| t.kind)
+}
+
+/// Where to write `out`: its folder resolved once (so the `.partial` file and the bundle land in
+/// the same real folder whatever happens to the path meanwhile), after refusing a name casefile
+/// does not write, a symbolic link at `out` and anything that exists there (but an empty
+/// directory, for a directory bundle), unless `force`.
+fn output_target(out: &Path, force: bool) -> io::Result<Target> {
+    let q = shell_quote(&out.to_string_lossy());
+    let kind = OutKind::of(out).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+    let name = out.file_name().unwrap_or_default();
     let parent = match out.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    // `parent/name`, not `out`: `link/` (trailing slash) would follow the link.
-    if let Ok(m) = std::fs::symlink_metadata(parent.join(name)) {
-        if m.file_type().is_symlink() {
+    let real = std::fs::canonicalize(parent).map_err(|e| {
+        let shown = parent.display();
+        let msg = if e.kind() == io::ErrorKind::NotFound {
+            format!(
+                "the directory {shown} does not exist; create it first (mkdir -p {})",
+                shell_quote(&parent.to_string_lossy())
+            )
+        } else {
+            format!("the directory {shown}: {e}")
+        };
+        io::Error::new(e.kind(), msg)
+    })?;
+    if !real.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "{} is not a directory; give -o a path inside a directory",
+                parent.display()
+            ),
+        ));
+    }
+    let path = real.join(name);
+    let mut replace = false;
+    // `path`, not `out`: `link/` (trailing slash) would follow the link.
+    if let Ok(m) = std::fs::symlink_metadata(&path) {
+        let link = m.file_type().is_symlink();
+        let empty_dir = !link && m.is_dir() && std::fs::read_dir(&path)?.next().is_none();
+        if kind == OutKind::Dir && empty_dir {
+            // A directory bundle goes into an empty directory as it is.
+        } else if force {
+            if !link && m.is_dir() && !is_bundle_dir(&path) {
+                return Err(exists_error(format!(
+                    "{} is a directory that is not a casefile bundle (no manifest.json and \
+                     SHA256SUMS, or files a bundle never has), and --force replaces only a file \
+                     or a bundle; choose a new -o",
+                    out.display()
+                )));
+            }
+            replace = true;
+        } else if link {
             return Err(exists_error(format!(
                 "it is a symbolic link, and casefile never writes through one (it can point at \
                  a file that is not the bundle's to replace); choose a new -o, or remove the \
-                 link first: rm {q}"
+                 link first: rm {q}{FORCE_HINT} (the link, not what it points at)"
             )));
-        }
-        if Format::of(out) != Format::Dir {
+        } else if kind != OutKind::Dir {
             return Err(exists_error(format!(
                 "it already exists, and casefile never replaces a file; choose a new -o, or \
-                 remove it first: rm {q}"
+                 remove it first: rm {q}{FORCE_HINT}"
             )));
-        }
-        if !m.is_dir() {
+        } else if !m.is_dir() {
             return Err(exists_error(format!(
-                "it exists and is not a directory; choose a new -o, or remove it first: rm {q}"
+                "it exists and is not a directory; choose a new -o, or remove it first: rm \
+                 {q}{FORCE_HINT}"
             )));
-        }
-        if std::fs::read_dir(out)?.next().is_some() {
+        } else {
+            let hint = if is_bundle_dir(&path) { FORCE_HINT } else { "" };
             return Err(exists_error(format!(
-                "{} exists and is not empty; choose a new -o, or remove it first",
+                "{} exists and is not empty; choose a new -o, or remove it first{hint}",
                 out.display()
             )));
         }
     }
-    let real = std::fs::canonicalize(parent).map_err(|e| {
-        io::Error::new(
-            e.kind(),
-            format!(
-                "its folder {}: {e}; create it first: mkdir -p {}",
-                parent.display(),
-                shell_quote(&parent.to_string_lossy())
-            ),
-        )
-    })?;
-    Ok(real.join(name))
+    if kind != OutKind::Dir || replace {
+        let partial = partial_of(&path);
+        if std::fs::symlink_metadata(&partial).is_ok() {
+            return Err(partial_exists(out));
+        }
+    }
+    Ok(Target {
+        kind,
+        path,
+        replace,
+    })
+}
+
+/// `<path>.partial`: where a bundle is written before it is put at `path`.
+fn partial_of(path: &Path) -> PathBuf {
+    let mut p = path.as_os_str().to_owned();
+    p.push(".partial");
+    PathBuf::from(p)
+}
+
+fn partial_exists(out: &Path) -> io::Error {
+    let mut shown = out.as_os_str().to_owned();
+    shown.push(".partial");
+    let shown = shell_quote(&shown.to_string_lossy());
+    exists_error(format!(
+        "{shown} exists (left by an interrupted run, or put there by someone else), and \
+         casefile never writes through it; remove it first: rm {shown}"
+    ))
 }
 
 /// A new file: fails when anything (a symbolic link included) is already at `p`.
@@ -785,44 +918,69 @@ fn create_new(p: &Path) -> io::Result<std::fs::File> {
         .open(p)
 }
 
-/// Write the files as a directory, a .tar.gz or a .zip (deterministic metadata).
+/// Write the files as a directory, a .tar.gz or a .zip (deterministic metadata), the format
+/// chosen by [`OutKind::of`].
 ///
 /// Never through a symbolic link and never over an existing file: `out` must not exist (a
 /// directory bundle may go into an empty directory). An archive is written to `<out>.partial`,
 /// created exclusively (a file or link already there is an error, never followed), then linked
 /// to `out` only if `out` still does not exist. A directory bundle's files and `excerpts/` are
-/// created exclusively too.
-pub fn write(out: &Path, files: &Files, mtime: i64) -> io::Result<()> {
-    let target = output_target(out)?;
-    let format = Format::of(out);
-    if format == Format::Dir {
-        return write_dir(out, &target, files);
+/// created exclusively too. With `force`, what is at `out` (a file, a symbolic link itself, or
+/// a bundle directory) is replaced: the bundle is written whole to `<out>.partial` first, and
+/// the old one removed only then.
+pub fn write(out: &Path, files: &Files, mtime: i64, force: bool) -> io::Result<()> {
+    let t = output_target(out, force)?;
+    if t.kind == OutKind::Dir && !t.replace {
+        return write_dir(out, &t.path, files);
     }
-    let mut partial = target.clone().into_os_string();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    let f = create_new(&partial).map_err(|e| {
-        let mut shown = out.as_os_str().to_owned();
-        shown.push(".partial");
-        let shown = shell_quote(&shown.to_string_lossy());
-        if e.kind() == io::ErrorKind::AlreadyExists {
-            exists_error(format!(
-                "{shown} exists (left by an interrupted run, or put there by someone else), and \
-                 casefile never writes through it; remove it first: rm {shown}"
-            ))
+    let partial = partial_of(&t.path);
+    let res = if t.kind == OutKind::Dir {
+        write_dir(out, &partial, files)
+    } else {
+        create_new(&partial)
+            .map_err(|e| {
+                if e.kind() == io::ErrorKind::AlreadyExists {
+                    partial_exists(out)
+                } else {
+                    let mut shown = out.as_os_str().to_owned();
+                    shown.push(".partial");
+                    io::Error::new(e.kind(), format!("{}: {e}", shown.to_string_lossy()))
+                }
+            })
+            .and_then(|f| match t.kind {
+                OutKind::TarGz => write_tar_gz(f, files, mtime),
+                _ => write_zip(f, files, mtime),
+            })
+    }
+    .and_then(|()| {
+        if t.replace {
+            replace_with(&partial, &t.path)
         } else {
-            io::Error::new(e.kind(), format!("{shown}: {e}"))
+            publish(&partial, &t.path, out)
         }
-    })?;
-    let res = match format {
-        Format::TarGz => write_tar_gz(f, files, mtime),
-        _ => write_zip(f, files, mtime),
-    }
-    .and_then(|()| publish(&partial, &target, out));
+    });
     if res.is_err() {
-        let _ = std::fs::remove_file(&partial);
+        if t.kind == OutKind::Dir {
+            if std::fs::symlink_metadata(&partial).is_ok_and(|m| m.is_dir()) {
+                let _ = std::fs::remove_dir_all(&partial);
+            }
+        } else {
+            let _ = std::fs::remove_file(&partial);
+        }
     }
     res
+}
+
+/// `--force`: remove what is at `target` (a directory with what it holds, or a file or link
+/// itself, never what a link points at), then rename `partial` there.
+fn replace_with(partial: &Path, target: &Path) -> io::Result<()> {
+    match std::fs::symlink_metadata(target) {
+        Ok(m) if m.is_dir() => std::fs::remove_dir_all(target)?,
+        Ok(_) => std::fs::remove_file(target)?,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    std::fs::rename(partial, target)
 }
 
 /// `partial` becomes `target`, unless something appeared at `target` meanwhile.
@@ -1148,9 +1306,9 @@ fn unsafe_name(name: &str) -> Option<&'static str> {
 /// data).
 pub fn read(path: &Path) -> io::Result<ReadBundle> {
     let mut b = ReadBundle::default();
-    match Format::of(path) {
-        Format::Dir => read_dir(path, &mut b)?,
-        Format::TarGz => {
+    match OutKind::of(path).unwrap_or(OutKind::Dir) {
+        OutKind::Dir => read_dir(path, &mut b)?,
+        OutKind::TarGz => {
             let f = std::fs::File::open(path)?;
             let mut a = tar::Archive::new(flate2::read::GzDecoder::new(f));
             for e in a.entries()? {
@@ -1185,7 +1343,7 @@ pub fn read(path: &Path) -> io::Result<ReadBundle> {
                 }
             }
         }
-        Format::Zip => {
+        OutKind::Zip => {
             let f = std::fs::File::open(path)?;
             let mut z = zip::ZipArchive::new(f).map_err(io::Error::other)?;
             // The manifest first, wherever it is: it gives the size of every other file.

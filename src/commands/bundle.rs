@@ -40,36 +40,100 @@ pub(super) fn bundle(
         source_date_epoch: b.source_date_epoch,
         remote: remotes.reports(),
     };
-    let files = crate::bundle::build(&req, &res, inputs, crate::bundle::render_html);
-    crate::bundle::write(&b.out, &files, b.source_date_epoch.unwrap_or(0)).map_err(|e| {
-        io::Error::new(
-            e.kind(),
-            format!("cannot write the bundle {}: {e}", b.out.display()),
-        )
-    })?;
     let matched = res.events.iter().filter(|e| !e.context).count();
-    writeln!(
-        out,
-        "{}: {} file(s), {} event(s){}; check it with: casefile verify {}",
-        b.out.display(),
-        files.len(),
-        matched,
-        if b.redactor.is_none() {
-            ", UNREDACTED"
-        } else {
-            ", redacted"
-        },
-        b.out.display()
-    )?;
-    if let Some(r) = &b.redactor {
-        let counts = r.counts();
-        if !counts.is_empty() {
-            let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            eprintln!("casefile: bundle: redacted {}", parts.join(", "));
+    if matched == 0 && !b.allow_empty {
+        if !res.events.is_empty() {
+            trace_summary(&res, b.trace.window_ns.is_some());
         }
+        let sources = res.reports.len() + remotes.list.len();
+        eprintln!("{}", nothing_found(cfg, b, sources, res.events.len()));
+        return Ok(false);
+    }
+    if matched == 0 {
+        eprintln!(
+            "casefile: bundle: no event holds the id; the bundle is written anyway, empty \
+             (--allow-empty)"
+        );
+    }
+    let files = crate::bundle::build(&req, &res, inputs, crate::bundle::render_html);
+    crate::bundle::write(&b.out, &files, b.source_date_epoch.unwrap_or(0), b.force).map_err(
+        |e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot write the bundle {}: {e}", b.out.display()),
+            )
+        },
+    )?;
+    let counts = b.redactor.as_ref().map(|r| r.counts()).unwrap_or_default();
+    if cfg.json {
+        let context = res.events.len() - matched;
+        let shown = b.out.to_string_lossy();
+        let line = serde_json::json!({
+            "out": shown,
+            "files": files.len(),
+            "events": matched,
+            "context": context,
+            "redacted": b.redactor.is_some(),
+            "redactions": counts,
+            "verify": format!("casefile verify {}", crate::bundle::shell_quote(&shown)),
+        });
+        writeln!(out, "{line}")?;
+    } else {
+        writeln!(
+            out,
+            "{}: {} file(s), {} event(s){}; check it with: casefile verify {}",
+            b.out.display(),
+            files.len(),
+            matched,
+            if b.redactor.is_none() {
+                ", UNREDACTED"
+            } else {
+                ", redacted"
+            },
+            b.out.display()
+        )?;
+    }
+    if !counts.is_empty() {
+        let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        eprintln!("casefile: bundle: redacted {}", parts.join(", "));
     }
     trace_summary(&res, b.trace.window_ns.is_some());
     Ok(matched > 0)
+}
+
+/// No event holds an id: what was searched, and the next step.
+fn nothing_found(cfg: &Config, b: &BundleConfig, sources: usize, context: usize) -> String {
+    let ids: Vec<String> = b
+        .trace
+        .ids
+        .iter()
+        .map(|i| format!("'{}'", sanitize(i)))
+        .collect();
+    let quote = |s: &str| crate::bundle::shell_quote(&sanitize(s));
+    let paths: String = cfg.paths.iter().map(|p| quote(p) + " ").collect();
+    let first = b.trace.ids.first().map(|i| quote(i)).unwrap_or_default();
+    let holds = if ids.len() == 1 {
+        "holds"
+    } else {
+        "holds any of"
+    };
+    format!(
+        "casefile: bundle: no event {holds} {} as a whole token in {sources} source(s){}{}; \
+         nothing written. Check the id (casefile events {}--grep {first}), or give \
+         --allow-empty to write an empty bundle anyway",
+        ids.join(", "),
+        if b.trace.since.is_some() || b.trace.until.is_some() {
+            " between --since and --until"
+        } else {
+            ""
+        },
+        if context > 0 {
+            format!(" (the {context} event(s) around it from --window are context, not a match)")
+        } else {
+            String::new()
+        },
+        paths,
+    )
 }
 
 pub(super) fn verify(path: &std::path::Path) -> i32 {
