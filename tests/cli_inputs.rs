@@ -1,5 +1,5 @@
-//! Reading: bad inputs are reported by name and the rest goes on; gzip/zstd/xz/bzip2 by magic bytes;
-//! stdin; big files read in chunks give the same events as read whole.
+//! Reading: bad inputs are reported by name and the rest goes on; gzip/zstd/xz/bzip2 by magic
+//! bytes; stdin; big files read in chunks give the same events as read whole.
 
 mod common;
 
