@@ -5,8 +5,8 @@ use clap::{Args, Parser, Subcommand};
 
 /// Find the evidence of one customer failure across many services' logs.
 ///
-/// Reads files, directories, globs, .gz/.zst and stdin (`-`); detects each source's format;
-/// follows a request across services by its ids.
+/// Reads files, directories, globs, .gz/.zst/.xz/.bz2 and stdin (`-`); detects each source's
+/// format; follows a request across services by its ids.
 ///
 /// Exit codes: 0 found something, 1 found nothing, 2 an input was skipped or an error occurred.
 #[derive(Parser, Debug)]

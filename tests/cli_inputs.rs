@@ -1,5 +1,5 @@
-//! Reading: bad inputs are reported by name and the rest goes on; gzip/zstd by magic bytes;
-//! stdin; big files read in chunks give the same events as read whole.
+//! Reading: bad inputs are reported by name and the rest goes on; gzip/zstd/xz/bzip2 by magic
+//! bytes; stdin; big files read in chunks give the same events as read whole.
 
 mod common;
 
@@ -380,4 +380,278 @@ fn hidden_directories_are_skipped_unless_asked() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.json()["total"]["sources"], 2, "{}", r.stdout);
     assert!(!r.stderr.contains("hidden directory"), "{}", r.stderr);
+}
+
+/// `prog` (`xz`, `bzip2`) compresses `plain` as logrotate's `compresscmd` runs it: the real
+/// program, on stdin, to stdout.
+fn compressed_by(prog: &str, flags: &[&str], plain: &[u8]) -> Vec<u8> {
+    use std::process::{Command, Stdio};
+    let mut child = match Command::new(prog)
+        .args(flags)
+        .arg("-c")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    {
+        Ok(c) => c,
+        Err(e) => missing_prerequisite(
+            &format!("the `{prog}` program ({e})"),
+            "apt-get install -y xz-utils bzip2",
+        ),
+    };
+    let mut stdin = child.stdin.take().unwrap();
+    let data = plain.to_vec();
+    let feed = std::thread::spawn(move || stdin.write_all(&data).unwrap());
+    let out = child.wait_with_output().unwrap();
+    feed.join().unwrap();
+    assert!(out.status.success(), "{prog} {flags:?} failed");
+    out.stdout
+}
+
+/// The two formats logrotate's `compresscmd` is set to besides gzip: program, its flags, the
+/// suffix logrotate gives, and the name casefile reports. bzip2 at `-1` (100 kB blocks), so the
+/// 130 kB sample spans two blocks.
+const XZ_BZIP2: [(&str, &str, &str, &str); 2] =
+    [("xz", "-6", "xz", "xz"), ("bzip2", "-1", "bz2", "bzip2")];
+
+/// `events --json` without each event's `source` (the file name differs, nothing else may).
+fn events_but_source(r: &Run) -> Vec<serde_json::Value> {
+    assert!(r.code == 0 || r.code == 2, "{}", r.stderr);
+    r.json_lines()
+        .into_iter()
+        .map(|mut e| {
+            e.as_object_mut().unwrap().remove("source");
+            e
+        })
+        .collect()
+}
+
+#[test]
+fn xz_and_bzip2_rotations_read_as_the_plain_file() {
+    let text = std::fs::read(fixtures().join("checkout/logs/edge/access.log")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("access.log"), &text).unwrap();
+    let plain = events_but_source(&casefile(dir.path(), &["events", "--json", "access.log"]));
+    assert_eq!(plain.len(), 900);
+    let range = [
+        "--since",
+        "2026-11-28T22:00:20Z",
+        "--until",
+        "2026-11-28T22:00:25Z",
+    ];
+    let plain_range = events_but_source(&casefile(
+        dir.path(),
+        &[&["events", "--json", "access.log"][..], &range].concat(),
+    ));
+    assert!(plain_range.len() > 100 && plain_range.len() < 600);
+    // `cat a.xz b.xz`: the first 450 lines and the rest, compressed apart.
+    let cut = text
+        .iter()
+        .enumerate()
+        .filter(|(_, &b)| b == b'\n')
+        .nth(449)
+        .unwrap()
+        .0
+        + 1;
+    for (prog, level, ext, name) in XZ_BZIP2 {
+        let file = format!("access.log.1.{ext}");
+        let packed = compressed_by(prog, &[level], &text);
+        std::fs::write(dir.path().join(&file), &packed).unwrap();
+
+        let r = casefile(dir.path(), &["scan", "--json", &file]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let s = &r.json()["sources"][0];
+        assert_eq!(
+            (&s["dialect"], &s["compression"], &s["lines"], &s["events"]),
+            (&"access".into(), &name.into(), &900.into(), &900.into()),
+            "{s}"
+        );
+        assert_eq!(s["first"], "2026-11-28T22:00:12.000Z");
+        assert_eq!(s["last"], "2026-11-28T22:00:30.000Z");
+        let r = casefile(dir.path(), &["scan", &file]);
+        assert!(
+            r.stdout.contains(&format!("access+{name} ")),
+            "{}",
+            r.stdout
+        );
+
+        // Every event as the plain file gives it: lines, times, levels, messages, ids, raw.
+        let r = casefile(dir.path(), &["events", "--json", &file]);
+        assert_eq!(r.json_lines()[0]["source"], file.as_str());
+        assert_eq!(r.json_lines()[0]["service"], "access", "{file}");
+        assert!(events_but_source(&r) == plain, "{file}: events differ");
+
+        // A time range: the stream stops after it, and answers as the plain file does.
+        let r = casefile(
+            dir.path(),
+            &[&["events", "--json", &file][..], &range].concat(),
+        );
+        assert!(
+            events_but_source(&r) == plain_range,
+            "{file}: range differs"
+        );
+
+        // Two members, concatenated: both read, line numbers running on.
+        let mut two = compressed_by(prog, &[level], &text[..cut]);
+        two.extend(compressed_by(prog, &[level], &text[cut..]));
+        let cat = format!("access.log.2.{ext}");
+        std::fs::write(dir.path().join(&cat), &two).unwrap();
+        let r = casefile(dir.path(), &["events", "--json", &cat]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(events_but_source(&r) == plain, "{cat}: both members");
+
+        // stdin, by its magic bytes too.
+        let r = casefile_stdin(dir.path(), &["events", "--json", "-"], Some(packed));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(r.json_lines().len(), 900, "{name} on stdin");
+    }
+}
+
+#[test]
+fn trace_and_bundle_follow_ids_out_of_xz_and_bzip2_files() {
+    let logs = fixtures().join("checkout/logs");
+    let plain = casefile(&logs, &["trace", "41af5d172b4ca0fa", ".", "--json"]);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    let plain = plain.json_lines();
+    assert_eq!(plain.len(), 9);
+    for (prog, level, ext, name) in XZ_BZIP2 {
+        // The checkout logs with the edge's access log rotated and compressed.
+        let dir = tempfile::tempdir().unwrap();
+        for e in walkdir::WalkDir::new(&logs) {
+            let e = e.unwrap();
+            let rel = e.path().strip_prefix(&logs).unwrap();
+            let to = dir.path().join(rel);
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else if rel == std::path::Path::new("edge/access.log") {
+                let text = std::fs::read(e.path()).unwrap();
+                std::fs::write(
+                    to.with_extension(format!("log.{ext}")),
+                    compressed_by(prog, &[level], &text),
+                )
+                .unwrap();
+            } else {
+                std::fs::copy(e.path(), &to).unwrap();
+            }
+        }
+        let r = casefile(dir.path(), &["trace", "41af5d172b4ca0fa", ".", "--json"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let got = r.json_lines();
+        let compressed = format!("./edge/access.log.{ext}");
+        let renamed: Vec<serde_json::Value> = plain
+            .iter()
+            .map(|e| {
+                let mut e = e.clone();
+                if e["source"] == "./edge/access.log" {
+                    e["source"] = compressed.as_str().into();
+                }
+                e
+            })
+            .collect();
+        assert!(got == renamed, "{name}: trace differs:\n{}", r.stdout);
+        assert!(got.iter().any(|e| e["source"] == compressed.as_str()
+            && e["line"] == 1
+            && e["message"] == "POST /api/v1/orders 201"));
+
+        // The bundle's excerpt of the compressed file is its text, and the manifest says how
+        // it was compressed (and passes `verify`, schema included).
+        let r = casefile(
+            dir.path(),
+            &[
+                "bundle",
+                "41af5d172b4ca0fa",
+                ".",
+                "-o",
+                "case",
+                "--no-redact",
+            ],
+        );
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let out = dir.path().join("case.unredacted");
+        let excerpt =
+            std::fs::read_to_string(out.join(format!("excerpts/edge__access.log.{ext}.txt")))
+                .unwrap();
+        assert!(
+            excerpt.contains("rt=0.106 req_id=41af5d172b4ca0fa"),
+            "{excerpt}"
+        );
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        let input = manifest["inputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["path"] == compressed.as_str())
+            .unwrap_or_else(|| panic!("{compressed} not in {manifest}"));
+        assert_eq!(input["compression"], name);
+        let r = casefile(dir.path(), &["verify", "case.unredacted"]);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    }
+}
+
+#[test]
+fn truncated_xz_and_bzip2_keep_what_came_before_the_cut() {
+    let text = std::fs::read(fixtures().join("checkout/logs/edge/access.log")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("access.log"), &text).unwrap();
+    let plain = events_but_source(&casefile(dir.path(), &["events", "--json", "access.log"]));
+    for (prog, level, ext, name) in XZ_BZIP2 {
+        let mut packed = compressed_by(prog, &[level], &text);
+        // xz: cut in the middle, every byte before it decodes (as `xz -dc` gives them, line
+        // 443 in part). bzip2 decodes whole blocks: cut inside the second block, the first
+        // (100 000 - 19 bytes at -1) ends inside line 694.
+        let (at, kept) = match ext {
+            "xz" => (packed.len() / 2, 443),
+            _ => (packed.len() - 100, 694),
+        };
+        packed.truncate(at);
+        let file = format!("access.log.1.{ext}");
+        std::fs::write(dir.path().join(&file), &packed).unwrap();
+
+        let r = casefile(dir.path(), &["scan", "--json", &file]);
+        assert_eq!(r.code, 2, "a cut file loses data: {}", r.stderr);
+        let doc = r.json();
+        let s = &doc["sources"][0];
+        assert_eq!(
+            (&s["compression"], &s["lines"], &s["events"]),
+            (&name.into(), &kept.into(), &kept.into()),
+            "{s}"
+        );
+        assert_eq!(s["problems"][0]["line"], kept);
+        assert_eq!(s["problems"][0]["skipped"], true);
+        assert_eq!(doc["skipped"], 1);
+        let needle = format!("{file}:{kept}: {name} stream is damaged or truncated here");
+        assert_eq!(r.stderr.matches(&needle).count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("Check it with `{prog} -t` and copy it again")),
+            "{}",
+            r.stderr
+        );
+        assert!(r.stderr.contains("1 input problem(s) lost data"));
+
+        // What was read is the plain file's, the last line in part.
+        let r = casefile(dir.path(), &["events", "--json", &file]);
+        assert_eq!(r.code, 2);
+        let got = events_but_source(&r);
+        assert_eq!(got.len(), kept);
+        assert!(
+            got[..kept - 1] == plain[..kept - 1],
+            "{file}: kept lines differ"
+        );
+        let last = got[kept - 1]["raw"].as_str().unwrap();
+        let whole = plain[kept - 1]["raw"].as_str().unwrap();
+        assert!(
+            whole.starts_with(last) && last.len() < whole.len(),
+            "{last} / {whole}"
+        );
+    }
+    // xz's own reading of the cut file agrees.
+    let cut = std::process::Command::new("xz")
+        .args(["-dc", "access.log.1.xz"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!cut.status.success());
+    assert_eq!(cut.stdout.iter().filter(|&&b| b == b'\n').count(), 442);
 }

@@ -512,21 +512,9 @@ fn cut_line(l: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Lines in `ranges` (1-based, inclusive) of a file, decompressing gzip/zstd.
+/// Lines in `ranges` (1-based, inclusive) of a file, decompressing gzip/zstd/xz/bzip2.
 fn read_lines(path: &Path, ranges: &[(u64, u64)]) -> io::Result<Vec<(u64, String)>> {
-    let mut f = std::fs::File::open(path)?;
-    let mut magic = [0u8; 4];
-    let n = f.read(&mut magic)?;
-    drop(f);
-    let f = std::fs::File::open(path)?;
-    let rd: Box<dyn Read> = if n >= 2 && magic[..2] == [0x1f, 0x8b] {
-        Box::new(flate2::read::MultiGzDecoder::new(f))
-    } else if n == 4 && magic == [0x28, 0xb5, 0x2f, 0xfd] {
-        Box::new(zstd::stream::read::Decoder::new(f)?)
-    } else {
-        Box::new(f)
-    };
-    let mut rd = io::BufReader::new(rd);
+    let mut rd = io::BufReader::new(crate::source::file::open_decompressed(path)?);
     let mut out = Vec::new();
     let mut buf = Vec::new();
     let mut line = 0u64;

@@ -66,7 +66,7 @@ const GENERIC: &[&str] = &[
 ];
 
 /// `name.log.1.gz` -> `name`: extensions and rotation suffixes (`.log`, `.1`, `.gz`, `.zst`,
-/// `.jsonl`, `.2026-11-28`, `.20231010-120000`) off the end.
+/// `.xz`, `.bz2`, `.jsonl`, `.2026-11-28`, `.20231010-120000`) off the end.
 fn strip_extensions(name: &str) -> &str {
     let mut stem = name;
     while let Some(i) = stem.rfind('.').filter(|&i| i > 0) {
@@ -75,7 +75,8 @@ fn strip_extensions(name: &str) -> &str {
             || matches!(
                 ext,
                 "log" | "gz" | "zst" | "zstd" | "json" | "jsonl" | "ndjson" | "txt" | "out" | "err"
-            );
+            )
+            || matches!(ext, "xz" | "bz2");
         if !strip {
             break;
         }

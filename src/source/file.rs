@@ -1,4 +1,4 @@
-//! Reading files: open, recognise gzip/zstd by magic bytes, sniff the dialect, split big plain
+//! Reading files: open, recognise gzip/zstd/xz/bzip2 by magic bytes, sniff the dialect, split big plain
 //! files into chunks at line boundaries, and cut each chunk into records with a bounded buffer.
 //!
 //! A chunk's records are those that *start* inside it: a chunk skips the continuation lines it
@@ -315,12 +315,20 @@ pub fn is_token_boundary(hay: &[u8], start: usize, end: usize) -> bool {
     (start == 0 || !is_word(hay[start - 1])) && (end >= hay.len() || !is_word(hay[end]))
 }
 
+/// How a source's bytes are compressed, told by its first bytes (never by its name: logrotate's
+/// `compresscmd` may write any of them under any suffix). Every format is read as a stream and
+/// concatenated members (`cat a.gz b.gz`) are read one after the other.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Compression {
     None,
     Gzip,
     Zstd,
+    Xz,
+    Bzip2,
 }
+
+/// Bytes [`Compression::sniff`] needs to tell every format apart.
+const MAGIC_LEN: usize = 10;
 
 impl Compression {
     fn sniff(head: &[u8]) -> Compression {
@@ -328,6 +336,19 @@ impl Compression {
             Compression::Gzip
         } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
             Compression::Zstd
+        } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0x00]) {
+            Compression::Xz
+        } else if head.len() >= MAGIC_LEN
+            && head.starts_with(b"BZh")
+            && (b'1'..=b'9').contains(&head[3])
+            // A block's magic (pi), or the end-of-stream marker (sqrt pi) of an empty stream:
+            // a text line starting `BZh1` is not bzip2.
+            && matches!(
+                &head[4..10],
+                [0x31, 0x41, 0x59, 0x26, 0x53, 0x59] | [0x17, 0x72, 0x45, 0x38, 0x50, 0x90]
+            )
+        {
+            Compression::Bzip2
         } else {
             Compression::None
         }
@@ -337,6 +358,8 @@ impl Compression {
             Compression::None => None,
             Compression::Gzip => Some("gzip"),
             Compression::Zstd => Some("zstd"),
+            Compression::Xz => Some("xz"),
+            Compression::Bzip2 => Some("bzip2"),
         }
     }
 }
@@ -346,7 +369,21 @@ fn decoder(rd: Box<dyn Read + Send>, c: Compression) -> io::Result<Box<dyn Read 
         Compression::None => rd,
         Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(rd)),
         Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(rd)?),
+        Compression::Xz => Box::new(liblzma::read::XzDecoder::new_multi_decoder(rd)),
+        // bzip2 decodes a whole block (up to 900 kB of text) at once: a cut file gives the
+        // blocks before the cut, as `bzip2recover` would.
+        Compression::Bzip2 => Box::new(bzip2::read::MultiBzDecoder::new(rd)),
     })
+}
+
+/// A file's bytes, decompressed when its magic bytes say gzip, zstd, xz or bzip2 (the bundle's
+/// excerpts re-read sources by line number).
+pub fn open_decompressed(path: &std::path::Path) -> io::Result<Box<dyn Read + Send>> {
+    let mut f = File::open(path)?;
+    let mut magic = [0u8; MAGIC_LEN];
+    let n = read_full(&mut f, &mut magic)?;
+    f.seek(SeekFrom::Start(0))?;
+    decoder(Box::new(f), Compression::sniff(&magic[..n]))
 }
 
 /// A source ready to read.
@@ -780,7 +817,7 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
                 });
             }
             let mut f = File::open(path).map_err(|e| fail(io_problem(&input.display, &e), 0))?;
-            let mut magic = [0u8; 4];
+            let mut magic = [0u8; MAGIC_LEN];
             let n = read_full(&mut f, &mut magic)
                 .map_err(|e| fail(io_problem(&input.display, &e), 0))?;
             let c = Compression::sniff(&magic[..n]);
@@ -1246,6 +1283,8 @@ impl<V: Visitor> Cutter<'_, V> {
                         let (what, check) = match compression {
                             Compression::Gzip => ("gzip stream", "`gzip -t`"),
                             Compression::Zstd => ("zstd stream", "`zstd -t`"),
+                            Compression::Xz => ("xz stream", "`xz -t`"),
+                            Compression::Bzip2 => ("bzip2 stream", "`bzip2 -t`"),
                             Compression::None => ("file", "the disk"),
                         };
                         out.problems.push(Problem {

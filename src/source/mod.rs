@@ -1,7 +1,7 @@
 //! Where records come from: command-line inputs (files, directories, globs, `-`) expanded into
-//! sources, each read (decompressed when its magic bytes say gzip or zstd), its dialect detected,
-//! and cut into records that a [`Visitor`] sees, in parallel across files and across chunks of
-//! big files. Bad inputs become [`Problem`]s: reported, counted, and the run goes on.
+//! sources, each read (decompressed when its magic bytes say gzip, zstd, xz or bzip2), its dialect
+//! detected, and cut into records that a [`Visitor`] sees, in parallel across files and across
+//! chunks of big files. Bad inputs become [`Problem`]s: reported, counted, and the run goes on.
 
 pub mod file;
 mod seek;
