@@ -1,7 +1,10 @@
-//! Command-line types (clap derive) and nothing else: their doc comments are the --help text.
-//! `config.rs` turns them into a plain `Config`; no other module sees them.
+//! Command-line types (clap derive): their doc comments are the --help text, their `after_help`
+//! the examples that end it. `config.rs` turns them into a plain `Config`; no other module sees
+//! them. `completions` and `man` are answered here, generated from the same types.
 
-use clap::{Args, Parser, Subcommand};
+use std::io::Write as _;
+
+use clap::{Args, CommandFactory as _, Parser, Subcommand};
 
 /// Find the evidence of one customer failure across many services' logs.
 ///
@@ -10,20 +13,144 @@ use clap::{Args, Parser, Subcommand};
 ///
 /// Exit codes: 0 found something, 1 found nothing, 2 an input was skipped or an error occurred.
 #[derive(Parser, Debug)]
-#[command(name = "casefile", version, about, long_about = None)]
-pub struct Cli {
+#[command(
+    name = "casefile",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples (each command's --help has more):
+  casefile scan fixtures/checkout/logs
+  casefile trace ee23490f28307d7b fixtures/checkout/logs
+  casefile requests fixtures/checkout/logs --where user_id=1245 --around 2026-11-28T23:00+01:00 --status 5xx"
+)]
+pub struct CommandLine {
     #[command(subcommand)]
+    pub command: TopCommand,
+}
+
+/// Every subcommand: those that read logs (through `Config`), and those about casefile itself,
+/// answered from these definitions alone.
+// One value per run, unpacked at once: the size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Subcommand, Debug)]
+pub enum TopCommand {
+    #[command(flatten)]
+    Logs(Command),
+    #[command(flatten)]
+    Meta(Meta),
+}
+
+/// A command that reads logs: what `Config::from_cli` takes.
+#[derive(Debug)]
+pub struct Cli {
     pub command: Command,
+}
+
+/// Commands about casefile itself: no config file, no input.
+#[derive(Subcommand, Debug)]
+pub enum Meta {
+    /// Print the shell completion script for SHELL on stdout.
+    #[command(after_help = "Examples:
+  casefile completions bash > ~/.local/share/bash-completion/completions/casefile
+  casefile completions zsh > ~/.zfunc/_casefile     # with fpath+=(~/.zfunc) before compinit
+  casefile completions fish > ~/.config/fish/completions/casefile.fish")]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout: casefile(1), then a page per subcommand.
+    #[command(after_help = "Examples:
+  casefile man | man -l -
+  casefile man > ~/.local/share/man/man1/casefile.1")]
+    Man,
+}
+
+impl Meta {
+    /// Prints what was asked on stdout and returns the exit code: 0, or 2 when stdout cannot be
+    /// written (a closed pipe after the reader has what it wanted is not an error).
+    pub fn run(&self) -> i32 {
+        let mut text = Vec::new();
+        match self {
+            Meta::Completions { shell } => {
+                let mut cmd = CommandLine::command();
+                clap_complete::generate(*shell, &mut cmd, "casefile", &mut text);
+            }
+            Meta::Man => man_pages(&mut text),
+        }
+        match std::io::stdout().lock().write_all(&text) {
+            Ok(()) => 0,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+            Err(e) => {
+                eprintln!("casefile: error: cannot write to stdout: {e}");
+                2
+            }
+        }
+    }
+}
+
+/// casefile(1), then casefile-SUB(1) for each subcommand (casefile-jira-attach(1) included), one
+/// after another: `man -l -` renders them as consecutive pages. Each page's EXAMPLES section is
+/// its subcommand's `after_help`.
+fn man_pages(out: &mut Vec<u8>) {
+    use clap_mangen::roff::{roman, Roff};
+    let mut top = CommandLine::command().disable_help_subcommand(true);
+    top.build();
+    let mut pages = Vec::new();
+    let mut queue = vec![top];
+    while let Some(cmd) = queue.pop() {
+        let subs: Vec<clap::Command> = cmd.get_subcommands().cloned().collect();
+        queue.extend(subs.into_iter().rev());
+        pages.push(cmd);
+    }
+    for cmd in pages {
+        let examples = cmd.get_after_help().map(|h| h.to_string());
+        let man = clap_mangen::Man::new(cmd.clone())
+            .source(concat!("casefile ", env!("CARGO_PKG_VERSION")));
+        let mut roff = Roff::new();
+        if let Some(examples) = examples {
+            roff.control("SH", ["EXAMPLES"]).control("nf", []);
+            for line in examples.lines().skip_while(|l| l.ends_with(':')) {
+                roff.text([roman(line.trim_start())]);
+            }
+            roff.control("fi", []);
+        }
+        // Writing into a Vec cannot fail. The title only from `.TH` on: the apostrophe
+        // preamble before it is repeated by every section.
+        let mut title = Vec::new();
+        let _ = man.render_title(&mut title);
+        let start = title.windows(4).position(|w| w == b".TH ").unwrap_or(0);
+        out.extend_from_slice(&title[start..]);
+        let _ = man.render_name_section(out);
+        let _ = man.render_synopsis_section(out);
+        let _ = man.render_description_section(out);
+        let _ = man.render_options_section(out);
+        if cmd.has_subcommands() {
+            let _ = man.render_subcommands_section(out);
+        }
+        let _ = roff.to_writer(out);
+        if cmd.get_version().is_some() {
+            let _ = man.render_version_section(out);
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Inventory: each source's dialect, lines, events, time range and levels; skipped inputs.
+    #[command(after_help = "Examples:
+  casefile scan fixtures/checkout/logs
+  casefile scan fixtures/formats/haproxy fixtures/formats/postgres
+  casefile scan fixtures/checkout/logs --json | jq .")]
     Scan {
         #[command(flatten)]
         common: Common,
     },
     /// All events, merged in time order, over [--since, --until).
+    #[command(after_help = "Examples:
+  casefile events fixtures/checkout/logs --since 2026-11-28T22:00:15Z --until 2026-11-28T22:00:16Z --level error
+  casefile events fixtures/checkout/logs --service payments --level error
+  casefile events fixtures/checkout/logs --level warn --json | jq .")]
     Events {
         #[command(flatten)]
         common: Common,
@@ -36,6 +163,10 @@ pub enum Command {
     },
     /// Error signatures: events grouped into templates with counts, first/last seen, services,
     /// examples and a sparkline; the most frequent first.
+    #[command(after_help = "Examples:
+  casefile cluster fixtures/checkout/logs --level warn
+  casefile cluster fixtures/checkout/logs --top 3 --json | jq .
+  casefile cluster fixtures/checkout/logs --assignments /tmp/assignments.csv")]
     Cluster {
         #[command(flatten)]
         common: Common,
@@ -48,6 +179,9 @@ pub enum Command {
     },
     /// The evidence bundle for a Jira defect: the events `trace` finds, redacted and checksummed
     /// (manifest, timeline, signatures, excerpts, summaries, HTML report, SHA256SUMS).
+    #[command(after_help = "Examples:
+  casefile bundle ee23490f28307d7b fixtures/checkout/logs -o /tmp/case.tar.gz
+  casefile bundle ee23490f28307d7b fixtures/checkout/logs --window 200ms --redact-ips -o /tmp/case.zip")]
     Bundle {
         /// The id to start from (request, trace, job id...).
         id: String,
@@ -63,12 +197,25 @@ pub enum Command {
         remote: RemoteArgs,
     },
     /// Check a bundle's checksums and manifest. Exit 0 intact, 1 damaged, 2 unreadable.
+    #[command(after_help = "Examples:
+  casefile verify /tmp/case.tar.gz     # as `casefile bundle ... -o /tmp/case.tar.gz` wrote it
+  casefile verify /tmp/case.zip")]
     Verify {
         /// A bundle directory, .tar.gz or .zip.
         bundle: String,
     },
     /// The signatures of known-good logs as stable, sorted JSON (`-o baseline.json`).
-    /// `casefile baseline merge A.json B.json -o C.json` unites baselines.
+    ///
+    /// `casefile baseline merge A.json B.json... -o C.json` unites baselines instead: `merge`
+    /// as the first path, then two or more baselines (no log is read).
+    #[command(
+        override_usage = "casefile baseline [OPTIONS] --output <FILE> [PATHS]...
+       casefile baseline merge <BASELINE> <BASELINE>... --output <FILE>",
+        after_help = "Examples:
+  casefile baseline fixtures/checkout/logs -o /tmp/baseline.json
+  casefile baseline fixtures/requests/day/logs -o /tmp/day.json
+  casefile baseline merge /tmp/baseline.json /tmp/day.json -o /tmp/merged.json"
+    )]
     Baseline {
         #[command(flatten)]
         common: Common,
@@ -78,6 +225,10 @@ pub enum Command {
     },
     /// Fail when the logs show a kind of error the baseline has not seen.
     /// Exit 0 nothing new, 1 something new (or a rate increase), 2 an error.
+    #[command(after_help = "Examples:
+  casefile check fixtures/checkout/logs --baseline /tmp/baseline.json     # made by `casefile baseline`
+  casefile check fixtures/requests/day/logs --baseline /tmp/baseline.json --format github
+  casefile check fixtures/requests/day/logs --baseline /tmp/baseline.json --junit /tmp/junit.xml --sarif /tmp/casefile.sarif")]
     Check {
         #[command(flatten)]
         common: Common,
@@ -85,6 +236,10 @@ pub enum Command {
         check: CheckArgs,
     },
     /// Every event of one request across services, following its ids transitively.
+    #[command(after_help = "Examples:
+  casefile trace ee23490f28307d7b fixtures/checkout/logs
+  casefile trace ee23490f28307d7b fixtures/checkout/logs --window 200ms
+  casefile trace ee23490f28307d7b fixtures/checkout/logs --json | jq .")]
     Trace {
         /// The id to start from (request, trace, job id...). Matched as a whole token.
         id: String,
@@ -104,12 +259,10 @@ pub enum Command {
     ///
     /// A request is in range when one of its events is; the filters hold on the whole request
     /// (any of its events). With no filter, the failing requests of the range come first.
-    ///
-    /// Examples:
-    ///   casefile requests logs/ --where user_id=4711 --around "2026-11-28 23:00 CET" --failed
-    ///   casefile requests logs/ --around 23:00 --within 2m --status 5xx
-    ///   casefile requests logs/ --since 2026-11-28T21:55:00Z --until 2026-11-28T22:05:00Z --json
-    #[command(verbatim_doc_comment)]
+    #[command(after_help = "Examples:
+  casefile requests fixtures/requests/day/logs --where user_id=4711 --around \"2026-03-14 15:05 CET\" --failed
+  casefile requests fixtures/checkout/logs --around 22:00 --within 2m --status 5xx
+  casefile requests fixtures/requests/day/logs --since 2026-03-14T14:00:00Z --until 2026-03-14T14:10:00Z --json")]
     Requests {
         #[command(flatten)]
         common: Common,
@@ -121,6 +274,9 @@ pub enum Command {
         remote: RemoteArgs,
     },
     /// Jira: attach an evidence bundle to an issue, with its summary as a comment.
+    #[command(after_help = "Examples:
+  casefile jira attach OPS-1234 /tmp/case.tar.gz --dry-run     # what would be sent; sends nothing
+  casefile jira attach OPS-1234 /tmp/case.tar.gz --api 2 --dry-run    # Data Center")]
     Jira {
         #[command(subcommand)]
         action: JiraCommand,
@@ -133,6 +289,11 @@ pub enum JiraCommand {
     ///
     /// Needs CASEFILE_JIRA_URL, and CASEFILE_JIRA_EMAIL + CASEFILE_JIRA_TOKEN (Cloud) or
     /// CASEFILE_JIRA_PAT (Data Center).
+    #[command(after_help = "Examples:
+  casefile jira attach OPS-1234 /tmp/case.tar.gz --dry-run            # Cloud: REST v3, comment in ADF
+  casefile jira attach OPS-1234 /tmp/case.tar.gz --api 2 --dry-run    # Data Center: REST v2, wiki markup
+  casefile jira attach OPS-1234 /tmp/case.tar.gz --no-comment --dry-run
+  (--dry-run shows what would be sent and sends nothing; without it, the same command sends)")]
     Attach {
         /// The issue key, e.g. OPS-1234.
         key: String,

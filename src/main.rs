@@ -4,7 +4,11 @@ use clap::Parser as _;
 
 fn main() {
     let argv: Vec<String> = std::env::args().collect();
-    let cli = casefile::cli::Cli::parse();
+    let command = match casefile::cli::CommandLine::parse().command {
+        casefile::cli::TopCommand::Logs(command) => command,
+        casefile::cli::TopCommand::Meta(meta) => std::process::exit(meta.run()),
+    };
+    let cli = casefile::cli::Cli { command };
     let code = match casefile::config::Config::from_cli(cli, argv) {
         Ok(cfg) => casefile::commands::run(cfg),
         Err(e) => {
