@@ -435,14 +435,9 @@ pub struct Filter {
     pub grep: Option<String>,
 }
 
+/// Which ids are followed, and how far (`trace`, `bundle`, `requests`).
 #[derive(Args, Debug, Clone)]
-pub struct TraceArgs {
-    /// More ids to start from (repeatable).
-    #[arg(long = "id", value_name = "ID")]
-    pub ids: Vec<String>,
-    /// Add what the services involved logged within DUR of the request (`30s`, `2m`).
-    #[arg(long, value_name = "DUR")]
-    pub window: Option<String>,
+pub struct FollowArgs {
     /// Also follow ids written under this key (e.g. order_id). Repeatable.
     #[arg(long, value_name = "KEY")]
     pub follow: Vec<String>,
@@ -452,6 +447,18 @@ pub struct TraceArgs {
     /// How many hops of ids to follow.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub max_depth: u32,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct TraceArgs {
+    /// More ids to start from (repeatable).
+    #[arg(long = "id", value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Add what the services involved logged within DUR of the request (`30s`, `2m`).
+    #[arg(long, value_name = "DUR")]
+    pub window: Option<String>,
+    #[command(flatten)]
+    pub keys: FollowArgs,
     /// Only events at or after this time (RFC 3339 or relative, `-2h`). Remote sources need a
     /// range: default the last 24 hours.
     #[arg(long, value_name = "T", allow_hyphen_values = true)]
@@ -507,15 +514,8 @@ pub struct RequestsArgs {
     /// Show the N best-ranked requests (all with --json unless given).
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
-    /// Also follow ids written under this key, as trace does. Repeatable.
-    #[arg(long, value_name = "KEY")]
-    pub follow: Vec<String>,
-    /// Do not follow ids written under this key, as trace does. Repeatable.
-    #[arg(long = "no-follow", value_name = "KEY")]
-    pub no_follow: Vec<String>,
-    /// How many hops of ids to follow, as trace does.
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    pub max_depth: u32,
+    #[command(flatten)]
+    pub keys: FollowArgs,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -45,8 +45,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::cli::{
-    BundleArgs, CheckArgs, Cli, ClusterArgs, Command, Common, Filter, JiraCommand, NetArgs,
-    RedactArgs, RemoteArgs, RequestsArgs, TraceArgs,
+    BundleArgs, CheckArgs, Cli, ClusterArgs, Command, Common, Filter, FollowArgs, JiraCommand,
+    NetArgs, RedactArgs, RemoteArgs, RequestsArgs, TraceArgs,
 };
 use crate::known_issues::KnownIssues;
 use crate::model::{Level, Timestamp};
@@ -357,7 +357,7 @@ impl Config {
                 let b = bundle_config(t, &bundle, &redact, &trace, &file.redaction)?;
                 redaction = redact;
                 remote_args = Some(remote);
-                (common, CommandConfig::Bundle(Box::new(b)), Some(trace))
+                (common, CommandConfig::Bundle(Box::new(b)), Some(trace.keys))
             }
             Command::Jira {
                 action:
@@ -415,16 +415,11 @@ impl Config {
                 let r = requests_config(&requests, &common, &file.correlation.follow)?;
                 redaction = redact;
                 remote_args = Some(remote);
-                let keys = TraceArgs {
-                    ids: Vec::new(),
-                    window: None,
-                    follow: requests.follow.clone(),
-                    no_follow: requests.no_follow.clone(),
-                    max_depth: requests.max_depth,
-                    since: None,
-                    until: None,
-                };
-                (common, CommandConfig::Requests(Box::new(r)), Some(keys))
+                (
+                    common,
+                    CommandConfig::Requests(Box::new(r)),
+                    Some(requests.keys),
+                )
             }
             Command::Trace {
                 id,
@@ -436,7 +431,7 @@ impl Config {
                 let t = trace_config(&id, &trace, &common, &file.correlation.follow)?;
                 redaction = redact;
                 remote_args = Some(remote);
-                (common, CommandConfig::Trace(t), Some(trace))
+                (common, CommandConfig::Trace(t), Some(trace.keys))
             }
         };
         let (redactor, _) = redactor_of(&redaction, &file.redaction)?;
@@ -932,13 +927,7 @@ fn requests_config(
         Some(s) => Some(crate::correlate::requests::StatusFilter::parse(s).map_err(ConfigError)?),
         None => None,
     };
-    if r.max_depth > 32 {
-        return Err(ConfigError(format!(
-            "--max-depth {} is too deep; at most 32 (the default, 4, reaches request -> trace \
-             -> job -> ...)",
-            r.max_depth
-        )));
-    }
+    let (max_depth, follow_hubs) = follow_config(&r.keys, file_follow)?;
     if r.top == Some(0) {
         return Err(ConfigError(
             "--top 0 shows nothing; leave it out to see every request".into(),
@@ -955,13 +944,8 @@ fn requests_config(
         grep: range.grep,
         services: r.service.clone(),
         top: r.top,
-        max_depth: r.max_depth,
-        follow_hubs: r
-            .follow
-            .iter()
-            .chain(file_follow)
-            .map(|k| normalize_key(k))
-            .collect(),
+        max_depth,
+        follow_hubs,
     })
 }
 
@@ -999,26 +983,37 @@ fn trace_config(
             ))
         })?),
     };
-    if t.max_depth > 32 {
-        return Err(ConfigError(format!(
-            "--max-depth {} is too deep; at most 32 (the default, 4, reaches request -> trace \
-             -> job -> ...)",
-            t.max_depth
-        )));
-    }
+    let (max_depth, follow_hubs) = follow_config(&t.keys, file_follow)?;
     Ok(TraceConfig {
         ids,
         since: range.since,
         until: range.until,
         window_ns,
-        max_depth: t.max_depth,
-        follow_hubs: t
-            .follow
-            .iter()
-            .chain(file_follow)
-            .map(|k| normalize_key(k))
-            .collect(),
+        max_depth,
+        follow_hubs,
     })
+}
+
+/// `--max-depth` checked, and the keys whose ids are followed even when they are hubs
+/// (`--follow` and the config file's `[correlation] follow`, normalised).
+fn follow_config(
+    k: &FollowArgs,
+    file_follow: &[String],
+) -> Result<(u32, std::collections::BTreeSet<String>), ConfigError> {
+    if k.max_depth > 32 {
+        return Err(ConfigError(format!(
+            "--max-depth {} is too deep; at most 32 (the default, 4, reaches request -> trace \
+             -> job -> ...)",
+            k.max_depth
+        )));
+    }
+    let hubs = k
+        .follow
+        .iter()
+        .chain(file_follow)
+        .map(|k| normalize_key(k))
+        .collect();
+    Ok((k.max_depth, hubs))
 }
 
 // ---------------------------------------------------------------------------------------------
