@@ -120,6 +120,9 @@ pub(super) fn cluster(
         untimed_note("cluster", untimed);
     }
     if rep.signatures.is_empty() {
+        if c.filter.grep.is_some() && !c.plain {
+            held.in_range = super::events::count_in_range(cfg, &c.filter, inputs) + remote_held;
+        }
         let sources = inputs.len() + remotes.list.len();
         eprintln!(
             "casefile: cluster: no signature: {}",

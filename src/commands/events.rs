@@ -50,9 +50,8 @@ impl Held {
 }
 
 /// The record as an event if it passes the filter (`--grep` is tried before parsing),
-/// counting into `held` what the range held (when `count`: it costs a
-/// time read of the records `--grep` rules out, so a unit stops once it has an answer) and
-/// the records without a time a range left out (always).
+/// counting into `held` what the range held of the records `--grep` kept (when `count`, until
+/// a unit has an answer) and the records without a time a range left out (always).
 pub(super) fn filtered_event_counted(
     f: &EventFilter,
     parser: &Parser,
@@ -64,10 +63,10 @@ pub(super) fn filtered_event_counted(
     let in_range =
         |t: Timestamp| !(f.since.is_some_and(|s| t < s) || f.until.is_some_and(|u| t >= u));
     if let Some(re) = &f.grep {
+        // Not counted here: reading the time of every record `--grep` rules out would slow
+        // every ranged grep; an empty answer counts the range in a second pass
+        // ([`count_in_range`]).
         if !re.is_match(ev.bytes) {
-            if count && (!ranged || ev.time(parser).is_some_and(in_range)) {
-                held.in_range += 1;
-            }
             return None;
         }
     }
@@ -113,6 +112,51 @@ pub(super) fn filtered_event_counted(
         return None;
     }
     Some(e)
+}
+
+/// Records in the time range (every record, without a range): what an empty answer that had
+/// `--grep` tells. A second, time-only pass, so only empty answers pay for it; a time range is
+/// sought, so only its bytes are read.
+struct RangeCount<'a> {
+    parser: &'a Parser,
+    filter: &'a EventFilter,
+}
+
+impl Visitor for RangeCount<'_> {
+    type Acc = u64;
+    fn new_acc(&self) -> u64 {
+        0
+    }
+    fn visit(&self, acc: &mut u64, ev: RawEvent<'_>) {
+        // The bounded read has dropped what has no time or lies outside the range's ends,
+        // which it keeps both of: `--until` is exclusive.
+        let f = self.filter;
+        if f.since.is_none() && f.until.is_none() {
+            *acc += 1;
+        } else if let Some(t) = ev.time(self.parser) {
+            if !(f.since.is_some_and(|s| t < s) || f.until.is_some_and(|u| t >= u)) {
+                *acc += 1;
+            }
+        }
+    }
+    fn rebase(&self, _acc: &mut u64, _base: u64) {}
+}
+
+pub(super) fn count_in_range(cfg: &Config, f: &EventFilter, inputs: &[Input]) -> u64 {
+    if inputs.is_empty() {
+        return 0;
+    }
+    let v = RangeCount {
+        parser: &cfg.parser,
+        filter: f,
+    };
+    let (accs, _) = read_sources(
+        inputs,
+        &cfg.parser,
+        &bounded(&cfg.read, f.since, f.until),
+        &v,
+    );
+    accs.into_iter().map(|(_, n)| n).sum()
 }
 
 pub(super) struct EventsVisitor<'a> {
@@ -161,7 +205,7 @@ pub(super) fn events(
     collect_problems(&reports, problems);
     let mut held = Held::default();
     let pulled = remotes.pull_all(cfg, problems);
-    held.in_range += pulled
+    let remote_in_range = pulled
         .iter()
         .filter(|(_, e)| {
             e.ts.is_some_and(|t| {
@@ -169,6 +213,7 @@ pub(super) fn events(
             }) || (f.since.is_none() && f.until.is_none())
         })
         .count() as u64;
+    held.in_range += remote_in_range;
     let remote_events: Vec<(usize, Event)> = pulled
         .into_iter()
         .filter(|(_, e)| event_passes(f, e))
@@ -199,6 +244,9 @@ pub(super) fn events(
         );
     }
     if evs.is_empty() {
+        if f.grep.is_some() {
+            held.in_range = count_in_range(cfg, f, inputs) + remote_in_range;
+        }
         let sources = inputs.len() + remotes.list.len();
         eprintln!(
             "casefile: events: {}",
