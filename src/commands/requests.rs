@@ -6,6 +6,7 @@ use std::io::{self, Write};
 
 use serde_json::json;
 
+use crate::bundle::shell_quote;
 use crate::config::{Config, RequestsConfig};
 use crate::correlate::requests::{self, RequestQuery, RequestRow, RequestsResult};
 use crate::model::{format_duration_ns, Timestamp};
@@ -278,7 +279,7 @@ fn print_rows(
     )?;
     let best = &res.rows[0];
     let paths = paths_arg(cfg);
-    let id = shell_word(&shown(cfg, &best.request));
+    let id = shell_quote(&shown(cfg, &best.request));
     writeln!(out, "next:")?;
     writeln!(out, "  casefile trace {id} {paths}")?;
     writeln!(
@@ -293,21 +294,9 @@ fn print_rows(
 fn paths_arg(cfg: &Config) -> String {
     cfg.paths
         .iter()
-        .map(|p| shell_word(p))
+        .map(|p| shell_quote(p))
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// A word the shell reads as is: quoted when it holds anything but safe characters.
-fn shell_word(s: &str) -> String {
-    if !s.is_empty()
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_./:@%+=,".contains(&b))
-    {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
-    }
 }
 
 /// A file name made of an id.
@@ -432,12 +421,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shell_words_quote_what_the_shell_would_read() {
-        assert_eq!(shell_word("logs/a.log"), "logs/a.log");
-        assert_eq!(shell_word("my logs"), "'my logs'");
-        assert_eq!(shell_word("it's"), "'it'\\''s'");
-        assert_eq!(shell_word("$HOME"), "'$HOME'");
-        assert_eq!(shell_word(""), "''");
+    fn shell_quote_and_file_words() {
+        assert_eq!(shell_quote("logs/a.log"), "logs/a.log");
+        assert_eq!(shell_quote("my logs"), "'my logs'");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
+        assert_eq!(shell_quote("$HOME"), "'$HOME'");
+        assert_eq!(shell_quote(""), "''");
         assert_eq!(file_word("a/b c"), "a_b_c");
     }
 }
