@@ -867,6 +867,7 @@ fn main() {
                 dialect,
                 tabular: None,
                 time,
+                dated: Default::default(),
             },
             path,
         });

@@ -655,3 +655,73 @@ fn truncated_xz_and_bzip2_keep_what_came_before_the_cut() {
     assert!(!cut.status.success());
     assert_eq!(cut.stdout.iter().filter(|&&b| b == b'\n').count(), 442);
 }
+
+/// Syslog lines (RFC 3164) carry no year: it comes from the file's mtime. A file copied a year
+/// later lands a year away from the other sources, which is flagged with the `--year` to give.
+#[test]
+fn a_year_taken_from_the_mtime_a_year_off_the_other_sources_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let auth = dir.path().join("auth.log");
+    std::fs::write(
+        &auth,
+        "Jan 12 10:00:01 web1 sshd[123]: Accepted publickey for deploy from 10.0.0.5 port 51234 ssh2\n\
+         Jan 12 10:00:02 web1 sshd[123]: pam_unix(sshd:session): session opened for user deploy\n\
+         Jan 12 10:00:03 web1 CRON[200]: (root) CMD (run-parts /etc/cron.hourly)\n\
+         Jan 12 10:00:04 web1 sshd[123]: Received disconnect from 10.0.0.5 port 51234:11: disconnected by user\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("app.json"),
+        "{\"ts\":\"2025-01-12T10:00:01Z\",\"level\":\"info\",\"msg\":\"start\"}\n\
+         {\"ts\":\"2025-01-12T10:00:02Z\",\"level\":\"error\",\"msg\":\"boom\"}\n\
+         {\"ts\":\"2025-01-12T10:00:03Z\",\"level\":\"info\",\"msg\":\"stop\"}\n",
+    )
+    .unwrap();
+    let set_mtime = |day: &str| {
+        let t = day.parse::<jiff::Timestamp>().unwrap();
+        let st = std::time::UNIX_EPOCH + std::time::Duration::from_secs(t.as_second() as u64);
+        std::fs::File::options()
+            .write(true)
+            .open(&auth)
+            .unwrap()
+            .set_modified(st)
+            .unwrap();
+    };
+    // Copied in February 2026: the January lines are read as 2026.
+    set_mtime("2026-02-20T00:00:00Z");
+    let r = casefile(dir.path(), &["events", "--json", "."]);
+    assert_eq!(r.code, 0, "a warning, not a skip: {}", r.stderr);
+    assert_eq!(
+        r.stderr.trim(),
+        "casefile: warning: ./auth.log: its lines carry no year, and 2026 was taken from the \
+         file's modification time; that puts it 365 days after the other sources (around \
+         2025-01-12). If the file was copied or touched after the year turned, give --year 2025"
+    );
+    let sshd: Vec<String> = r
+        .json_lines()
+        .iter()
+        .filter(|e| e["source"] == "./auth.log")
+        .map(|e| e["ts"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(sshd[0], "2026-01-12T10:00:01.000Z");
+    // The fix it names works, and says nothing more.
+    let r = casefile(dir.path(), &["events", "--json", "--year", "2025", "."]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!(r.json_lines()[1]["ts"], "2025-01-12T10:00:01.000Z");
+    // `scan` says it too, once.
+    let r = casefile(dir.path(), &["scan", "."]);
+    assert_eq!(
+        r.stderr.matches("its lines carry no year").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    // Written the day after its last line: the right year, nothing to say.
+    set_mtime("2025-01-13T00:00:00Z");
+    let r = casefile(dir.path(), &["events", "--json", "."]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    // A year-less file alone has nothing to be compared with.
+    set_mtime("2026-02-20T00:00:00Z");
+    let r = casefile(dir.path(), &["events", "--json", "auth.log"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+}

@@ -15,7 +15,7 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use rayon::prelude::*;
 
 use super::seek::{Prober, TimeBound, Unbounded};
-use super::{service_from_path, Input, Problem, RawEvent, SourceCtx, Visitor};
+use super::{service_from_path, Dated, Input, Problem, RawEvent, SourceCtx, Visitor};
 use crate::model::Timestamp;
 use crate::parse::{DayAnchor, Parser, TimeContext};
 
@@ -628,6 +628,11 @@ pub fn read_sources<V: Visitor>(
         rep.untimed += out.untimed;
         accs.push((u.src, out.acc));
     }
+    let dated: Vec<Option<Dated>> = prepared
+        .iter()
+        .map(|p| p.as_ref().ok().map(|p| p.ctx.dated))
+        .collect();
+    flag_year_guesses(&mut reports, &dated);
     for r in &mut reports {
         if r.read && r.lines == 0 && r.problems.is_empty() && !r.partial {
             r.problems.push(Problem {
@@ -951,8 +956,11 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
             parser, &frames, dialect, &head, &time, date,
         )));
     }
+    let mut dated = Dated::default();
     if tabular.is_none() && !opts.plain {
-        time.plausible = plausible_range(parser, &frames, dialect, &head, &time, mtime);
+        let times = head_times(parser, &frames, dialect, &head, &time);
+        time.plausible = plausible_range(&times, mtime);
+        dated = dated_head(parser, &frames, dialect, &head, &time, &times, opts.year);
     }
     let ctx = SourceCtx {
         display: input.display.clone(),
@@ -961,6 +969,7 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
         dialect,
         tabular,
         time,
+        dated,
     };
     let ctx = Arc::new(ctx);
     if let Some(path) = &input.path {
@@ -1044,28 +1053,114 @@ fn first_record_on(
 /// of an id, a counter) and is no timestamp. `None` (no check) when the head has fewer than 3
 /// records with a time.
 fn plausible_range(
+    times: &[Timestamp],
+    mtime: Option<Timestamp>,
+) -> Option<(Timestamp, Timestamp)> {
+    const SPAN: i64 = 400 * 86_400 * 1_000_000_000;
+    let m = median(times)?;
+    let w = mtime.map_or(m.0, |t| t.0);
+    Some((
+        Timestamp(m.0.min(w).saturating_sub(SPAN)),
+        Timestamp(m.0.max(w).saturating_add(SPAN)),
+    ))
+}
+
+/// The median of at least 3 times.
+fn median(times: &[Timestamp]) -> Option<Timestamp> {
+    if times.len() < 3 {
+        return None;
+    }
+    let mut ts: Vec<i64> = times.iter().map(|t| t.0).collect();
+    ts.sort_unstable();
+    Some(Timestamp(ts[ts.len() / 2]))
+}
+
+/// The head's median time, and the year taken from the file's mtime when its records carry
+/// none: read again with the next year as the hint and no reference, a dated record gives the
+/// same times and a year-less one moves.
+fn dated_head(
     parser: &Parser,
     frames: &crate::parse::Frames,
     dialect: Option<usize>,
     head: &[u8],
     time: &TimeContext,
-    mtime: Option<Timestamp>,
-) -> Option<(Timestamp, Timestamp)> {
-    const SPAN: i64 = 400 * 86_400 * 1_000_000_000;
-    let mut ts: Vec<i64> = head_times(parser, frames, dialect, head, time)
-        .into_iter()
-        .map(|t| t.0)
-        .collect();
-    if ts.len() < 3 {
-        return None;
+    times: &[Timestamp],
+    year: Option<i32>,
+) -> Dated {
+    let mid = median(times);
+    let year_from_mtime = match (mid, year) {
+        (Some(m), None) => {
+            let probe = TimeContext {
+                year_hint: time.year_hint + 1,
+                reference: None,
+                plausible: None,
+                ..time.clone()
+            };
+            let moved = median(&head_times(parser, frames, dialect, head, &probe));
+            (moved.is_some_and(|t| t != m))
+                .then(|| crate::model::civil_from_days(m.0.div_euclid(86_400_000_000_000)).0 as i32)
+        }
+        _ => None,
+    };
+    Dated {
+        median: mid,
+        year_from_mtime,
     }
-    ts.sort_unstable();
-    let m = ts[ts.len() / 2];
-    let w = mtime.map_or(m, |t| t.0);
-    Some((
-        Timestamp(m.min(w).saturating_sub(SPAN)),
-        Timestamp(m.max(w).saturating_add(SPAN)),
-    ))
+}
+
+/// A source whose year came from its file's mtime (the lines carry none) and that lands about a
+/// year away from the other sources of the same read gets a warning naming `--year`: a file
+/// copied, restored or touched after the year turned is dated a year off, and a timeline
+/// across sources would put it a year apart. "Away": its head's median is more than 300 days
+/// from the median of the other sources' heads, and a year less (or more) would bring it
+/// within 60 days.
+pub(crate) fn flag_year_guesses(reports: &mut [SourceReport], dated: &[Option<Dated>]) {
+    const DAY: i64 = 86_400 * 1_000_000_000;
+    for (i, d) in dated.iter().enumerate() {
+        let Some(Dated {
+            median: Some(m),
+            year_from_mtime: Some(year),
+        }) = *d
+        else {
+            continue;
+        };
+        let others: Vec<Timestamp> = dated
+            .iter()
+            .enumerate()
+            .filter(|&(j, _)| j != i)
+            .filter_map(|(_, o)| o.and_then(|o| o.median))
+            .collect();
+        let Some(rest) = (match others.len() {
+            0 => None,
+            1 | 2 => Some(others[0]),
+            _ => median(&others),
+        }) else {
+            continue;
+        };
+        let off = m.0 - rest.0;
+        if off.abs() <= 300 * DAY {
+            continue;
+        }
+        let shift = if off > 0 { -1 } else { 1 };
+        let shifted = m.0 + shift as i64 * 365 * DAY;
+        if (shifted - rest.0).abs() > 60 * DAY {
+            continue;
+        }
+        reports[i].problems.push(Problem {
+            source: reports[i].source.clone(),
+            line: None,
+            message: format!(
+                "its lines carry no year, and {year} was taken from the file's modification \
+                 time; that puts it {} days {} the other sources (around {}). If the file was \
+                 copied or touched after the year turned, give --year {}",
+                off.abs() / DAY,
+                if off > 0 { "after" } else { "before" },
+                &rest.to_rfc3339()[..10],
+                year + shift
+            ),
+            skipped: false,
+        });
+    }
 }
 
 /// This run's detection of `path`, if the file has not changed since (same size and mtime)

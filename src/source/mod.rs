@@ -10,7 +10,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::model::Event;
+use crate::model::{Event, Timestamp};
 pub use crate::parse::service::{service_from_path, workload_of};
 use crate::parse::{Parser, TimeContext};
 
@@ -222,6 +222,19 @@ pub struct SourceCtx {
     /// read by this instead of `frames` and `dialect`.
     pub tabular: Option<crate::parse::Tabular>,
     pub time: TimeContext,
+    /// When the head's records are dated, and whether their year was guessed.
+    pub dated: Dated,
+}
+
+/// Where a source's head lies in time: what a year taken from the file's mtime is checked
+/// against (see `file::flag_year_guesses`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dated {
+    /// The median time of the head's records.
+    pub median: Option<Timestamp>,
+    /// The year the records were given from the file's modification time, when they carry
+    /// none (RFC 3164 syslog) and `--year` was not given.
+    pub year_from_mtime: Option<i32>,
 }
 
 impl SourceCtx {
@@ -265,6 +278,7 @@ impl<'a> RawEvent<'a> {
             dialect: self.source.dialect,
             tabular: self.source.tabular.clone(),
             time: self.source.time.without_plausibility(),
+            dated: self.source.dated,
         };
         RawEvent {
             bytes: self.bytes,
