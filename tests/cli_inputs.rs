@@ -725,3 +725,40 @@ fn a_year_taken_from_the_mtime_a_year_off_the_other_sources_is_flagged() {
     let r = casefile(dir.path(), &["events", "--json", "auth.log"]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
 }
+
+/// A directory with no files in it is named, with where the logs may be instead; with files
+/// only in hidden directories, `--hidden` is the fix it names.
+#[test]
+fn a_directory_without_files_is_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(tmp.path().join("empty/sub")).unwrap();
+    let r = casefile(tmp.path(), &["events", "empty"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "casefile: warning: empty: no files under this directory; check the path (logs may \
+             be under another folder, or compressed into one archive: casefile reads \
+             .gz/.zst/.xz/.bz2 files, not .tar)"
+        ),
+        "{}",
+        r.stderr
+    );
+    std::fs::create_dir_all(tmp.path().join("dotted/.cache")).unwrap();
+    std::fs::write(
+        tmp.path().join("dotted/.cache/app.log"),
+        "2026-01-01T00:00:00Z INFO started\n",
+    )
+    .unwrap();
+    let r = casefile(tmp.path(), &["events", "dotted"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "casefile: warning: dotted: no files under this directory but in 1 hidden one(s); \
+             pass --hidden to read them"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = casefile(tmp.path(), &["events", "dotted", "--hidden", "--json"]);
+    assert_eq!((r.code, r.json_lines().len()), (0, 1), "{}", r.stderr);
+}

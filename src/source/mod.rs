@@ -171,6 +171,24 @@ fn walk_dir(root: &str, hidden: bool, inputs: &mut Vec<Input>, problems: &mut Ve
             }
         }
     }
+    if files.is_empty() {
+        let message = if skipped_hidden.is_empty() {
+            "no files under this directory; check the path (logs may be under another folder, \
+             or compressed into one archive: casefile reads .gz/.zst/.xz/.bz2 files, not .tar)"
+                .to_string()
+        } else {
+            format!(
+                "no files under this directory but in {} hidden one(s); pass --hidden to read them",
+                skipped_hidden.len()
+            )
+        };
+        problems.push(Problem {
+            source: root.to_string(),
+            line: None,
+            message,
+            skipped: false,
+        });
+    }
     for d in skipped_hidden {
         problems.push(Problem {
             source: d,
