@@ -39,7 +39,7 @@ pub(super) fn trace(
     } else {
         print_trace_timeline(cfg, &res.events, t.window_ns, out, style)?;
     }
-    trace_summary_within(&res, t.window_ns.map(|w| duration_text(w)));
+    trace_summary_within(&res, t.window_ns.map(duration_text));
     let found = res.events.iter().any(|e| !e.context);
     if !found {
         nothing_found(cfg, t, inputs, &res, remotes.list.len());
@@ -274,8 +274,7 @@ pub(super) fn trace_summary_within(res: &correlate::TraceResult, window: Option<
     let count = |evs: &mut dyn Iterator<Item = &TracedEvent>| {
         let mut per: BTreeMap<String, usize> = BTreeMap::new();
         for e in evs {
-            *per
-                .entry(sanitize(e.event.service.as_deref().unwrap_or("-")))
+            *per.entry(sanitize(e.event.service.as_deref().unwrap_or("-")))
                 .or_default() += 1;
         }
         per

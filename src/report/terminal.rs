@@ -212,7 +212,8 @@ fn row_text(
     indent: usize,
     style: &Style,
 ) -> String {
-    let ts = e.ts.map_or_else(|| pad("-", ts_w), |t| pad(&t.to_rfc3339(), ts_w));
+    let ts =
+        e.ts.map_or_else(|| pad("-", ts_w), |t| pad(&t.to_rfc3339(), ts_w));
     let svc = sanitize(e.service.as_deref().unwrap_or("-"));
     let svc = pad(&truncate_middle(&svc, service_w), service_w);
     let lvl_text = pad(e.level.map_or("-", |l| l.as_str()), 5);
