@@ -175,11 +175,16 @@ fn hostile() -> Vec<HtmlEvent> {
 }
 
 fn page(events: &[HtmlEvent], notes: &[String]) -> String {
+    page_with(events, notes, "")
+}
+
+fn page_with(events: &[HtmlEvent], notes: &[String], summary: &str) -> String {
     render(&HtmlReport {
         title: "casefile trace ee23490f",
         subtitle: "req_id=ee23490f · 2026-11-28T22:10:01.000Z → 22:10:01.545Z",
         events,
         notes,
+        summary,
     })
 }
 
@@ -272,7 +277,8 @@ fn scan(html: &str) -> (Vec<Tag>, Vec<String>, Vec<String>) {
 const TEMPLATE_TAGS: &[&str] = &[
     "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "p", "b", "em", "i",
     "ul", "li", "main", "section", "div", "span", "code", "pre", "details", "summary", "svg", "g",
-    "rect", "line", "text", "circle", "script",
+    "rect", "line", "text", "circle", "script", "input", "label", "h3", "ol", "table", "thead",
+    "tbody", "tr", "th", "td",
 ];
 
 fn assert_self_contained(html: &str) {
@@ -373,7 +379,7 @@ fn page_is_self_contained() {
     }
     for s in SERVICES {
         assert_eq!(
-            html.matches(&format!("<g class=\"lane\" data-lane=\"{s}\">"))
+            html.matches(&format!("<g class=\"lane\" data-lane=\"{s}\" data-s="))
                 .count(),
             1,
             "{s}"
@@ -657,5 +663,256 @@ fn chromium_renders_without_console_errors() {
         "canary CSP block not seen:\n{log}"
     );
 
+    let _ = fs::remove_dir_all(&dir);
+}
+
+// ---- issue 16 §3: the request in front of its context; §4: the summary on the page ----
+
+/// `sample()` plus context around it in every lane, one of them an error.
+fn with_context() -> Vec<HtmlEvent> {
+    let mut v = sample();
+    for (ms, svc, level) in [
+        (5, "edge", "info"),
+        (300, "payments", "error"),
+        (480, "payments", "info"),
+        (100, "api", "warn"),
+    ] {
+        let mut c = ev(
+            Some(ms),
+            svc,
+            Some(level),
+            "another request",
+            &format!("{svc} another request"),
+            7,
+        );
+        c.context = true;
+        v.push(c);
+    }
+    v
+}
+
+/// The marks of each lane in SVG order: (data-idx, is context).
+fn lane_marks(html: &str) -> Vec<(String, Vec<(usize, bool)>)> {
+    let svg = &html[html.find("<svg id=\"timeline\"").unwrap()..html.find("</svg>").unwrap()];
+    svg.split("<g class=\"lane\" data-lane=\"")
+        .skip(1)
+        .map(|g| {
+            let lane = g[..g.find('"').unwrap()].to_string();
+            let g = &g[..g.find("</g>").unwrap()];
+            let marks = g
+                .split("<circle class=\"")
+                .skip(1)
+                .map(|c| {
+                    let class = &c[..c.find('"').unwrap()];
+                    let idx = c.split("data-idx=\"").nth(1).unwrap();
+                    let idx: usize = idx[..idx.find('"').unwrap()].parse().unwrap();
+                    (idx, class.split(' ').any(|w| w == "ctx"))
+                })
+                .collect();
+            (lane, marks)
+        })
+        .collect()
+}
+
+/// The request's marks are drawn after (on top of) the context marks of their lane, even a
+/// context error over a request's info; context is hollow and lighter.
+#[test]
+fn context_marks_are_painted_under_the_requests() {
+    let html = page(&with_context(), &[]);
+    let lanes = lane_marks(&html);
+    assert_eq!(lanes.len(), 4);
+    for (lane, marks) in &lanes {
+        let first_request = marks.iter().position(|m| !m.1).unwrap();
+        assert!(
+            marks[first_request..].iter().all(|m| !m.1),
+            "{lane}: a context mark after a request mark: {marks:?}"
+        );
+    }
+    // payments: context info 13, context error 12, then the request's info 6, warn 4, error 5.
+    let payments = &lanes.iter().find(|l| l.0 == "payments").unwrap().1;
+    assert_eq!(
+        payments,
+        &[(13, true), (12, true), (6, false), (4, false), (5, false)]
+    );
+    assert!(html.contains("<circle class=\"mark l-error ctx\" data-idx=\"12\""));
+    assert!(html.contains(
+        ".mark.ctx{fill:#fff;fill-opacity:1;stroke:var(--ctx);stroke-width:1.5;opacity:.6}"
+    ));
+}
+
+/// The header counts the request's own events; context is counted apart.
+#[test]
+fn header_counts_the_request_and_context_apart() {
+    let html = page(&with_context(), &[]);
+    assert!(
+        html.contains(
+            "<p class=\"sum\"><b>10</b> events of the request in <b>4</b> services, spanning \
+             <b>545.0 ms</b> (1 without a time); <b>5</b> context events of the same services \
+             around it (--window)</p>"
+        ),
+        "{html}"
+    );
+    assert!(html.contains(
+        "<span class=\"chip has-err\">payments <b>3</b> <span class=\"cx\">+2 context</span></span>"
+    ));
+    assert!(html.contains("<span class=\"chip lv l-error\"><i></i>error <b>2</b></span>"));
+    assert!(html.contains("<span class=\"chip lv ctx\"><i></i>context <b>5</b></span>"));
+    // Without context, the words of before.
+    let html = page(&sample()[..10], &[]);
+    assert!(html.contains(
+        "<p class=\"sum\"><b>10</b> events in <b>4</b> services, spanning <b>545.0 ms</b> (1 \
+         without a time)</p>"
+    ));
+    assert!(
+        !html.contains("id=\"f-ctx\""),
+        "no context toggle without context"
+    );
+}
+
+/// The filter bar: checkboxes (all checked) for context, each service (by lane index, never by
+/// name) and each level present, placed right before `<main>` as its siblings, and the CSS
+/// rules by which an unchecked box hides its marks and rows without any script. A hostile
+/// service name is escaped in its label.
+#[test]
+fn filters_are_checkboxes_and_css_rules() {
+    let mut events = with_context();
+    events.extend(hostile());
+    let html = page(&events, &[]);
+    assert_self_contained(&html);
+    let bar_at = html.find("<p class=\"fcap\" id=\"filters\">").unwrap();
+    let main_at = html.find("<main>").unwrap();
+    assert!(bar_at < main_at);
+    let bar = &html[bar_at..main_at];
+    // The boxes are siblings of <main>: nothing wraps them.
+    assert!(!bar.contains("<div") && !bar.contains("<label><input"));
+    assert!(bar.starts_with("<p class=\"fcap\" id=\"filters\">Show (uncheck to hide):</p>\n<span"));
+    assert!(bar.contains(
+        "<input type=\"checkbox\" class=\"fi\" id=\"f-ctx\" checked><label for=\"f-ctx\" \
+         class=\"fl ctx\"><i></i>context around the request <b>5</b></label>"
+    ));
+    // Lanes in order of first appearance: edge, then the hostile one (also at 0 ms), web, api,
+    // db, payments. The hostile name is escaped whole in the tooltip, cut before escaping in
+    // the label (so no entity is cut in two).
+    assert!(bar.contains(
+        "<input type=\"checkbox\" class=\"fi\" id=\"fs1\" checked><label for=\"fs1\" class=\"fl\" \
+         title=\"&quot;&gt;&lt;svg onload=alert(1)&gt;\">&quot;&gt;&lt;svg onload=alert(1)… \
+         <b>1</b></label>"
+    ));
+    assert!(bar.contains(
+        "<input type=\"checkbox\" class=\"fi\" id=\"fs5\" checked><label for=\"fs5\" class=\"fl\" \
+         title=\"payments\">payments <b>5</b></label>"
+    ));
+    assert!(bar.contains(
+        "<input type=\"checkbox\" class=\"fi\" id=\"fl-error\" checked><label for=\"fl-error\" \
+         class=\"fl l-error\"><i></i>error <b>4</b></label>"
+    ));
+    assert_eq!(bar.matches("<input type=\"checkbox\"").count(), 1 + 6 + 5);
+    assert_eq!(bar.matches(" checked><label").count(), 1 + 6 + 5);
+    // A level that is not there has no box; an odd level is "other".
+    assert!(!bar.contains("fl-fatal\""));
+    assert!(bar.contains("id=\"fl-other\""));
+    // The rules, in the page's one <style>.
+    let css = &html[html.find("<style>").unwrap()..html.find("</style>").unwrap()];
+    for rule in [
+        "#f-ctx:not(:checked)~main .mark.ctx,#f-ctx:not(:checked)~main .ev.ctx{display:none}",
+        "#fl-error:not(:checked)~main .mark.l-error,#fl-error:not(:checked)~main .ev.l-error{display:none}",
+        "#fs5:not(:checked)~main [data-s=\"5\"] .mark,#fs5:not(:checked)~main .ev[data-s=\"5\"]{display:none}",
+    ] {
+        assert!(css.contains(rule), "{rule}");
+    }
+    assert!(!css.contains("#fs6"), "one rule per lane");
+    // What the rules point at: the lane and the rows of service 5 carry data-s="5".
+    assert!(html.contains("<g class=\"lane\" data-lane=\"payments\" data-s=\"5\">"));
+    assert!(html.contains("<details class=\"ev l-error\" id=\"e5\" data-idx=\"5\" data-s=\"5\">"));
+    // The script has nothing to do with filtering: it works with JavaScript off.
+    let js = &html[html.rfind("<script>").unwrap()..];
+    assert!(!js.contains("f-ctx") && !js.contains(".checked") && !js.contains("\"fs"));
+}
+
+/// Issue 16 §4: the bundle's summary (an already escaped fragment) is on the page, between the
+/// header and the filters; none when empty.
+#[test]
+fn summary_is_written_above_the_timeline() {
+    let summary = "<section class=\"summary\"><h2>What failed</h2><table><tr><th>id</th>\
+                   <td>&lt;ee23490f&gt;</td></tr></table><pre>curl -X POST \
+                   &quot;https://${HOST:?set HOST}/api&quot;</pre></section>";
+    let html = page_with(&with_context(), &[], summary);
+    assert_self_contained(&html);
+    assert_eq!(html.matches(summary).count(), 1);
+    let at = html.find(summary).unwrap();
+    assert!(html.find("</header>").unwrap() < at);
+    assert!(at < html.find("id=\"filters\"").unwrap());
+    assert!(at < html.find("<svg id=\"timeline\"").unwrap());
+    for rule in [
+        ".summary table{",
+        ".summary th,.summary td{",
+        ".summary pre{",
+    ] {
+        assert!(html.contains(rule), "{rule}");
+    }
+    let html = page(&with_context(), &[]);
+    assert!(!html.contains("<section class=\"summary\""));
+    // With no events, the summary still shows.
+    let html = page_with(&[], &[], summary);
+    assert!(html.contains(summary) && html.contains(">no events</p>"));
+}
+
+/// In Chromium: clicking a box hides exactly what it names (marks and rows), checking it again
+/// shows them; with every box checked, everything is shown. A test script appended to a copy of
+/// the page clicks the real checkboxes and writes what is visible into `data-test`.
+#[test]
+fn chromium_filters_hide_what_they_name() {
+    common::chromium_binary();
+    let dir = scratch("filters");
+    let html = page(&with_context(), &[]);
+    let probe = r#"<script>
+(function () {
+  var d = document;
+  function vis(sel) {
+    return Array.prototype.map.call(d.querySelectorAll(sel), function (e) {
+      return e.getClientRects().length > 0 ? "1" : "0";
+    }).join("");
+  }
+  function click(id) { d.getElementById(id).click(); }
+  var r = [];
+  r.push("all=" + vis("main .mark") + "," + vis("main .ev"));
+  click("f-ctx");
+  r.push("noctx=" + vis("main .mark.ctx") + vis("main .ev.ctx") + "," + vis("main .mark:not(.ctx)") + vis("main .ev:not(.ctx)"));
+  var first = d.querySelector(".mark[data-idx='0']");
+  first.dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+  r.push("step=" + d.getElementById("sel").getAttribute("data-selected"));
+  click("f-ctx");
+  click("fs3");
+  r.push("nopay=" + vis("main [data-s='3'] .mark") + vis("main .ev[data-s='3']") + "," + vis("main [data-s='2'] .mark"));
+  click("fs3");
+  click("fl-error");
+  r.push("noerr=" + vis("main .mark.l-error") + vis("main .ev.l-error") + "," + vis("main .mark.l-warn"));
+  click("fl-error");
+  r.push("back=" + vis("main .mark") + "," + vis("main .ev"));
+  d.body.setAttribute("data-test", r.join(";"));
+})();
+</script>
+</body>"#;
+    let report = dir.join("report.html");
+    fs::write(&report, html.replacen("</body>", probe, 1)).unwrap();
+    let (dom, _) = chromium(&dir, "filters", &[], &file_url(&report));
+    let at = dom.find("data-test=\"").expect("the probe ran") + 11;
+    let got = &dom[at..at + dom[at..].find('"').unwrap()];
+    let n = with_context().len();
+    let ones = |k: usize| "1".repeat(k);
+    let zeros = |k: usize| "0".repeat(k);
+    let expected = [
+        format!("all={},{}", ones(n), ones(n)),
+        format!("noctx={},{}", zeros(10), ones(20)),
+        // The arrow key steps over the hidden context event 11 (edge, 5 ms) to event 1 (12 ms).
+        "step=1".to_string(),
+        // payments (lane 3): 3 request + 2 context marks and rows hidden; db (lane 2) shown.
+        format!("nopay={},{}", zeros(10), ones(3)),
+        // errors: 2 request + 1 context; warn marks still shown.
+        format!("noerr={},{}", zeros(6), ones(2)),
+        format!("back={},{}", ones(n), ones(n)),
+    ]
+    .join(";");
+    assert_eq!(got, expected);
     let _ = fs::remove_dir_all(&dir);
 }

@@ -251,3 +251,41 @@ fn escape_sequences_in_logs_are_neutralised_on_a_terminal() {
     let first: serde_json::Value = serde_json::from_str(json[0]).unwrap();
     assert_eq!(first["message"], EVIL, "the JSON keeps the exact text");
 }
+
+/// Issue 16 §3: on a terminal, `--window`'s context rows are dimmed and the request's marker is
+/// bold; the markers themselves are text, so without colour (NO_COLOR, a pipe) they still say it.
+#[test]
+fn window_context_is_dimmed_and_marked_in_words() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("app.log"),
+        concat!(
+            "ts=2026-11-28T22:00:00Z level=error msg=\"failed\" request_id=r-1\n",
+            "ts=2026-11-28T22:00:01Z level=info msg=\"other request\" request_id=r-2\n",
+            "ts=2026-11-28T22:00:02Z level=info msg=\"done\" request_id=r-1\n",
+        ),
+    )
+    .unwrap();
+    let args = &["trace", "r-1", "app.log", "--window", "1s", "--no-progress"];
+    let r = on_pty(d.path(), args, None);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    for painted in [
+        "\x1b[1mreq\x1b[0m \x1b[2m2026-11-28T22:00:00.000Z\x1b[0m \x1b[1mapp\x1b[0m \x1b[1;31merror\x1b[0m   failed\n",
+        "\x1b[2mctx\x1b[0m \x1b[2m2026-11-28T22:00:01.000Z\x1b[0m \x1b[2mapp\x1b[0m \x1b[2minfo \x1b[0m   \x1b[2mother request\x1b[0m\n",
+    ] {
+        assert!(r.stdout.contains(painted), "{painted:?} in {:?}", r.stdout);
+    }
+    let plain = on_pty(d.path(), args, Some("1"));
+    assert_eq!(strip_sgr(&r.stdout), plain.stdout);
+    let piped = piped(d.path(), &args[..5]);
+    assert_eq!(
+        piped.stdout,
+        concat!(
+            "legend: req = the request's 2 event(s), holding its ids; ctx = 1 other event(s) of \
+             its services within 1s (--window)\n",
+            "req 2026-11-28T22:00:00.000Z app error   failed\n",
+            "ctx 2026-11-28T22:00:01.000Z app info    other request\n",
+            "req 2026-11-28T22:00:02.000Z app info    done\n",
+        )
+    );
+}

@@ -476,3 +476,97 @@ fn a_path_given_as_the_id_is_taken_for_swapped_arguments() {
         r.stderr
     );
 }
+
+/// Issue 16 §3: with `--window`, the request stays in front. Each row starts with a marker a
+/// pipe and a ticket keep (`req` for the request's events, `ctx` for context), a legend line
+/// explains them above the timeline, and the summary counts the request's events and context
+/// apart.
+#[test]
+fn window_marks_the_request_and_its_context_apart() {
+    let d = services();
+    let r = casefile(d.path(), &["trace", "req-1", "logs", "--window", "150ms"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        concat!(
+            "legend: req = the request's 4 event(s), holding its ids; ctx = 3 other event(s) of \
+             its services within 150ms (--window)\n",
+            "req 2026-11-28T22:00:00.000Z gateway info    routing\n",
+            "req 2026-11-28T22:00:00.010Z orders  info    enqueued job_id=J-12 user_id=u-7\n",
+            "ctx 2026-11-28T22:00:00.100Z gateway info    routing\n",
+            "ctx 2026-11-28T22:00:00.110Z orders  info    enqueued job_id=J-123 user_id=u-7\n",
+            "req 2026-11-28T22:00:00.300Z orders  error   failed\n",
+            "                                             java.lang.IllegalStateException: boom\n",
+            "                                              at c.a.Orders.place(Orders.java:1)\n",
+            "req 2026-11-28T22:00:00.500Z worker  info    job started\n",
+            "ctx 2026-11-28T22:00:00.600Z worker  info    job started\n",
+        )
+    );
+    assert!(
+        r.stderr.starts_with(concat!(
+            "casefile: trace: 4 event(s) of the request in 3 service(s), 3 id(s) followed in \
+             3 round(s); 3 context event(s) within 150ms\n",
+            "  span: 2026-11-28T22:00:00.000Z .. 2026-11-28T22:00:00.500Z (0.500s)\n",
+            "  per service: gateway 1, orders 2, worker 1\n",
+            "  context per service: gateway 1, orders 1, worker 1\n",
+        )),
+        "{}",
+        r.stderr
+    );
+    // Without --window: no marker column, no legend, the summary as before.
+    let r = casefile(d.path(), &["trace", "req-1", "logs"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .starts_with("2026-11-28T22:00:00.000Z gateway info    routing\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(!r.stdout.contains("legend") && !r.stdout.contains("ctx"));
+    assert!(
+        r.stderr.starts_with(
+            "casefile: trace: 4 event(s) in 3 service(s), 3 id(s) followed in 3 round(s)\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    // --json is unchanged: the context flag says it, no legend line.
+    let r = casefile(
+        d.path(),
+        &["trace", "req-1", "logs", "--window", "150ms", "--json"],
+    );
+    assert_eq!(r.json_lines().len(), 7);
+}
+
+/// Issue 16 §6: the timeline's columns line up whatever the width of a time (micro- next to
+/// milliseconds) or of a service (a name longer than 24 is cut in the middle with `…`).
+#[test]
+fn timeline_columns_line_up_whatever_the_widths() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "app.jsonl",
+        concat!(
+            r#"{"@timestamp":"2026-11-28T22:00:00.000123Z","level":"info","service":"checkout-orchestrator-eu-west-1-canary","message":"start","request_id":"r-9"}"#,
+            "\n",
+            r#"{"@timestamp":"2026-11-28T22:00:00.002Z","level":"warn","service":"db","message":"slow","request_id":"r-9"}"#,
+            "\n",
+        ),
+    );
+    let r = casefile(d.path(), &["trace", "r-9", "app.jsonl"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        concat!(
+            "2026-11-28T22:00:00.000123Z checkout-or…est-1-canary info    start\n",
+            "2026-11-28T22:00:00.002Z    db                       warn    slow\n",
+        )
+    );
+    // The summary keeps the whole name.
+    assert!(
+        r.stderr
+            .contains("  per service: checkout-orchestrator-eu-west-1-canary 1, db 1\n"),
+        "{}",
+        r.stderr
+    );
+}

@@ -1519,5 +1519,6 @@ pub fn render_html(
         subtitle,
         events: &evs,
         notes,
+        summary: "",
     })
 }

@@ -1,6 +1,6 @@
 //! `trace`: one request's events across services, and the summary of how they were found.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::events::print_timeline;
@@ -8,7 +8,7 @@ use super::{collect_problems, Remotes};
 use crate::config::{Config, TraceConfig};
 use crate::correlate::{self, TraceQuery, TracedEvent};
 use crate::model::Span;
-use crate::report::terminal::{sanitize, Style};
+use crate::report::terminal::{sanitize, RowMark, Style, TimelineLayout};
 use crate::source::file::is_token_boundary;
 use crate::source::{read_sources, Input, Problem, RawEvent, ReadOptions, Visitor};
 
@@ -33,13 +33,77 @@ pub(super) fn trace(
     correlate::assign_known_issues(&mut res.events, &cfg.known_issues);
     collect_problems(&res.reports, problems);
     problems.extend(res.remote_problems.iter().cloned());
-    print_timeline(cfg, &res.events, out, style)?;
-    trace_summary(&res, t.window_ns.is_some());
+    if cfg.json {
+        // The JSON already says it: `"context": true` on the events `--window` added.
+        print_timeline(cfg, &res.events, out, style)?;
+    } else {
+        print_trace_timeline(cfg, &res.events, t.window_ns, out, style)?;
+    }
+    trace_summary_within(&res, t.window_ns.map(duration_text));
     let found = res.events.iter().any(|e| !e.context);
     if !found {
         nothing_found(cfg, t, inputs, &res, remotes.list.len());
     }
     Ok(found)
+}
+
+/// The human timeline of `trace`, redacted unless `--no-redact`. With `--window`, a marker
+/// column tells the request's events (`req`) from context (`ctx`), explained by a legend line
+/// above the timeline; on a terminal context rows are dimmed as well.
+fn print_trace_timeline(
+    cfg: &Config,
+    evs: &[TracedEvent],
+    window_ns: Option<i64>,
+    out: &mut dyn Write,
+    style: &Style,
+) -> io::Result<()> {
+    if evs.is_empty() {
+        return Ok(());
+    }
+    let marked = window_ns.is_some();
+    // Service names and times are not redacted: the widths are the same before and after.
+    let layout = TimelineLayout::of(evs.iter().map(|t| &t.event), marked);
+    if let Some(w) = window_ns {
+        let context = evs.iter().filter(|t| t.context).count();
+        let legend = TimelineLayout::legend(evs.len() - context, context, &duration_text(w), style);
+        writeln!(out, "{legend}")?;
+    }
+    let redactor = cfg.redact_output.then_some(&cfg.redactor);
+    for t in evs {
+        let mark = if t.context {
+            RowMark::Context
+        } else {
+            RowMark::Request
+        };
+        let row = match redactor {
+            Some(r) => {
+                let mut t = t.clone();
+                crate::report::redact_traced(r, &mut t);
+                layout.row(&t.event, mark, style)
+            }
+            None => layout.row(&t.event, mark, style),
+        };
+        writeln!(out, "{row}")?;
+    }
+    Ok(())
+}
+
+/// A `--window` as it is written: `2s`, `150ms`, `5m`, `1h` (the largest unit that divides it).
+fn duration_text(ns: i64) -> String {
+    const UNITS: [(i64, &str); 6] = [
+        (3_600_000_000_000, "h"),
+        (60_000_000_000, "m"),
+        (1_000_000_000, "s"),
+        (1_000_000, "ms"),
+        (1_000, "us"),
+        (1, "ns"),
+    ];
+    for (n, u) in UNITS {
+        if ns != 0 && ns % n == 0 {
+            return format!("{}{u}", ns / n);
+        }
+    }
+    "0s".to_string()
 }
 
 /// Does this path argument look like an id rather than a path (hex or uuid-like, 8+ digits)?
@@ -197,30 +261,47 @@ impl Visitor for Occurrences {
 /// or misread times.
 pub(super) const PLAUSIBLE_TRACE_SPAN_NS: i64 = 86_400 * 1_000_000_000;
 
+/// The summary on stderr (`bundle` prints it too). `window` says whether `--window` was given.
 pub(super) fn trace_summary(res: &correlate::TraceResult, window: bool) {
+    trace_summary_within(res, window.then(|| "the --window".to_string()))
+}
+
+/// The summary on stderr: the request's own events and its services first; context added by
+/// `--window` (`window`: its width as written) is counted separately.
+pub(super) fn trace_summary_within(res: &correlate::TraceResult, window: Option<String>) {
     let matched: Vec<&TracedEvent> = res.events.iter().filter(|e| !e.context).collect();
     let context = res.events.len() - matched.len();
-    let mut per_service: BTreeMap<&str, usize> = BTreeMap::new();
-    for e in &res.events {
-        *per_service
-            .entry(e.event.service.as_deref().unwrap_or("-"))
-            .or_default() += 1;
-    }
+    let count = |evs: &mut dyn Iterator<Item = &TracedEvent>| {
+        let mut per: BTreeMap<String, usize> = BTreeMap::new();
+        for e in evs {
+            *per.entry(sanitize(e.event.service.as_deref().unwrap_or("-")))
+                .or_default() += 1;
+        }
+        per
+    };
+    let per_service = count(&mut matched.iter().copied());
+    let per_context = count(&mut res.events.iter().filter(|e| e.context));
     let span = Span::of(matched.iter().filter_map(|e| e.event.ts)).bounds();
     let mut err = io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "casefile: trace: {} event(s){} in {} service(s), {} id(s) followed in {} round(s)",
-        matched.len(),
-        if context > 0 {
-            format!(" (+{context} context)")
-        } else {
-            String::new()
-        },
-        per_service.len(),
-        res.followed.len(),
-        res.rounds
-    );
+    let _ = match &window {
+        Some(w) => writeln!(
+            err,
+            "casefile: trace: {} event(s) of the request in {} service(s), {} id(s) followed in \
+             {} round(s); {context} context event(s) within {w}",
+            matched.len(),
+            per_service.len(),
+            res.followed.len(),
+            res.rounds
+        ),
+        None => writeln!(
+            err,
+            "casefile: trace: {} event(s) in {} service(s), {} id(s) followed in {} round(s)",
+            matched.len(),
+            per_service.len(),
+            res.followed.len(),
+            res.rounds
+        ),
+    };
     if let Some((a, b)) = span {
         let secs = (b.0 - a.0) as f64 / 1e9;
         let _ = writeln!(err, "  span: {a} .. {b} ({secs:.3}s)");
@@ -234,7 +315,7 @@ pub(super) fn trace_summary(res: &correlate::TraceResult, window: bool) {
             );
         }
     }
-    if window {
+    if window.is_some() {
         let mut untimed: BTreeMap<&str, usize> = BTreeMap::new();
         for e in matched.iter().filter(|e| e.event.ts.is_none()) {
             *untimed.entry(&e.event.source).or_default() += 1;
@@ -253,15 +334,16 @@ pub(super) fn trace_summary(res: &correlate::TraceResult, window: bool) {
             );
         }
     }
-    let services: BTreeSet<String> = per_service
-        .iter()
-        .map(|(s, n)| format!("{} {n}", sanitize(s)))
-        .collect();
-    let _ = writeln!(
-        err,
-        "  per service: {}",
-        services.into_iter().collect::<Vec<_>>().join(", ")
-    );
+    let list = |per: &BTreeMap<String, usize>| {
+        per.iter()
+            .map(|(s, n)| format!("{s} {n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(err, "  per service: {}", list(&per_service));
+    if !per_context.is_empty() {
+        let _ = writeln!(err, "  context per service: {}", list(&per_context));
+    }
     // What each id brought in: the events it was the first id of its round to match.
     let mut brought: BTreeMap<&str, usize> = BTreeMap::new();
     for e in &matched {

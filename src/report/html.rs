@@ -8,14 +8,22 @@
 //! Content-Security-Policy of `default-src 'none'` and no URL in the template at all.
 //!
 //! Layout, top to bottom:
-//! - header: title, subtitle, counts per service and per level, notes;
-//! - an SVG timeline: one lane per service (`<g class="lane" data-lane="SERVICE">`, lanes in
-//!   order of first appearance), x = time from the first to the last event, one mark per event
-//!   (`<circle class="mark" data-idx="I">`, I = index into [`HtmlReport::events`]); error and
-//!   fatal are red and larger, warn amber, context events hollow. Marks are focusable: click,
-//!   or Enter/Space, shows the event below the timeline; arrow keys step through time;
-//! - every event in time order as a `<details id="eI" data-idx="I">` row (time, service, level,
-//!   message) that opens to `source:line` and the raw text in a `<pre>`.
+//! - header: title, subtitle, counts per service and per level, notes. The counts are the
+//!   request's own events; context events (`--window`) are counted apart;
+//! - the summary ([`HtmlReport::summary`], an already escaped fragment), when given;
+//! - the filter bar: checkboxes for context, each service and each level present, all checked.
+//!   They are siblings of `<main>`, so CSS alone hides what an unchecked box names
+//!   (`#fs0:not(:checked) ~ main ...`): the filters work with JavaScript off, and the page
+//!   shows every event as long as none is unchecked;
+//! - an SVG timeline: one lane per service (`<g class="lane" data-lane="SERVICE" data-s="K">`,
+//!   K its index, lanes in order of first appearance), x = time from the first to the last
+//!   event, one mark per event (`<circle class="mark" data-idx="I">`, I = index into
+//!   [`HtmlReport::events`]); error and fatal are red and larger, warn amber, context events
+//!   hollow and lighter. Within a lane context marks are drawn first, so the request's marks
+//!   are on top of them. Marks are focusable: click, or Enter/Space, shows the event below the
+//!   timeline; arrow keys step through time (over the marks a filter hides);
+//! - every event in time order as a `<details id="eI" data-idx="I" data-s="K">` row (time,
+//!   service, level, message) that opens to `source:line` and the raw text in a `<pre>`.
 //!
 //! `report.html#ev=I` selects event I on load. The script sets `data-ready="1"` on `<html>`
 //! when it has run, which the browser test looks for.
@@ -48,13 +56,17 @@ pub struct HtmlEvent {
 }
 
 /// The whole page.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct HtmlReport<'a> {
     pub title: &'a str,
     /// E.g. the ids and the time span.
     pub subtitle: &'a str,
     pub events: &'a [HtmlEvent],
     pub notes: &'a [String],
+    /// An HTML fragment, ALREADY ESCAPED by its producer (the bundle's summary: a
+    /// `<section class="summary">` with what failed, stacks, ids, signatures, the rebuilt
+    /// request, the command). Written as it is between the header and the timeline; empty: none.
+    pub summary: &'a str,
 }
 
 // SVG geometry, in viewBox units (the SVG scales to the page width).
@@ -420,16 +432,24 @@ pub fn render(r: &HtmlReport) -> String {
     let _ = writeln!(out, "<title>{}</title>", esc(r.title));
     out.push_str("<style>\n");
     out.push_str(CSS);
+    filter_css(&mut out, lanes.len());
     out.push_str("</style>\n</head>\n<body>\n");
 
     header(&mut out, r, &order, &lanes);
+    if !r.summary.is_empty() {
+        out.push_str(r.summary);
+        if !r.summary.ends_with('\n') {
+            out.push('\n');
+        }
+    }
 
     if events.is_empty() {
         out.push_str("<main>\n<p class=\"empty\" id=\"empty\">no events</p>\n</main>\n");
     } else {
+        filters(&mut out, events, &lanes);
         out.push_str("<main>\n");
         timeline(&mut out, events, &order, &lanes);
-        list(&mut out, events, &order);
+        list(&mut out, events, &order, &lanes);
         out.push_str("</main>\n");
     }
 
@@ -448,14 +468,30 @@ fn header(out: &mut String, r: &HtmlReport, order: &[usize], lanes: &[&str]) {
         let _ = writeln!(out, "<p class=\"sub\">{}</p>", esc(r.subtitle));
     }
 
-    let times: Vec<i64> = order.iter().filter_map(|&i| events[i].ts_nanos).collect();
+    // The request's own events are counted; context (`--window`) is counted apart.
+    let ctx = events.iter().filter(|e| e.context).count();
+    let own = events.len() - ctx;
+    let own_lanes = lanes
+        .iter()
+        .filter(|s| events.iter().any(|e| !e.context && e.service == **s))
+        .count();
+    let lanes_n = if ctx > 0 { own_lanes } else { lanes.len() };
+    let mut times: Vec<i64> = order
+        .iter()
+        .filter(|&&i| !events[i].context)
+        .filter_map(|&i| events[i].ts_nanos)
+        .collect();
+    if times.is_empty() {
+        times = order.iter().filter_map(|&i| events[i].ts_nanos).collect();
+    }
     let _ = write!(
         out,
-        "<p class=\"sum\"><b>{}</b> event{} in <b>{}</b> service{}",
-        events.len(),
-        if events.len() == 1 { "" } else { "s" },
-        lanes.len(),
-        if lanes.len() == 1 { "" } else { "s" }
+        "<p class=\"sum\"><b>{}</b> event{}{} in <b>{}</b> service{}",
+        own,
+        if own == 1 { "" } else { "s" },
+        if ctx > 0 { " of the request" } else { "" },
+        lanes_n,
+        if lanes_n == 1 { "" } else { "s" }
     );
     if let (Some(a), Some(b)) = (times.iter().min(), times.iter().max()) {
         let _ = write!(out, ", spanning <b>{}</b>", esc(&span_text(b - a)));
@@ -464,6 +500,13 @@ fn header(out: &mut String, r: &HtmlReport, order: &[usize], lanes: &[&str]) {
     if untimed > 0 {
         let _ = write!(out, " ({untimed} without a time)");
     }
+    if ctx > 0 {
+        let _ = write!(
+            out,
+            "; <b>{ctx}</b> context event{} of the same services around it (--window)",
+            if ctx == 1 { "" } else { "s" }
+        );
+    }
     out.push_str("</p>\n");
 
     if !events.is_empty() {
@@ -471,30 +514,34 @@ fn header(out: &mut String, r: &HtmlReport, order: &[usize], lanes: &[&str]) {
             "<div class=\"counts\">\n<div class=\"crow\"><span class=\"ch\">services</span>",
         );
         for s in lanes {
-            let n = events.iter().filter(|e| e.service == *s).count();
+            let n = events
+                .iter()
+                .filter(|e| !e.context && e.service == *s)
+                .count();
+            let c = events
+                .iter()
+                .filter(|e| e.context && e.service == *s)
+                .count();
             let errs = events
                 .iter()
-                .filter(|e| e.service == *s && Sev::of(e.level.as_deref()) <= Sev::Error)
+                .filter(|e| {
+                    !e.context && e.service == *s && Sev::of(e.level.as_deref()) <= Sev::Error
+                })
                 .count();
             let _ = write!(
                 out,
-                "<span class=\"chip{}\">{} <b>{}</b></span>",
+                "<span class=\"chip{}\">{} <b>{}</b>",
                 if errs > 0 { " has-err" } else { "" },
                 esc(service_label(s)),
                 n
             );
+            if c > 0 {
+                let _ = write!(out, " <span class=\"cx\">+{c} context</span>");
+            }
+            out.push_str("</span>");
         }
         out.push_str("</div>\n<div class=\"crow\"><span class=\"ch\">levels</span>");
-        let mut by_level: Vec<(Sev, usize)> = Vec::new();
-        for e in events {
-            let s = Sev::of(e.level.as_deref());
-            match by_level.iter_mut().find(|(k, _)| *k == s) {
-                Some((_, n)) => *n += 1,
-                None => by_level.push((s, 1)),
-            }
-        }
-        by_level.sort();
-        for (s, n) in by_level {
+        for (s, n) in levels(events.iter().filter(|e| !e.context)) {
             let name = if s == Sev::Unset {
                 "no level"
             } else {
@@ -508,7 +555,6 @@ fn header(out: &mut String, r: &HtmlReport, order: &[usize], lanes: &[&str]) {
                 n
             );
         }
-        let ctx = events.iter().filter(|e| e.context).count();
         if ctx > 0 {
             let _ = write!(
                 out,
@@ -526,6 +572,102 @@ fn header(out: &mut String, r: &HtmlReport, order: &[usize], lanes: &[&str]) {
         out.push_str("</ul>\n");
     }
     out.push_str("</header>\n");
+}
+
+/// The levels among `events`, most severe first, with their counts.
+fn levels<'e>(events: impl Iterator<Item = &'e HtmlEvent>) -> Vec<(Sev, usize)> {
+    let mut by_level: Vec<(Sev, usize)> = Vec::new();
+    for e in events {
+        let s = Sev::of(e.level.as_deref());
+        match by_level.iter_mut().find(|(k, _)| *k == s) {
+            Some((_, n)) => *n += 1,
+            None => by_level.push((s, 1)),
+        }
+    }
+    by_level.sort();
+    by_level
+}
+
+/// The index of `service` among the lanes (`data-s` of its lane and of its rows).
+fn lane_of(lanes: &[&str], service: &str) -> usize {
+    lanes.iter().position(|l| *l == service).unwrap_or(0)
+}
+
+const ALL_SEVS: [Sev; 8] = [
+    Sev::Fatal,
+    Sev::Error,
+    Sev::Warn,
+    Sev::Info,
+    Sev::Debug,
+    Sev::Trace,
+    Sev::Other,
+    Sev::Unset,
+];
+
+/// The rules behind the filter bar: an unchecked box hides the marks and the list rows it
+/// names. Plain CSS (`#box:not(:checked) ~ main ...`), no script: with JavaScript off the
+/// filters still work, and with every box checked (the default) every event is shown.
+/// Services are named by their lane index, never by their text.
+fn filter_css(out: &mut String, lanes: usize) {
+    let hide = |out: &mut String, id: &str, what: &str| {
+        let _ = writeln!(
+            out,
+            "#{id}:not(:checked)~main .mark{what},#{id}:not(:checked)~main .ev{what}{{display:none}}"
+        );
+    };
+    hide(out, "f-ctx", ".ctx");
+    for s in ALL_SEVS {
+        hide(
+            out,
+            &format!("fl-{}", s.class()),
+            &format!(".l-{}", s.class()),
+        );
+    }
+    for k in 0..lanes {
+        let _ = writeln!(
+            out,
+            "#fs{k}:not(:checked)~main [data-s=\"{k}\"] .mark,#fs{k}:not(:checked)~main .ev[data-s=\"{k}\"]{{display:none}}"
+        );
+    }
+}
+
+/// The filter bar, right before `<main>`: its checkboxes must be siblings of `<main>` for
+/// [`filter_css`]'s rules to reach the marks and rows. Context (when any), each service, each
+/// level present; all checked.
+fn filters(out: &mut String, events: &[HtmlEvent], lanes: &[&str]) {
+    out.push_str("<p class=\"fcap\" id=\"filters\">Show (uncheck to hide):</p>\n");
+    let ctx = events.iter().filter(|e| e.context).count();
+    if ctx > 0 {
+        let _ = writeln!(
+            out,
+            "<span class=\"fh\">context</span><input type=\"checkbox\" class=\"fi\" id=\"f-ctx\" checked>\
+             <label for=\"f-ctx\" class=\"fl ctx\"><i></i>context around the request <b>{ctx}</b></label><span class=\"fbr\"></span>"
+        );
+    }
+    out.push_str("<span class=\"fh\">services</span>");
+    for (k, s) in lanes.iter().enumerate() {
+        let n = events.iter().filter(|e| e.service == *s).count();
+        let _ = write!(
+            out,
+            "<input type=\"checkbox\" class=\"fi\" id=\"fs{k}\" checked><label for=\"fs{k}\" class=\"fl\" title=\"{}\">{} <b>{n}</b></label>",
+            esc(service_label(s)),
+            esc(&clip(service_label(s), LABEL_CHARS))
+        );
+    }
+    out.push_str("<span class=\"fbr\"></span>\n<span class=\"fh\">levels</span>");
+    for (s, n) in levels(events.iter()) {
+        let name = if s == Sev::Unset {
+            "no level"
+        } else {
+            s.class()
+        };
+        let _ = write!(
+            out,
+            "<input type=\"checkbox\" class=\"fi\" id=\"fl-{c}\" checked><label for=\"fl-{c}\" class=\"fl l-{c}\"><i></i>{name} <b>{n}</b></label>",
+            c = s.class()
+        );
+    }
+    out.push_str("<span class=\"fbr\"></span>\n");
 }
 
 fn timeline(out: &mut String, events: &[HtmlEvent], order: &[usize], lanes: &[&str]) {
@@ -600,7 +742,7 @@ fn timeline(out: &mut String, events: &[HtmlEvent], order: &[usize], lanes: &[&s
         let cy = y0 + LANE_H / 2.0;
         let _ = write!(
             out,
-            "<g class=\"lane\" data-lane=\"{}\"><rect class=\"band{}\" x=\"0\" y=\"{y0}\" width=\"{VIEW_W}\" height=\"{LANE_H}\"/>\
+            "<g class=\"lane\" data-lane=\"{}\" data-s=\"{li}\"><rect class=\"band{}\" x=\"0\" y=\"{y0}\" width=\"{VIEW_W}\" height=\"{LANE_H}\"/>\
              <line class=\"track\" x1=\"{PLOT_X0}\" x2=\"{PLOT_X1}\" y1=\"{cy}\" y2=\"{cy}\"/>\
              <text class=\"ll\" x=\"{LABEL_RIGHT}\" y=\"{:.1}\">{}<title>{}</title></text>",
             esc(lane),
@@ -609,13 +751,20 @@ fn timeline(out: &mut String, events: &[HtmlEvent], order: &[usize], lanes: &[&s
             esc(&clip(service_label(lane), LABEL_CHARS)),
             esc(service_label(lane))
         );
-        // Marks of this lane: lower levels first so errors are drawn on top; time order within.
+        // Marks of this lane, in paint order: context first, then the request's own, so that
+        // the request is drawn on top; within each, lower levels first so errors are on top;
+        // time order within.
         let mut idx: Vec<usize> = order
             .iter()
             .copied()
             .filter(|&i| events[i].service == *lane)
             .collect();
-        idx.sort_by_key(|&i| Sev::of(events[i].level.as_deref()).paint_rank());
+        idx.sort_by_key(|&i| {
+            (
+                !events[i].context,
+                Sev::of(events[i].level.as_deref()).paint_rank(),
+            )
+        });
         for i in idx {
             let e = &events[i];
             let sev = Sev::of(e.level.as_deref());
@@ -667,7 +816,7 @@ fn timeline(out: &mut String, events: &[HtmlEvent], order: &[usize], lanes: &[&s
     );
 }
 
-fn list(out: &mut String, events: &[HtmlEvent], order: &[usize]) {
+fn list(out: &mut String, events: &[HtmlEvent], order: &[usize], lanes: &[&str]) {
     out.push_str(
         "<section class=\"events\" aria-label=\"Events in time order\">\n<h2>Events</h2>\n",
     );
@@ -680,11 +829,12 @@ fn list(out: &mut String, events: &[HtmlEvent], order: &[usize]) {
         let sev = Sev::of(e.level.as_deref());
         let _ = write!(
             out,
-            "<details class=\"ev l-{}{}\" id=\"e{i}\" data-idx=\"{i}\"><summary class=\"row\">\
+            "<details class=\"ev l-{}{}\" id=\"e{i}\" data-idx=\"{i}\" data-s=\"{}\"><summary class=\"row\">\
              <span class=\"t\">{}</span><span class=\"svc\">{}</span>\
              <span class=\"lvl\">{}</span><span class=\"msg\">{}{}</span></summary>",
             sev.class(),
             if e.context { " ctx" } else { "" },
+            lane_of(lanes, &e.service),
             esc(short_ts(e.ts.as_deref())),
             esc(service_label(&e.service)),
             esc(level_label(e)),
@@ -730,9 +880,25 @@ h2{font-size:15px;margin:24px 0 6px;font-weight:600}
 .ch{color:var(--muted);font-size:12px;width:60px}
 .chip{border:1px solid var(--line);border-radius:12px;padding:1px 9px;font-size:12px;background:#fff}
 .chip.has-err{border-color:var(--err)}
-.chip i,.lg i{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:5px;vertical-align:0;background:var(--info)}
+.chip i,.lg i,.fl i{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:5px;vertical-align:0;background:var(--info)}
 .l-fatal i,.l-error i{background:var(--err)}.l-warn i{background:var(--warn)}.l-debug i,.l-trace i,.l-none i,.l-other i{background:var(--dbg)}
 .ctx i{background:#fff;border:1.5px solid var(--ctx)}
+.cx{color:var(--muted);font-size:11px}
+.fcap{margin:14px 0 4px;font-size:12px;color:var(--muted)}
+.fh{display:inline-block;width:64px;font-size:12px;color:var(--muted)}
+.fi{margin:0 4px 0 10px;vertical-align:-2px;cursor:pointer}
+.fl{font-size:12px;cursor:pointer}
+.fi:not(:checked)+.fl{color:var(--muted);text-decoration:line-through}
+.fbr{display:block;height:4px}
+.summary{margin-top:14px}
+.summary h2{margin-top:16px}
+.summary h3{font-size:14px;margin:14px 0 4px;font-weight:600}
+.summary table{border-collapse:collapse;font-size:13px;margin:4px 0 8px;max-width:100%}
+.summary th,.summary td{border:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+.summary th{background:var(--band);font-weight:600}
+.summary pre{margin:4px 0 8px}
+.summary code{font-size:12px}
+.summary ul,.summary ol{margin:4px 0 8px;padding-left:20px}
 .notes{margin:6px 0 0;padding-left:20px;color:var(--muted)}
 .empty{padding:40px;text-align:center;color:var(--muted);border:1px dashed var(--line);border-radius:6px;font-size:16px}
 .tl{margin-top:14px;border:1px solid var(--line);border-radius:6px;padding:6px 8px 8px}
@@ -747,7 +913,7 @@ svg{display:block;height:auto;overflow:visible}
 .mark.l-fatal,.mark.l-error{fill:var(--err);fill-opacity:1}
 .mark.l-warn{fill:var(--warn);fill-opacity:1}
 .mark.l-debug,.mark.l-trace,.mark.l-none,.mark.l-other{fill:var(--dbg)}
-.mark.ctx{fill:#fff;fill-opacity:1;stroke:var(--ctx);stroke-width:1.5}
+.mark.ctx{fill:#fff;fill-opacity:1;stroke:var(--ctx);stroke-width:1.5;opacity:.6}
 .mark.ctx.l-error,.mark.ctx.l-fatal{stroke:var(--err)}
 .mark:hover{stroke:var(--fg);stroke-width:1.5}
 .mark:focus{outline:none}.mark:focus-visible{stroke:var(--fg);stroke-width:2.5}
@@ -858,10 +1024,19 @@ const JS: &str = r##"(function () {
     panel.setAttribute("data-selected", i);
   }
 
+  function shown(j) {
+    return marks[j] && marks[j].getClientRects().length > 0;
+  }
+
   function step(i, delta) {
     var k = pos[i];
     if (k === undefined) { return; }
     var n = Math.min(order.length - 1, Math.max(0, k + delta));
+    var dir = (delta === 1 || delta === -1) ? delta : (n < k ? 1 : -1);
+    while (!shown(order[n])) {
+      n += dir;
+      if (n < 0 || n >= order.length) { return; }
+    }
     var j = order[n];
     marks[j].focus();
     select(j);

@@ -115,31 +115,147 @@ pub fn pad(s: &str, w: usize) -> String {
     }
 }
 
-/// One timeline row: time, service, level, message; continuation lines indented below.
-pub fn timeline_row(e: &Event, service_w: usize, marker: &str, style: &Style) -> String {
+/// At most `w` chars: a longer text keeps its start and its end (the larger part, where a
+/// path's file name is) around a `…`.
+pub fn truncate_middle(s: &str, w: usize) -> std::borrow::Cow<'_, str> {
+    let n = s.chars().count();
+    if n <= w {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    if w == 0 {
+        return std::borrow::Cow::Borrowed("");
+    }
+    let head = (w - 1) / 2;
+    let tail = w - 1 - head;
+    let mut out: String = s.chars().take(head).collect();
+    out.push('…');
+    out.extend(s.chars().skip(n - tail));
+    std::borrow::Cow::Owned(out)
+}
+
+/// Which part of a `--window` timeline a row belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowMark {
+    /// No marker column (no `--window`): `events`, and `trace` without context.
+    Plain,
+    /// An event of the request: it holds one of the ids followed.
+    Request,
+    /// An event added by `--window` around the request.
+    Context,
+}
+
+/// The marker column of a `--window` timeline: plain ASCII words, so that they survive a pipe,
+/// a ticket and Markdown (where a leading `>` or `*` would not), and `grep '^req '` works.
+pub const REQUEST_MARK: &str = "req";
+pub const CONTEXT_MARK: &str = "ctx";
+
+/// Widest service column; longer names are cut in the middle.
+pub const SERVICE_MAX: usize = 24;
+
+/// The column widths of one timeline, measured over all its rows before the first is printed,
+/// so the columns line up whatever the width of a time (ms, µs or ns) or a service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TimelineLayout {
+    pub ts_w: usize,
+    pub service_w: usize,
+    /// A marker column ([`REQUEST_MARK`] / [`CONTEXT_MARK`]) leads each row.
+    pub marked: bool,
+}
+
+impl TimelineLayout {
+    pub fn of<'e>(events: impl IntoIterator<Item = &'e Event>, marked: bool) -> TimelineLayout {
+        let (mut ts_w, mut service_w) = (1, 1);
+        for e in events {
+            ts_w = ts_w.max(e.ts.map_or(1, |t| t.to_rfc3339().len()));
+            let svc = sanitize(e.service.as_deref().unwrap_or("-"));
+            service_w = service_w.max(svc.chars().count());
+        }
+        TimelineLayout {
+            ts_w,
+            service_w: service_w.min(SERVICE_MAX),
+            marked,
+        }
+    }
+
+    /// One row: [marker] time, service, level, message; continuation lines indented below the
+    /// message. On a terminal a context row is dimmed; the marker says it without colour.
+    pub fn row(&self, e: &Event, mark: RowMark, style: &Style) -> String {
+        let lead = match (self.marked, mark) {
+            (false, _) => String::new(),
+            (true, RowMark::Context) => format!("{} ", style.dim(CONTEXT_MARK)),
+            (true, _) => format!("{} ", style.bold(REQUEST_MARK)),
+        };
+        let context = mark == RowMark::Context;
+        let indent = if self.marked {
+            REQUEST_MARK.len() + 1
+        } else {
+            0
+        };
+        lead + &row_text(e, self.ts_w, self.service_w, "  ", context, indent, style)
+    }
+
+    /// The one-line legend printed above a marked timeline.
+    pub fn legend(request: usize, context: usize, window: &str, style: &Style) -> String {
+        style.dim(&format!(
+            "legend: {REQUEST_MARK} = the request's {request} event(s), holding its ids; \
+             {CONTEXT_MARK} = {context} other event(s) of its services within {window} (--window)"
+        ))
+    }
+}
+
+fn row_text(
+    e: &Event,
+    ts_w: usize,
+    service_w: usize,
+    marker: &str,
+    context: bool,
+    indent: usize,
+    style: &Style,
+) -> String {
     let ts =
-        e.ts.map_or_else(|| pad("-", 24), |t| pad(&t.to_rfc3339(), 24));
-    let svc = pad(&sanitize(e.service.as_deref().unwrap_or("-")), service_w);
+        e.ts.map_or_else(|| pad("-", ts_w), |t| pad(&t.to_rfc3339(), ts_w));
+    let svc = sanitize(e.service.as_deref().unwrap_or("-"));
+    let svc = pad(&truncate_middle(&svc, service_w), service_w);
     let lvl_text = pad(e.level.map_or("-", |l| l.as_str()), 5);
     let msg = if e.message.is_empty() {
         e.raw.split('\n').next().unwrap_or("")
     } else {
         &e.message
     };
-    let mut out = format!(
-        "{} {} {} {}{}",
-        style.dim(&ts),
-        style.bold(&svc),
-        style.level(e.level, &lvl_text),
-        marker,
-        sanitize(msg)
-    );
+    let msg = sanitize(msg);
+    let mut out = if context {
+        format!(
+            "{} {} {} {}{}",
+            style.dim(&ts),
+            style.dim(&svc),
+            style.dim(&lvl_text),
+            marker,
+            style.dim(&msg)
+        )
+    } else {
+        format!(
+            "{} {} {} {}{}",
+            style.dim(&ts),
+            style.bold(&svc),
+            style.level(e.level, &lvl_text),
+            marker,
+            msg
+        )
+    };
+    let width = indent + ts_w + 1 + service_w + 1 + 5 + 1 + marker.chars().count();
     for cont in e.raw.split('\n').skip(1) {
         out.push('\n');
-        out.push_str(&" ".repeat(24 + 1 + service_w + 1 + 5 + 1 + 2));
+        out.push_str(&" ".repeat(width));
         out.push_str(&style.dim(&sanitize(cont)));
     }
     out
+}
+
+/// One timeline row: time, service, level, message; continuation lines indented below. The
+/// time column is 24 wide (milliseconds); a service longer than `service_w` is cut in the
+/// middle. [`TimelineLayout`] measures the time column too.
+pub fn timeline_row(e: &Event, service_w: usize, marker: &str, style: &Style) -> String {
+    row_text(e, 24, service_w, marker, false, 0, style)
 }
 
 #[cfg(test)]
@@ -162,6 +278,16 @@ mod tests {
             "\\x1b[2J\\x0d\\x85\\x7fx\\u{202e}y\\u{2069}"
         );
         assert!(matches!(visible("plain ✓"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn long_text_is_cut_in_the_middle() {
+        assert_eq!(truncate_middle("short", 24), "short");
+        assert_eq!(truncate_middle("abcdefghij", 7), "abc…hij");
+        assert_eq!(truncate_middle("abcdefghij", 6), "ab…hij");
+        assert_eq!(truncate_middle("abcdefghij", 1), "…");
+        assert_eq!(truncate_middle("abcdefghij", 0), "");
+        assert_eq!(truncate_middle("ééééé✓✓✓", 5), "éé…✓✓");
     }
 
     #[test]
