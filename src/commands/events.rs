@@ -10,7 +10,7 @@ use crate::correlate::{sort_timeline, TracedEvent};
 use crate::model::{Event, Timestamp};
 use crate::parse::Parser;
 use crate::report::json::traced_line;
-use crate::report::terminal::{sanitize, timeline_row, Style};
+use crate::report::terminal::{sanitize, RowMark, Style, TimelineLayout};
 use crate::source::{read_sources, Input, Problem, RawEvent, Visitor};
 
 /// The filter on an event already made (a remote record).
@@ -334,19 +334,13 @@ pub(super) fn print_timeline(
         }
         return Ok(());
     }
-    // Service names are not redacted: the column width is the same before and after.
-    let w = evs
-        .iter()
-        .map(|t| t.event.service.as_deref().unwrap_or("-").chars().count())
-        .max()
-        .unwrap_or(1)
-        .clamp(1, 24);
+    // Service names are not redacted: the columns are as wide before and after.
+    let layout = TimelineLayout::of(evs.iter().map(|t| &t.event), false);
     for t in evs {
-        let marker = if t.context { "· " } else { "  " };
         writeln!(
             out,
             "{}",
-            timeline_row(&shown(redactor, t).event, w, marker, style)
+            layout.row(&shown(redactor, t).event, RowMark::Plain, style)
         )?;
     }
     Ok(())

@@ -251,13 +251,6 @@ fn row_text(
     out
 }
 
-/// One timeline row: time, service, level, message; continuation lines indented below. The
-/// time column is 24 wide (milliseconds); a service longer than `service_w` is cut in the
-/// middle. [`TimelineLayout`] measures the time column too.
-pub fn timeline_row(e: &Event, service_w: usize, marker: &str, style: &Style) -> String {
-    row_text(e, 24, service_w, marker, false, 0, style)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
