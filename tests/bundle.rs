@@ -479,7 +479,10 @@ fn summary_names_failure_reproduction_and_command() {
         "first error stack"
     );
     assert!(
-        md.contains("curl -X POST 'http://$HOST/api/v1/orders'"),
+        md.contains(
+            "curl -X POST \"https://${HOST:?set HOST to the service host}/api/v1/orders\" \
+             -H \"User-Agent: acme-mobile/4.3\" -H \"X-Request-Id: ee23490f28307d7b\"\n"
+        ),
         "{md}"
     );
     assert!(

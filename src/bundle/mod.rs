@@ -6,12 +6,23 @@
 //! |---|---|
 //! | `manifest.json` | `schema_version` (1); `tool` {name, version}; `created` (from `SOURCE_DATE_EPOCH`, else `null`); `command` (argv, redacted, each `--redact NAME=REGEX` written `NAME=<pattern>`); `query` {ids given, ids followed with key, hop and where found, window, max_depth, max_events, truncated, time span}; `inputs` [{path, dialect, compression, size, lines, events_taken, problems [{line, message, skipped}], skipped}]; `counts` {events, context_events, by_service, by_level}; `redaction` {enabled, counts by kind, custom pattern names}; `files` [{path, size, sha256}] for every file but `manifest.json` and `SHA256SUMS`. Schema: `src/bundle/manifest.schema.json`. |
 //! | `timeline.jsonl` | the events, in the `--json` event format of `trace` (see `report::json`), redacted |
-//! | `signatures.json` | `{"signatures": [{id, template, count, first_seen, last_seen, services, levels, examples}]}` among those events |
+//! | `signatures.json` | `{"signatures": [{id, template, count, first_seen, last_seen, services, levels, examples, impact}]}` among those events; `impact` (see below) is `{count, request_ids, since, until, remote_not_counted}` for a signature with a warn- or error-level event of the request, else `null` |
 //! | `excerpts/<name>.txt` | per source, the lines of each event with 3 lines of context, as `<line> > text` (event lines) or `<line>   text` (context), blocks separated by `---`; a remote source has its records as `      - > text`, each headed `# <source>`, with no line numbers or context. The file starts with `# <source>` (controls shown as `\xNN`). Each line is redacted whole, then cut at 4,096 characters (marked ` [cut at 4096 characters]`). `<name>`: see below |
-//! | `summary.md` | for a person: what failed, when (UTC), where, the first error with its stack, signatures, ids, how to reproduce (curl rebuilt from the access log, secrets removed), the command that made the bundle. Log text is escaped for where it goes (code span, fence, table cell, text) and never becomes markup: see `summary` |
-//! | `summary.jira.txt` | the same in Jira wiki markup, escaped the same way |
+//! | `summary.md` | for a person: what failed, when (UTC), where (the request's events and, apart, the `--window` context), then the sections `Errors and stacks` (where it started, every stack of the request), `Known issues`, `Signatures` (with impact), `Ids`, `Customer-facing ids`, `Environment` (hosts, pods, service versions, inputs, casefile version), `Timeline` (whole-second sources marked `(s)`), `Reproduce` (curl rebuilt from the access log, runnable as pasted), `How this bundle was made`. Log text is escaped for where it goes (code span, fence, table cell, text) and never becomes markup: see `summary` |
+//! | `summary.jira.txt` | the same sections in Jira wiki markup, escaped the same way |
 //! | `report.html` | one self-contained page: a lane per service, errors marked, each event opening to its raw text |
 //! | `SHA256SUMS` | `sha256sum -c` format, covering every other file (manifest included) |
+//!
+//! Impact: after the trace, the file inputs are read again over the request's time span (its
+//! own events, not context) widened by the `--window`, else by 5 minutes on each side
+//! ([`IMPACT_MARGIN_NS`]); `since` and `until` are both inclusive. Each warn- or error-level
+//! record there gets the signature of the bundle whose template its clustering text (masked as
+//! the miner masks it) fits ([`ImpactQuery::signature_of`]: the same text, a `<*>` standing for
+//! any run of words, a redaction placeholder for any text, since the records read again are not
+//! redacted); `count` counts them, `request_ids` the distinct request or trace ids they carry
+//! (`request_id`, `x-request-id`, `correlation_id`, `trace.id`, ...; at most
+//! [`IMPACT_IDS_MAX`] told apart). Only counts are kept, never the records. Remote sources
+//! (Splunk, Elasticsearch) are not read again: `remote_not_counted` names them.
 //!
 //! Excerpt names: the source with `://` and `/` (or `\`) written `__`, other characters than
 //! `A-Za-z0-9._-` written `-`, leading dots dropped (`logs/edge/access.log` ->
@@ -84,6 +95,8 @@ pub struct BundleRequest<'a> {
     /// What each remote source (Splunk, Elasticsearch) did: URL without credentials, scope,
     /// range, counts, complete or not.
     pub remote: Vec<crate::remote::RemoteReport>,
+    /// `--window`, in nanoseconds: the margin of the impact range (else [`IMPACT_MARGIN_NS`]).
+    pub window_ns: Option<i64>,
 }
 
 /// The bundle's files, path -> bytes, sorted.
@@ -96,12 +109,15 @@ fn red<'a>(r: Option<&Redactor>, s: &'a str) -> std::borrow::Cow<'a, str> {
     }
 }
 
-/// Build every file of the bundle in memory.
+/// Build every file of the bundle in memory. `impact` counts the signatures of an
+/// [`ImpactQuery`] in all the inputs (the command reads them; see the module doc); `html` makes
+/// `report.html` from the events, title, subtitle, notes and the summary's HTML fragment.
 pub fn build(
     req: &BundleRequest,
     res: &TraceResult,
     inputs: &[Input],
-    html: impl Fn(&[TracedEvent], &str, &str, &[String]) -> String,
+    impact: impl FnOnce(&ImpactQuery) -> ImpactTally,
+    html: impl Fn(&[TracedEvent], &str, &str, &[String], &str) -> String,
 ) -> Files {
     let r = req.redactor;
     // 1. Cap, then redact every event before anything else sees it.
@@ -121,7 +137,8 @@ pub fn build(
             crate::report::redact_traced(r, t);
         }
     }
-    let sigs = signatures(&mut events);
+    let mut sigs = signatures(&mut events);
+    add_impact(req, &events, &mut sigs, impact);
 
     let mut files = Files::new();
     // timeline.jsonl
@@ -164,6 +181,8 @@ pub fn build(
         truncated: truncated.then_some((events.len(), total)),
         redacted: r.is_some(),
         window: req.window,
+        inputs: &res.reports,
+        remote: &remote_names(req),
     };
     files.insert("summary.md".into(), summary::markdown(&facts).into_bytes());
     files.insert(
@@ -183,7 +202,7 @@ pub fn build(
     };
     files.insert(
         "report.html".into(),
-        html(&events, &title, &subtitle, &notes).into_bytes(),
+        html(&events, &title, &subtitle, &notes, &summary::html(&facts)).into_bytes(),
     );
 
     // manifest.json, then SHA256SUMS over everything.
@@ -315,6 +334,308 @@ fn signatures(events: &mut [TracedEvent]) -> Vec<Value> {
             })
         })
         .collect()
+}
+
+/// The impact range's margin on each side of the request's time span without `--window`.
+pub const IMPACT_MARGIN_NS: i64 = 5 * 60 * 1_000_000_000;
+/// Distinct request ids told apart per signature for impact; more are written as this many.
+pub const IMPACT_IDS_MAX: u64 = 100_000;
+
+/// Id keys (normalised) that name one request, in the order one is taken for impact.
+const REQUEST_ID_KEYS: &[&str] = &[
+    "requestid",
+    "xrequestid",
+    "reqid",
+    "httprequestid",
+    "httpreqid",
+    "requestuuid",
+    "correlationid",
+    "xcorrelationid",
+    "corrid",
+    "traceid",
+    "xtraceid",
+    "xb3traceid",
+    "ddtraceid",
+    "xamzntraceid",
+    "trace",
+    "traceparent",
+];
+
+/// The remote sources of the bundle, as the summaries name them.
+fn remote_names(req: &BundleRequest) -> Vec<String> {
+    req.remote
+        .iter()
+        .map(|r| format!("{} {}", r.kind, r.url))
+        .collect()
+}
+
+/// One piece of a template, for matching a record against it.
+#[derive(Debug)]
+enum Part {
+    Lit(String),
+    /// `<*>` or a redaction placeholder: any non-empty text.
+    Any,
+}
+
+/// Which signature of the bundle a record of all the inputs has (see the module doc), and the
+/// time range and levels counted.
+pub struct ImpactQuery {
+    /// Inclusive.
+    pub since: crate::model::Timestamp,
+    /// Exclusive.
+    pub until: crate::model::Timestamp,
+    exact: std::collections::HashMap<String, usize>,
+    patterns: Vec<Vec<Part>>,
+}
+
+impl ImpactQuery {
+    /// A query for these signature templates (index = the signature's place in the answer).
+    pub fn new(
+        since: crate::model::Timestamp,
+        until: crate::model::Timestamp,
+        templates: &[String],
+    ) -> ImpactQuery {
+        let placeholder = regex::Regex::new(
+            r"<\*>|<[a-z][a-z0-9_]*(?::[A-Za-z0-9_.-]+)?:(?:[0-9a-f]{8}|<HEX>|<NUM>)>",
+        )
+        .ok();
+        let mut exact = std::collections::HashMap::new();
+        let mut patterns = Vec::with_capacity(templates.len());
+        for (i, t) in templates.iter().enumerate() {
+            exact.entry(t.clone()).or_insert(i);
+            let mut parts = Vec::new();
+            let mut last = 0;
+            for m in placeholder.iter().flat_map(|re| re.find_iter(t)) {
+                if m.start() > last {
+                    parts.push(Part::Lit(t[last..m.start()].to_string()));
+                }
+                if !matches!(parts.last(), Some(Part::Any)) {
+                    parts.push(Part::Any);
+                }
+                last = m.end();
+            }
+            if last < t.len() {
+                parts.push(Part::Lit(t[last..].to_string()));
+            }
+            // A template of holes alone (the catch-all) would take everything: exact only.
+            if !parts.iter().any(|p| matches!(p, Part::Lit(_))) {
+                parts.clear();
+            }
+            patterns.push(parts);
+        }
+        ImpactQuery {
+            since,
+            until,
+            exact,
+            patterns,
+        }
+    }
+
+    /// How many signatures are counted.
+    pub fn len(&self) -> usize {
+        self.patterns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Is a record with this time and level counted (warn or above, in the range)?
+    pub fn wants(&self, ts: Option<crate::model::Timestamp>, level: Option<Level>) -> bool {
+        ts.is_some_and(|t| t >= self.since && t < self.until)
+            && level.is_some_and(|l| l >= Level::Warn)
+    }
+
+    /// The text a record is clustered by, masked as the miner masks it: for a record alone, its
+    /// signature's template.
+    pub fn key(e: &crate::model::Event) -> String {
+        let text = crate::signatures::cluster_text(e);
+        let max = crate::cluster::MinerConfig::default().max_message_bytes;
+        let mut cut = max.min(text.len());
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        crate::cluster::mask::mask_to_template(&text[..cut])
+    }
+
+    /// The signature (index) whose template the record fits, if any: the same template, else
+    /// the first (most frequent) whose `<*>` and placeholders stand for parts of it.
+    pub fn signature_of(&self, e: &crate::model::Event) -> Option<usize> {
+        let key = Self::key(e);
+        if let Some(&i) = self.exact.get(&key) {
+            return Some(i);
+        }
+        self.patterns
+            .iter()
+            .position(|p| !p.is_empty() && glob(p, &key))
+    }
+}
+
+/// Does `s` fit `parts` (literals in order, each [`Part::Any`] at least one character)?
+fn glob(parts: &[Part], s: &str) -> bool {
+    let mut pos = 0;
+    let mut any = false;
+    for (i, p) in parts.iter().enumerate() {
+        match p {
+            Part::Any => any = true,
+            Part::Lit(l) if !any => {
+                if !s[pos..].starts_with(l.as_str()) {
+                    return false;
+                }
+                pos += l.len();
+            }
+            Part::Lit(l) => {
+                let mut start = pos + 1;
+                while start < s.len() && !s.is_char_boundary(start) {
+                    start += 1;
+                }
+                if start > s.len() {
+                    return false;
+                }
+                if i == parts.len() - 1 {
+                    return s.len() >= start + l.len() && s.ends_with(l.as_str());
+                }
+                match s[start..].find(l.as_str()) {
+                    Some(j) => pos = start + j + l.len(),
+                    None => return false,
+                }
+                any = false;
+            }
+        }
+    }
+    if any {
+        pos < s.len()
+    } else {
+        pos == s.len()
+    }
+}
+
+/// What the impact read counted, per signature of the [`ImpactQuery`]: records, and the
+/// distinct request ids among them (as 64-bit hashes, at most [`IMPACT_IDS_MAX`]). Only counts.
+#[derive(Debug, Default)]
+pub struct ImpactTally {
+    pub counts: Vec<u64>,
+    ids: Vec<std::collections::HashSet<u64>>,
+}
+
+impl ImpactTally {
+    pub fn new(q: &ImpactQuery) -> ImpactTally {
+        ImpactTally {
+            counts: vec![0; q.len()],
+            ids: vec![Default::default(); q.len()],
+        }
+    }
+
+    /// Count one record read again, if the query wants it and it has one of the signatures.
+    pub fn add(&mut self, q: &ImpactQuery, e: &crate::model::Event) {
+        if !q.wants(e.ts, e.level) {
+            return;
+        }
+        let Some(i) = q.signature_of(e) else { return };
+        if i >= self.counts.len() {
+            return;
+        }
+        self.counts[i] += 1;
+        let id = REQUEST_ID_KEYS.iter().find_map(|k| {
+            e.ids
+                .iter()
+                .find(|(n, v)| !v.is_empty() && crate::parse::fields::normalize_key(n) == *k)
+                .map(|(_, v)| v)
+        });
+        if let Some(v) = id {
+            if (self.ids[i].len() as u64) < IMPACT_IDS_MAX {
+                self.ids[i].insert(crate::cluster::fnv1a64(v.as_bytes()));
+            }
+        }
+    }
+
+    /// Add another unit's counts.
+    pub fn merge(&mut self, o: ImpactTally) {
+        for (i, (c, ids)) in o.counts.into_iter().zip(o.ids).enumerate() {
+            if i >= self.counts.len() {
+                break;
+            }
+            self.counts[i] += c;
+            for h in ids {
+                if (self.ids[i].len() as u64) >= IMPACT_IDS_MAX {
+                    break;
+                }
+                self.ids[i].insert(h);
+            }
+        }
+    }
+
+    /// Distinct request ids of signature `i`.
+    pub fn request_ids(&self, i: usize) -> u64 {
+        self.ids.get(i).map_or(0, |s| s.len() as u64)
+    }
+}
+
+/// Give each signature its `impact` (module doc): `null` but for the signatures of the
+/// request's warn- and error-level events, which `impact` counts in all the inputs.
+fn add_impact(
+    req: &BundleRequest,
+    events: &[TracedEvent],
+    sigs: &mut [Value],
+    impact: impl FnOnce(&ImpactQuery) -> ImpactTally,
+) {
+    let mut own: BTreeMap<&str, u64> = BTreeMap::new();
+    for t in events.iter().filter(|t| !t.context) {
+        if let Some(s) = t.signature.as_deref() {
+            if t.event.level.is_some_and(|l| l >= Level::Warn) {
+                *own.entry(s).or_default() += 1;
+            }
+        }
+    }
+    let span = Span::of(
+        events
+            .iter()
+            .filter(|t| !t.context)
+            .filter_map(|t| t.event.ts),
+    );
+    let counted: Vec<usize> = (0..sigs.len())
+        .filter(|&i| {
+            sigs[i]["id"]
+                .as_str()
+                .is_some_and(|id| own.contains_key(id))
+        })
+        .collect();
+    let range = span.bounds().filter(|_| !counted.is_empty()).map(|(a, b)| {
+        let m = req.window_ns.unwrap_or(IMPACT_MARGIN_NS).max(0);
+        (
+            crate::model::Timestamp(a.0.saturating_sub(m)),
+            crate::model::Timestamp(b.0.saturating_add(m).saturating_add(1)),
+        )
+    });
+    let tally = range.map(|(since, until)| {
+        let templates: Vec<String> = counted
+            .iter()
+            .map(|&i| sigs[i]["template"].as_str().unwrap_or("").to_string())
+            .collect();
+        let q = ImpactQuery::new(since, until, &templates);
+        (q.since, q.until, impact(&q))
+    });
+    let remote = remote_names(req);
+    for (i, sig) in sigs.iter_mut().enumerate() {
+        let v = match (&tally, counted.iter().position(|&c| c == i)) {
+            (Some((since, until, t)), Some(k)) => {
+                let own = sig["id"].as_str().and_then(|id| own.get(id)).copied();
+                json!({
+                    // Never fewer than the request's own (a remote source's are not read again).
+                    "count": t.counts.get(k).copied().unwrap_or(0).max(own.unwrap_or(0)),
+                    "request_ids": t.request_ids(k),
+                    "since": since.to_rfc3339(),
+                    // Inclusive, as written for people.
+                    "until": crate::model::Timestamp(until.0 - 1).to_rfc3339(),
+                    "remote_not_counted": remote,
+                })
+            }
+            _ => Value::Null,
+        };
+        if let Some(o) = sig.as_object_mut() {
+            o.insert("impact".into(), v);
+        }
+    }
 }
 
 /// Longest excerpt name kept as it is (before `.txt`); longer ones are cut and get the hash.
@@ -1491,13 +1812,16 @@ pub fn verify(b: &ReadBundle) -> Vec<String> {
     bad
 }
 
-/// `report.html` from the bundle's (redacted) events.
+/// `report.html` from the bundle's (redacted) events. `summary`: the summary's HTML fragment
+/// ([`summary::html`]), not shown yet.
 pub fn render_html(
     events: &[TracedEvent],
     title: &str,
     subtitle: &str,
     notes: &[String],
+    summary: &str,
 ) -> String {
+    let _ = summary;
     use crate::report::html::{render, HtmlEvent, HtmlReport};
     let evs: Vec<HtmlEvent> = events
         .iter()
@@ -1521,4 +1845,59 @@ pub fn render_html(
         notes,
         summary: "",
     })
+}
+
+#[cfg(test)]
+mod impact_tests {
+    use super::*;
+    use crate::model::{Event, Timestamp};
+
+    fn e(msg: &str, level: Level) -> Event {
+        Event {
+            ts: Some(Timestamp(5)),
+            source: "a.log".into(),
+            line: 1,
+            service: None,
+            host: None,
+            level: Some(level),
+            status: None,
+            message: msg.into(),
+            ids: [("request_id".to_string(), "r-1".to_string())].into(),
+            raw: msg.into(),
+            dialect: "generic".into(),
+        }
+    }
+
+    /// A record read again (not redacted) fits the signature its redacted twin made: the same
+    /// template, `<*>` for a run of words, a placeholder for any text.
+    #[test]
+    fn records_fit_templates_of_the_bundle() {
+        let redacted = "login failed for <email:65a29da3> from <NUM> tries";
+        let t0 = ImpactQuery::key(&e(redacted, Level::Error));
+        let q = ImpactQuery::new(
+            Timestamp(0),
+            Timestamp(10),
+            &[
+                "payment declined for order <NUM>".to_string(),
+                "cart <*> emptied".to_string(),
+                t0,
+                "<*>".to_string(),
+            ],
+        );
+        let of = |m: &str| q.signature_of(&e(m, Level::Error));
+        assert_eq!(of("payment declined for order 42"), Some(0));
+        assert_eq!(of("cart of ann emptied"), Some(1));
+        assert_eq!(of("cart emptied"), None);
+        assert_eq!(of("login failed for ann@example.com from 3 tries"), Some(2));
+        // The catch-all template takes nothing but itself.
+        assert_eq!(of("something else"), None);
+        let mut t = ImpactTally::new(&q);
+        t.add(&q, &e("payment declined for order 7", Level::Error));
+        t.add(&q, &e("payment declined for order 8", Level::Info));
+        let mut late = e("payment declined for order 9", Level::Warn);
+        late.ts = Some(Timestamp(10));
+        t.add(&q, &late);
+        assert_eq!(t.counts, vec![1, 0, 0, 0]);
+        assert_eq!(t.request_ids(0), 1);
+    }
 }

@@ -1,6 +1,48 @@
-//! `summary.md` and `summary.jira.txt`: the bundle read by a person in a minute. What failed,
-//! when (UTC), where, the first error with its stack, the signatures, the ids, how to reproduce
-//! (the HTTP request rebuilt from the access log line) and the command that made the bundle.
+//! `summary.md`, `summary.jira.txt` and the HTML summary fragment: the bundle read by a person in
+//! a minute. The sections are computed once, from the [`Facts`], into a [`Summary`] (lines of
+//! text, tables, code blocks and stacks holding the log's text as it is), and [`markdown`],
+//! [`jira`] and [`html`] only render that model: the three carry the same sections in the same
+//! order ([`SECTIONS`], with "Known issues" only when an event matched one), so a Jira Data Center
+//! comment loses nothing `summary.md` has.
+//!
+//! Before the sections: what failed (the request's first error in the timeline), when (UTC, the
+//! request's own events), where (per service, the request's events and errors; context events
+//! from `--window` counted apart, on their own line), how many events. Then:
+//!
+//! | section | content |
+//! |---|---|
+//! | Errors and stacks | where it started (the request's earliest error, stack or not), then every error-level event of the request whose record has more lines than one (a stack trace, a Python traceback, a Java `Caused by:` chain, kept whole up to 200 lines per stack, then the number of lines cut), ordered by time, each with its service, `source:line` and UTC time; identical stacks (same signature, same lines after the first) once, as "×N, also at ..." |
+//! | Known issues | the team's known issues the events match (`--known-issues`) |
+//! | Signatures | per signature: events in the request (and in the context), its id, its impact, template, services |
+//! | Ids | the ids searched and followed, with key, hop and where each was found |
+//! | Customer-facing ids | user, customer, account, order, tenant, organisation, cart, invoice, subscription, merchant ids of the request's events (their `ids` and JSON/logfmt fields), redacted like the rest |
+//! | Environment | casefile's version; hosts, Kubernetes pods (namespace/pod, container: JSON keys `kubernetes.pod.name`, `kubernetes.pod_name`, `k8s.pod.name`, `pod`, ..., or a CRI file name `/var/log/pods/<ns>_<pod>_<uid>/<container>/N.log`), services and their versions (`service.version`, `version`, `app.version`, `build`, ...) as the request's records carry them; the input files (path, dialect, size) |
+//! | Timeline | the events (at most 200), context ones marked `(context)` |
+//! | Reproduce | the HTTP request of the request's first access-log line, as a curl command that runs as pasted |
+//! | How this bundle was made | the command, and the bundle's files |
+//!
+//! **Where it started.** Errors are ordered by time; a time of a whole-second source counts as
+//! the end of its second, as such a source (an access log) writes when the response is sent:
+//! the 502 logged at `12:00:05` does not start before the app's error at `12:00:05.416`.
+//!
+//! **Second resolution.** A source is *second resolution* when every timed event it has in the
+//! bundle is on a whole second and either it has at least two of them or its dialect is one
+//! that writes seconds (`access`, `apache-vhost`, `s3-access`, `werkzeug`, `syslog-3164`). Its
+//! times are written `2026-11-28T22:00:12Z (s)` with a legend under the timeline.
+//!
+//! **Impact** (in the signatures table, from `signatures.json`'s `impact`): for each signature
+//! with a warn- or error-level event of the request, how many warn- and error-level records of
+//! all the file inputs have that signature over the request's time span widened by the
+//! `--window` (else by 5 minutes on each side), and how many distinct request or trace ids they
+//! carry; remote sources (Splunk, Elasticsearch) are not counted, and the line says so.
+//!
+//! **Reproduce.** `curl -X POST "https://${HOST:?set HOST to the service host}/path?q" -H
+//! "User-Agent: ..." -H "X-Request-Id: ..."`: double quotes, a host placeholder that stops the
+//! command with that message while `HOST` is unset. What comes from the log is made inert for
+//! sh and bash: the log's own escapes (`\"`, `\\`, `\xHH`) are decoded, then in the path every
+//! character a URL cannot hold (space, `"`, `<`, `>`, `\`, `^`, backtick, `{`, `|`, `}`, controls)
+//! and `!` are percent-encoded, in headers `!` is dropped, and in both `\`, `"`, `$` and
+//! backtick are backslash-escaped. The scheme is `https` (access logs do not record it).
 //!
 //! Log text is attacker-controlled, so it never becomes live markup. Each piece goes out in one
 //! of a few contexts, escaped for that context:
@@ -11,6 +53,9 @@
 //! | code (a message, an id, a template) | a code span delimited by one more backtick than the longest run inside; `\|` in table cells | `{{monospace}}` of escaped inline text |
 //! | blocks (the stack, curl, the command) | a fence one backtick longer than the longest run inside (at least 3) | `{noformat}`/`{code}` with every `{noformat`/`{code` inside written `{ noformat`/`{ code` |
 //!
+//! In the HTML fragment (a `<section class="summary">`, no script, no style, no link to anything)
+//! every piece is escaped with `report::html::esc`, code in `<code>`, blocks in `<pre>`.
+//!
 //! Known-issue titles come from the team's `--known-issues` file, not from logs: only `*` is
 //! escaped there, so their runbook links stay links.
 //!
@@ -18,31 +63,129 @@
 //! are shown as `\x1b`, `\u{202e}` (see `report::terminal::visible`); in one-line contexts a
 //! newline is shown as `\x0a` (a file name with a newline cannot start a line).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use serde_json::Value;
 
 use crate::correlate::{FollowedId, TracedEvent};
 use crate::model::{Level, Span};
+use crate::report::html::esc;
 use crate::report::terminal::{needs_showing, sanitize, show_char, visible};
+use crate::source::SourceReport;
 
 /// Everything the summaries say, already redacted.
 pub struct Facts<'a> {
     pub ids: Vec<String>,
     pub events: &'a [TracedEvent],
     pub followed: &'a [FollowedId],
+    /// `signatures.json`'s entries, `impact` included.
     pub signatures: &'a [Value],
     pub command: &'a str,
     /// (kept, total) when `--max-events` cut the timeline.
     pub truncated: Option<(usize, usize)>,
     pub redacted: bool,
     pub window: Option<&'a str>,
+    /// The sources read (the Environment table).
+    pub inputs: &'a [SourceReport],
+    /// The remote sources searched, by name (not counted for impact).
+    pub remote: &'a [String],
+}
+
+/// The sections of every summary, in order ("Known issues" only when an event matched one).
+pub const SECTIONS: &[&str] = &[
+    "Errors and stacks",
+    "Known issues",
+    "Signatures",
+    "Ids",
+    "Customer-facing ids",
+    "Environment",
+    "Timeline",
+    "Reproduce",
+    "How this bundle was made",
+];
+
+/// A stack is shown up to this many lines; the summary says how many were cut.
+pub const STACK_LINES_MAX: usize = 200;
+/// Timeline rows in a summary; the rest are in `timeline.jsonl`.
+const TIMELINE_MAX: usize = 200;
+/// Input files listed in the Environment table; the rest are in `manifest.json`.
+const INPUTS_MAX: usize = 50;
+
+/// A piece of a line.
+#[derive(Clone, Debug)]
+pub enum Inline {
+    /// Text (from the log or ours), escaped for where it goes.
+    Text(String),
+    /// Code: a message, an id, a template.
+    Code(String),
+    /// A label of ours, in bold.
+    Strong(&'static str),
+    /// Written by the team (`--known-issues`): bold, its links kept in Markdown.
+    Team(String),
+    /// The full stop that ends a lead line in Markdown and HTML (the wiki text never had it).
+    Stop,
+}
+
+/// One stack of the request.
+#[derive(Clone, Debug)]
+pub struct Stack {
+    pub head: Vec<Inline>,
+    pub location: String,
+    pub service: String,
+    /// The record, cut at [`STACK_LINES_MAX`] lines.
+    pub raw: String,
+    pub notes: Vec<Vec<Inline>>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Block {
+    Para(Vec<Inline>),
+    List(Vec<Vec<Inline>>),
+    Table {
+        head: Vec<&'static str>,
+        /// Right-aligned columns (numbers).
+        right: Vec<bool>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    /// A block of text: `sh` (a command) or `""` (a log record).
+    Code {
+        lang: &'static str,
+        text: String,
+    },
+    Stack(Stack),
+}
+
+#[derive(Clone, Debug)]
+pub struct Section {
+    pub title: &'static str,
+    pub blocks: Vec<Block>,
+}
+
+/// The summary, computed once from the [`Facts`] and rendered three ways.
+#[derive(Clone, Debug)]
+pub struct Summary {
+    pub ids: Vec<String>,
+    pub unredacted: bool,
+    pub cut: Option<(usize, usize)>,
+    /// What failed, when, where, how many events: before the first section.
+    pub lead: Vec<Block>,
+    pub sections: Vec<Section>,
+}
+
+use Inline::{Code, Stop, Strong, Text};
+
+fn t(s: impl Into<String>) -> Inline {
+    Text(s.into())
 }
 
 /// `2026-11-28T22:00:12.000Z .. 2026-11-28T22:00:12.424Z (0.424 s)`
 pub fn span_text(events: &[TracedEvent]) -> String {
-    match Span::of(events.iter().filter_map(|t| t.event.ts)).bounds() {
+    span_of(events.iter())
+}
+
+fn span_of<'a>(events: impl Iterator<Item = &'a TracedEvent>) -> String {
+    match Span::of(events.filter_map(|t| t.event.ts)).bounds() {
         Some((a, b)) => format!(
             "{} .. {} ({:.3} s)",
             a.to_rfc3339(),
@@ -53,21 +196,57 @@ pub fn span_text(events: &[TracedEvent]) -> String {
     }
 }
 
-fn first_error(events: &[TracedEvent]) -> Option<&TracedEvent> {
-    events
-        .iter()
-        .filter(|t| !t.context)
-        .find(|t| t.event.level.is_some_and(|l| l >= Level::Error))
+fn is_error(t: &TracedEvent) -> bool {
+    t.event.level.is_some_and(|l| l >= Level::Error)
 }
 
-/// The first error that carries a stack trace (else the first error).
-fn first_stack(events: &[TracedEvent]) -> Option<&TracedEvent> {
-    events
-        .iter()
-        .filter(|t| !t.context && t.event.level.is_some_and(|l| l >= Level::Error))
-        .find(|t| t.event.raw.contains('\n'))
-        .or_else(|| first_error(events))
+/// The request's own events (not `--window` context).
+fn request(events: &[TracedEvent]) -> impl Iterator<Item = &TracedEvent> {
+    events.iter().filter(|t| !t.context)
 }
+
+/// Dialects that write whole seconds.
+const SECOND_DIALECTS: &[&str] = &[
+    "access",
+    "apache-vhost",
+    "s3-access",
+    "werkzeug",
+    "syslog-3164",
+];
+
+/// The sources of the bundle whose times are whole seconds (see the module doc).
+pub fn second_sources(events: &[TracedEvent]) -> BTreeSet<&str> {
+    // source -> (timed events, all on whole seconds, a dialect known to write seconds)
+    let mut by: BTreeMap<&str, (usize, bool, bool)> = BTreeMap::new();
+    for t in events {
+        let Some(ts) = t.event.ts else { continue };
+        let e = by.entry(&t.event.source).or_insert((0, true, false));
+        e.0 += 1;
+        e.1 &= ts.0.rem_euclid(1_000_000_000) == 0;
+        e.2 |= SECOND_DIALECTS.contains(&&*t.event.dialect);
+    }
+    by.into_iter()
+        .filter(|(_, (n, whole, known))| *whole && (*n >= 2 || *known))
+        .map(|(s, _)| s)
+        .collect()
+}
+
+/// An event's time as the summaries write it: RFC 3339 UTC, a whole-second source's as
+/// `2026-11-28T22:00:12Z (s)`.
+fn time_of(t: &TracedEvent, secs: &BTreeSet<&str>) -> String {
+    match t.event.ts {
+        None => "-".into(),
+        Some(ts) if secs.contains(&*t.event.source) => {
+            let s = ts.to_rfc3339();
+            format!("{}Z (s)", s.trim_end_matches('Z').trim_end_matches(".000"))
+        }
+        Some(ts) => ts.to_rfc3339(),
+    }
+}
+
+/// The legend of `(s)`.
+pub const SECONDS_LEGEND: &str = "(s): this source writes whole seconds (access logs log when the \
+     response is sent), so it can appear before the events that caused it.";
 
 /// The known issues the events match, with how many events each.
 fn known_issues(events: &[TracedEvent]) -> BTreeMap<String, usize> {
@@ -80,67 +259,44 @@ fn known_issues(events: &[TracedEvent]) -> BTreeMap<String, usize> {
     m
 }
 
-fn services(events: &[TracedEvent]) -> BTreeMap<String, (usize, usize)> {
+/// Per service: (events, errors).
+fn services<'a>(events: impl Iterator<Item = &'a TracedEvent>) -> BTreeMap<String, (usize, usize)> {
     let mut m: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     for t in events {
         let e = m
             .entry(t.event.service.clone().unwrap_or_else(|| "-".into()))
             .or_default();
         e.0 += 1;
-        if t.event.level.is_some_and(|l| l >= Level::Error) {
+        if is_error(t) {
             e.1 += 1;
         }
     }
     m
 }
 
-fn hosts(events: &[TracedEvent]) -> Vec<String> {
-    let mut h: Vec<String> = events.iter().filter_map(|t| t.event.host.clone()).collect();
+fn services_text(m: &BTreeMap<String, (usize, usize)>) -> String {
+    m.iter()
+        .map(|(k, (n, e))| {
+            let ev = plural(*n, "event", "events");
+            if *e > 0 {
+                format!("{k} ({ev}, {})", plural(*e, "error", "errors"))
+            } else {
+                format!("{k} ({ev})")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn hosts<'a>(events: impl Iterator<Item = &'a TracedEvent>) -> Vec<String> {
+    let mut h: Vec<String> = events.filter_map(|t| t.event.host.clone()).collect();
     h.sort();
     h.dedup();
     h
-}
-
-/// The HTTP request of the first access-log event, as curl (host unknown: `$HOST`).
-pub fn curl(events: &[TracedEvent]) -> Option<String> {
-    let re = regex::Regex::new(
-        r#""(?P<m>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (?P<p>\S+) HTTP/[\d.]+"(?:.*?"(?P<ref>[^"]*)" "(?P<ua>[^"]*)")?"#,
-    )
-    .ok()?;
-    for t in events.iter().filter(|t| !t.context) {
-        let first = t.event.raw.split('\n').next().unwrap_or("");
-        if let Some(c) = re.captures(first) {
-            // Everything taken from the log line is one line without controls: what is pasted
-            // into a shell runs only curl.
-            let mut s = format!(
-                "curl -X {} 'http://$HOST{}'",
-                &c["m"],
-                sanitize(&c["p"]).replace('\'', "%27")
-            );
-            if let Some(ua) = c
-                .name("ua")
-                .map(|m| m.as_str())
-                .filter(|u| !u.is_empty() && *u != "-")
-            {
-                let _ = write!(s, " -H 'User-Agent: {}'", sanitize(ua).replace('\'', ""));
-            }
-            for (k, v) in &t.event.ids {
-                let n = crate::parse::fields::normalize_key(k);
-                if matches!(n.as_str(), "reqid" | "requestid" | "xrequestid") {
-                    let _ = write!(s, " -H 'X-Request-Id: {}'", sanitize(v).replace('\'', ""));
-                    break;
-                }
-            }
-            let _ = write!(
-                s,
-                "\n# from {} ({}); request bodies and auth headers are not in access logs: add them from the client",
-                sanitize(&t.event.location()),
-                sanitize(&one_line(&t.event.message, 200))
-            );
-            return Some(s);
-        }
-    }
-    None
 }
 
 /// A message on one line (newlines, carriage returns and tabs as spaces), at most `max`
@@ -155,6 +311,1168 @@ fn one_line(s: &str, max: usize) -> String {
         s
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reproduce
+
+/// The log's own escapes in a quoted access-log field decoded: `\"`, `\\`, `\xHH` (nginx).
+fn unescape_log(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match it.peek().copied() {
+            Some('"') | Some('\\') => out.push(it.next().unwrap_or('\\')),
+            Some('x') => {
+                let mut probe = it.clone();
+                probe.next();
+                let hex: String = probe.by_ref().take(2).collect();
+                match u8::from_str_radix(&hex, 16) {
+                    Ok(b) if hex.len() == 2 && b.is_ascii() => {
+                        out.push(b as char);
+                        it = probe;
+                    }
+                    _ => out.push('\\'),
+                }
+            }
+            _ => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// Text inert inside sh/bash double quotes: `\`, `"`, `$` and backtick backslash-escaped.
+fn dq(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for c in s.chars() {
+        if matches!(c, '\\' | '"' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A request path as a URL can hold it: what a URL cannot hold, and `!`, percent-encoded.
+fn url_path(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control()
+            || needs_showing(c)
+            || matches!(
+                c,
+                ' ' | '"' | '<' | '>' | '\\' | '^' | '`' | '{' | '|' | '}' | '!'
+            )
+        {
+            let mut b = [0u8; 4];
+            for x in c.encode_utf8(&mut b).bytes() {
+                let _ = write!(out, "%{x:02X}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A header value: one line, controls shown, `!` dropped, inert in double quotes.
+fn header_value(s: &str) -> String {
+    dq(&sanitize(s).replace('!', ""))
+}
+
+/// The HTTP request of the request's first access-log event, as a curl command that runs as
+/// pasted (see the module doc), and a comment line saying where it came from.
+pub fn curl(events: &[TracedEvent]) -> Option<String> {
+    let re = regex::Regex::new(
+        r#""(?P<m>GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (?P<p>(?:[^"\\]|\\.)+?) HTTP/[\d.]+"(?:.*?"(?P<ref>(?:[^"\\]|\\.)*)" "(?P<ua>(?:[^"\\]|\\.)*)")?"#,
+    )
+    .ok()?;
+    for t in request(events) {
+        let first = t.event.raw.split('\n').next().unwrap_or("");
+        let Some(c) = re.captures(first) else {
+            continue;
+        };
+        let mut s = format!(
+            "curl -X {} \"https://${{HOST:?set HOST to the service host}}{}\"",
+            &c["m"],
+            dq(&url_path(&unescape_log(&c["p"])))
+        );
+        if let Some(ua) = c
+            .name("ua")
+            .map(|m| unescape_log(m.as_str()))
+            .filter(|u| !u.is_empty() && u != "-")
+        {
+            let _ = write!(s, " -H \"User-Agent: {}\"", header_value(&ua));
+        }
+        for (k, v) in &t.event.ids {
+            let n = crate::parse::fields::normalize_key(k);
+            if matches!(n.as_str(), "reqid" | "requestid" | "xrequestid") {
+                let _ = write!(s, " -H \"X-Request-Id: {}\"", header_value(v));
+                break;
+            }
+        }
+        let _ = write!(
+            s,
+            "\n# from {} ({}); request bodies and auth headers are not in access logs: add them from the client",
+            sanitize(&t.event.location()),
+            sanitize(&one_line(&t.event.message, 200))
+        );
+        return Some(s);
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fields of a record (Environment, customer-facing ids)
+
+/// The fields of a record's first line: its JSON object (after any prefix, as a CRI line's),
+/// flattened to dotted keys, else its `key=value` pairs. Values as text.
+fn record_fields(raw: &str) -> Vec<(String, String)> {
+    let first = raw.split('\n').next().unwrap_or("");
+    let mut out = Vec::new();
+    if let Some(i) = first.find('{') {
+        if let Ok(Value::Object(o)) = serde_json::from_str::<Value>(&first[i..]) {
+            flatten("", &Value::Object(o), &mut out, 0);
+            return out;
+        }
+    }
+    for (k, v) in crate::parse::fields::text_pairs(first) {
+        out.push((k.to_string(), v.to_string()));
+    }
+    out
+}
+
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>, depth: usize) {
+    match v {
+        Value::Object(o) if depth < 8 => {
+            for (k, x) in o {
+                let key = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&key, x, out, depth + 1);
+            }
+        }
+        Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        Value::Number(n) => out.push((prefix.to_string(), n.to_string())),
+        _ => {}
+    }
+}
+
+const POD_KEYS: &[&str] = &[
+    "kubernetespodname",
+    "k8spodname",
+    "kubernetespod",
+    "podname",
+    "pod",
+];
+const NAMESPACE_KEYS: &[&str] = &[
+    "kubernetesnamespacename",
+    "kubernetesnamespace",
+    "k8snamespacename",
+    "k8snamespace",
+    "podnamespace",
+    "namespace",
+];
+const CONTAINER_KEYS: &[&str] = &[
+    "kubernetescontainername",
+    "k8scontainername",
+    "kubernetescontainer",
+    "containername",
+    "container",
+];
+const VERSION_KEYS: &[&str] = &[
+    "serviceversion",
+    "appversion",
+    "applicationversion",
+    "version",
+    "buildversion",
+    "build",
+];
+
+/// `(namespace, pod, container)` from a CRI or Docker-on-Kubernetes file name:
+/// `/var/log/pods/<ns>_<pod>_<uid>/<container>/0.log`, `/var/log/containers/<pod>_<ns>_<container>-<id>.log`.
+fn pod_from_path(source: &str) -> Option<(String, String, String)> {
+    let parts: Vec<&str> = source.split(['/', '\\']).collect();
+    for (i, p) in parts.iter().enumerate() {
+        let f: Vec<&str> = p.split('_').collect();
+        if f.len() == 3
+            && f[2].len() >= 8
+            && f[2].bytes().all(|b| b.is_ascii_hexdigit() || b == b'-')
+            && parts.len() == i + 3
+            && parts[i + 2].contains(".log")
+        {
+            return Some((f[0].into(), f[1].into(), parts[i + 1].into()));
+        }
+    }
+    let (dir, file) = source.rsplit_once('/')?;
+    if dir.ends_with("containers") {
+        let stem = file.strip_suffix(".log")?;
+        let f: Vec<&str> = stem.split('_').collect();
+        if f.len() == 3 {
+            let container = f[2].rsplit_once('-').map_or(f[2], |(c, _)| c);
+            return Some((f[1].into(), f[0].into(), container.into()));
+        }
+    }
+    None
+}
+
+fn first_of(fields: &[(String, String)], keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|k| {
+        fields
+            .iter()
+            .find(|(n, v)| crate::parse::fields::normalize_key(n) == *k && !v.is_empty())
+            .map(|(_, v)| v.clone())
+    })
+}
+
+/// Is this key customer-facing (user, customer, account, order, tenant, ...)?
+pub fn customer_key(key: &str) -> bool {
+    let n = crate::parse::fields::normalize_key(key);
+    const WHO: &[&str] = &[
+        "user",
+        "customer",
+        "account",
+        "order",
+        "tenant",
+        "organization",
+        "organisation",
+        "org",
+        "cart",
+        "invoice",
+        "subscription",
+        "merchant",
+        "member",
+    ];
+    const WHAT: &[&str] = &["", "id", "uuid", "email", "name", "number", "no", "ref"];
+    n == "uid"
+        || WHO
+            .iter()
+            .any(|w| n.strip_prefix(w).is_some_and(|rest| WHAT.contains(&rest)))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The model
+
+/// Compute the summary's sections once.
+pub fn summary(f: &Facts) -> Summary {
+    let secs = second_sources(f.events);
+    let mut lead = Vec::new();
+    let first_error = request(f.events).find(|t| is_error(t));
+    lead.push(Block::Para(match first_error {
+        Some(e) => vec![
+            Strong("What failed:"),
+            t(format!(
+                " {} reported ",
+                e.event.service.as_deref().unwrap_or("-")
+            )),
+            Code(one_line(&e.event.message, 200)),
+            t(format!(
+                " at {} ({})",
+                e.event.ts.map_or("-".into(), |x| x.to_rfc3339()),
+                e.event.location()
+            )),
+            Stop,
+        ],
+        None => vec![
+            Strong("What failed:"),
+            t(" no error-level event among the request's events"),
+            Stop,
+        ],
+    }));
+    let context: Vec<&TracedEvent> = f.events.iter().filter(|t| t.context).collect();
+    let mut when = vec![
+        Strong("When (UTC):"),
+        t(format!(" {}", span_of(request(f.events)))),
+    ];
+    if !context.is_empty() {
+        when.push(t(format!(
+            "; context events: {}",
+            span_of(context.iter().copied())
+        )));
+    }
+    lead.push(Block::Para(when));
+    let h = hosts(request(f.events));
+    lead.push(Block::Para(vec![
+        Strong("Where:"),
+        t(format!(
+            " {}{}",
+            services_text(&services(request(f.events))),
+            if h.is_empty() {
+                String::new()
+            } else {
+                format!("; hosts: {}", h.join(", "))
+            }
+        )),
+    ]));
+    let matched = request(f.events).count();
+    if !context.is_empty() {
+        lead.push(Block::Para(vec![
+            Strong("Context (not the request):"),
+            t(format!(
+                " {}",
+                services_text(&services(context.iter().copied()))
+            )),
+        ]));
+    }
+    lead.push(Block::Para(vec![
+        Strong("Events:"),
+        t(format!(
+            " {matched} of the request{}",
+            if context.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " + {} context events within {}",
+                    context.len(),
+                    f.window.unwrap_or("the window")
+                )
+            }
+        )),
+        Stop,
+    ]));
+
+    let mut sections = vec![Section {
+        title: "Errors and stacks",
+        blocks: stacks(f.events, &secs),
+    }];
+    let known = known_issues(f.events);
+    if !known.is_empty() {
+        sections.push(Section {
+            title: "Known issues",
+            blocks: vec![Block::List(
+                known
+                    .iter()
+                    .map(|(k, n)| vec![Inline::Team(k.clone()), t(format!(" ({n} event(s))"))])
+                    .collect(),
+            )],
+        });
+    }
+    sections.push(Section {
+        title: "Signatures",
+        blocks: signature_blocks(f),
+    });
+    let mut ids = Vec::new();
+    for id in f.followed {
+        ids.push(vec![
+            vec![Code(id.id.clone())],
+            vec![t(id.key.as_deref().unwrap_or("(given)"))],
+            vec![t(id.hop.to_string())],
+            vec![t(id.found_in.as_deref().unwrap_or("-"))],
+        ]);
+    }
+    sections.push(Section {
+        title: "Ids",
+        blocks: vec![Block::Table {
+            head: vec!["id", "key", "hop", "first seen in"],
+            right: vec![false, false, true, false],
+            rows: ids,
+        }],
+    });
+    sections.push(Section {
+        title: "Customer-facing ids",
+        blocks: customer_ids(f.events),
+    });
+    sections.push(Section {
+        title: "Environment",
+        blocks: environment(f),
+    });
+    sections.push(Section {
+        title: "Timeline",
+        blocks: timeline(f.events, &secs),
+    });
+    sections.push(Section {
+        title: "Reproduce",
+        blocks: match curl(f.events) {
+            Some(c) => vec![
+                Block::Code {
+                    lang: "sh",
+                    text: c,
+                },
+                Block::Para(vec![t(
+                    "Set HOST first (HOST=shop.example.com); while it is unset the command stops with \"set HOST to the service host\".",
+                )]),
+            ],
+            None => vec![Block::Para(vec![t(
+                "No access-log line among the request's events: no request to rebuild.",
+            )])],
+        },
+    });
+    sections.push(Section {
+        title: "How this bundle was made",
+        blocks: vec![
+            Block::Code {
+                lang: "sh",
+                text: f.command.to_string(),
+            },
+            Block::Para(vec![
+                t("Files: "),
+                Code("timeline.jsonl".into()),
+                t(" (events), "),
+                Code("signatures.json".into()),
+                t(", "),
+                Code("excerpts/".into()),
+                t(" (lines as they were, with context), "),
+                Code("report.html".into()),
+                t(" (timeline), "),
+                Code("manifest.json".into()),
+                t(" (inputs, ids, redaction counts), "),
+                Code("SHA256SUMS".into()),
+                t(" ("),
+                Code("sha256sum -c SHA256SUMS".into()),
+                t(", or "),
+                Code("casefile verify".into()),
+                t(")"),
+                Stop,
+            ]),
+        ],
+    });
+    Summary {
+        ids: f.ids.clone(),
+        unredacted: !f.redacted,
+        cut: f.truncated,
+        lead,
+        sections,
+    }
+}
+
+/// Sort key of an error for "where it started": its time, a whole-second source's at the end
+/// of its second; untimed after every timed one, by position.
+fn started_key(t: &TracedEvent, secs: &BTreeSet<&str>) -> Option<i64> {
+    let ts = t.event.ts?.0;
+    Some(if secs.contains(&*t.event.source) {
+        ts.saturating_add(999_999_999)
+    } else {
+        ts
+    })
+}
+
+fn stacks(events: &[TracedEvent], secs: &BTreeSet<&str>) -> Vec<Block> {
+    let errors: Vec<&TracedEvent> = request(events).filter(|t| is_error(t)).collect();
+    let mut started: Option<&TracedEvent> = None;
+    for e in &errors {
+        let better = match (started, started_key(e, secs)) {
+            (None, _) => true,
+            (Some(s), Some(k)) => started_key(s, secs).is_none_or(|sk| k < sk),
+            (Some(_), None) => false,
+        };
+        if better {
+            started = Some(e);
+        }
+    }
+    let Some(started) = started else {
+        return vec![Block::Para(vec![t(
+            "No error-level event among the request's events.",
+        )])];
+    };
+    let multi = |e: &TracedEvent| e.event.raw.contains('\n');
+    let mut out = vec![Block::Para(vec![
+        Strong("Where it started:"),
+        t(format!(
+            " {} at {} ({}): ",
+            started.event.service.as_deref().unwrap_or("-"),
+            time_of(started, secs),
+            started.event.location()
+        )),
+        Code(one_line(&started.event.message, 200)),
+        t(if multi(started) {
+            " (its stack is below)"
+        } else {
+            " (no stack trace in the record)"
+        }),
+        Stop,
+    ])];
+    // Identical stacks once: (signature, lines after the first) -> the events.
+    let mut groups: Vec<(&TracedEvent, Vec<&TracedEvent>)> = Vec::new();
+    let tail = |e: &TracedEvent| e.event.raw.split_once('\n').map(|x| x.1.to_string());
+    for e in errors.iter().copied().filter(|e| multi(e)) {
+        match groups
+            .iter_mut()
+            .find(|(g, _)| g.signature == e.signature && tail(g) == tail(e))
+        {
+            Some((_, also)) => also.push(e),
+            None => groups.push((e, Vec::new())),
+        }
+    }
+    if groups.is_empty() {
+        out.push(Block::Para(vec![t(
+            "No error of the request carries a stack trace.",
+        )]));
+    }
+    let n = groups.len();
+    for (i, (e, also)) in groups.iter().enumerate() {
+        let mut head = vec![
+            Strong("Stack"),
+            t(format!(
+                " {} of {n}: {}, {}",
+                i + 1,
+                e.event.service.as_deref().unwrap_or("-"),
+                time_of(e, secs)
+            )),
+        ];
+        if std::ptr::eq(*e, started) || also.iter().any(|a| std::ptr::eq(*a, started)) {
+            head.push(t(", where it started"));
+        }
+        if !also.is_empty() {
+            let mut locs: Vec<String> = also.iter().take(5).map(|a| a.event.location()).collect();
+            if also.len() > 5 {
+                locs.push(format!("and {} more", also.len() - 5));
+            }
+            head.push(t(format!(
+                ", ×{}, also at {}",
+                also.len() + 1,
+                locs.join(", ")
+            )));
+        }
+        let lines: Vec<&str> = e.event.raw.split('\n').collect();
+        let mut notes = Vec::new();
+        let raw = if lines.len() > STACK_LINES_MAX {
+            notes.push(vec![t(format!(
+                "… {} more lines cut (the record has {} lines; it is whole in timeline.jsonl)",
+                lines.len() - STACK_LINES_MAX,
+                lines.len()
+            ))]);
+            lines[..STACK_LINES_MAX].join("\n")
+        } else {
+            e.event.raw.clone()
+        };
+        out.push(Block::Stack(Stack {
+            head,
+            location: e.event.location(),
+            service: e.event.service.clone().unwrap_or_else(|| "-".into()),
+            raw,
+            notes,
+        }));
+    }
+    out
+}
+
+fn times(n: u64) -> String {
+    format!("{n} time{}", if n == 1 { "" } else { "s" })
+}
+
+/// The impact cell of a signature (see `bundle::ImpactTally`).
+fn impact_text(sig: &Value, in_request: usize) -> String {
+    let imp = &sig["impact"];
+    if in_request == 0 {
+        return "context only: not counted".into();
+    }
+    if !imp.is_object() {
+        return format!(
+            "seen {} in this request; not counted (no warn or error event of the request)",
+            times(in_request as u64)
+        );
+    }
+    let ids = match imp["request_ids"].as_u64() {
+        Some(n) if n >= crate::bundle::IMPACT_IDS_MAX => {
+            format!(", {n}+ distinct request ids")
+        }
+        Some(0) | None => String::new(),
+        Some(n) => format!(
+            ", {}",
+            plural(n as usize, "distinct request id", "distinct request ids")
+        ),
+    };
+    format!(
+        "seen {} in this request, {} in all inputs between {} and {}{ids}",
+        times(in_request as u64),
+        times(imp["count"].as_u64().unwrap_or(0)),
+        imp["since"].as_str().unwrap_or("-"),
+        imp["until"].as_str().unwrap_or("-"),
+    )
+}
+
+fn signature_blocks(f: &Facts) -> Vec<Block> {
+    let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for e in f.events {
+        if let Some(s) = &e.signature {
+            let c = counts.entry(s).or_default();
+            if e.context {
+                c.1 += 1;
+            } else {
+                c.0 += 1;
+            }
+        }
+    }
+    let mut rows = Vec::new();
+    for sig in f.signatures {
+        let id = sig["id"].as_str().unwrap_or("");
+        let (r, c) = counts.get(id).copied().unwrap_or_default();
+        rows.push(vec![
+            vec![t(if c > 0 {
+                format!("{r} (+{c} context)")
+            } else {
+                r.to_string()
+            })],
+            vec![Code(id.to_string())],
+            vec![t(impact_text(sig, r))],
+            vec![Code(one_line(sig["template"].as_str().unwrap_or(""), 160))],
+            vec![t(sig["services"]
+                .as_object()
+                .map(|o| o.keys().cloned().collect::<Vec<_>>().join(", "))
+                .unwrap_or_default())],
+        ]);
+    }
+    let range = f.signatures.iter().find_map(|s| {
+        let i = &s["impact"];
+        i.is_object().then(|| i.clone())
+    });
+    let mut how =
+        vec![
+        Strong("Impact:"),
+        t(" how often each signature of the request's warn and error events occurred in all the \
+           inputs, counted over the request's time span widened by "),
+        t(match f.window {
+            Some(w) => format!("the --window ({w})"),
+            None => "5 minutes on each side".into(),
+        }),
+    ];
+    if let Some(i) = range {
+        how.push(t(format!(
+            ": {} .. {}",
+            i["since"].as_str().unwrap_or("-"),
+            i["until"].as_str().unwrap_or("-")
+        )));
+    }
+    if !f.remote.is_empty() {
+        how.push(t(format!(
+            "; not counted: remote source {}",
+            f.remote.join(", ")
+        )));
+    }
+    how.push(Stop);
+    vec![
+        Block::Table {
+            head: vec!["count", "signature", "impact", "template", "services"],
+            right: vec![true, false, false, false, false],
+            rows,
+        },
+        Block::Para(how),
+    ]
+}
+
+fn customer_ids(events: &[TracedEvent]) -> Vec<Block> {
+    // (normalised key, value) -> (key as written, events, first location)
+    let mut seen: BTreeMap<(String, String), (String, usize, String)> = BTreeMap::new();
+    let mut order: Vec<(String, String)> = Vec::new();
+    for e in request(events) {
+        let mut here: BTreeSet<(String, String)> = BTreeSet::new();
+        let fields = record_fields(&e.event.raw);
+        let pairs = e
+            .event
+            .ids
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .chain(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        for (k, v) in pairs {
+            if v.is_empty() || !customer_key(k) {
+                continue;
+            }
+            let key = (crate::parse::fields::normalize_key(k), v.to_string());
+            if !here.insert(key.clone()) {
+                continue;
+            }
+            match seen.get_mut(&key) {
+                Some(s) => s.1 += 1,
+                None => {
+                    seen.insert(key.clone(), (k.to_string(), 1, e.event.location()));
+                    order.push(key);
+                }
+            }
+        }
+    }
+    if order.is_empty() {
+        return vec![Block::Para(vec![t(
+            "None of the request's events names a user, customer, account, order or tenant.",
+        )])];
+    }
+    let rows = order
+        .iter()
+        .map(|k| {
+            let (key, n, loc) = &seen[k];
+            vec![
+                vec![t(key.clone())],
+                vec![Code(k.1.clone())],
+                vec![t(n.to_string())],
+                vec![t(loc.clone())],
+            ]
+        })
+        .collect();
+    vec![Block::Table {
+        head: vec!["key", "value", "events", "first seen in"],
+        right: vec![false, false, true, false],
+        rows,
+    }]
+}
+
+fn environment(f: &Facts) -> Vec<Block> {
+    let mut rows: Vec<Vec<Vec<Inline>>> = vec![vec![
+        vec![t("casefile")],
+        vec![t(env!("CARGO_PKG_VERSION"))],
+        vec![t("made this bundle")],
+    ]];
+    // host -> services
+    let mut hosts: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // (namespace, pod, container) -> first location
+    let mut pods: BTreeMap<(String, String, String), String> = BTreeMap::new();
+    // service -> versions
+    let mut versions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for e in request(f.events) {
+        let svc = e.event.service.clone().unwrap_or_else(|| "-".into());
+        if let Some(h) = &e.event.host {
+            hosts.entry(h.clone()).or_default().insert(svc.clone());
+        }
+        let fields = record_fields(&e.event.raw);
+        let pod = first_of(&fields, POD_KEYS)
+            .map(|p| {
+                (
+                    first_of(&fields, NAMESPACE_KEYS).unwrap_or_default(),
+                    p,
+                    first_of(&fields, CONTAINER_KEYS).unwrap_or_default(),
+                )
+            })
+            .or_else(|| pod_from_path(&e.event.source));
+        if let Some(p) = pod {
+            pods.entry(p).or_insert_with(|| e.event.location());
+        }
+        let v = versions.entry(svc).or_default();
+        if let Some(x) = first_of(&fields, VERSION_KEYS) {
+            v.insert(x);
+        }
+    }
+    for (h, svcs) in &hosts {
+        rows.push(vec![
+            vec![t("host")],
+            vec![t(h.clone())],
+            vec![t(format!(
+                "services: {}",
+                svcs.iter().cloned().collect::<Vec<_>>().join(", ")
+            ))],
+        ]);
+    }
+    for ((ns, pod, container), loc) in &pods {
+        let name = if ns.is_empty() {
+            pod.clone()
+        } else {
+            format!("{ns}/{pod}")
+        };
+        let mut d = String::new();
+        if !container.is_empty() {
+            let _ = write!(d, "container {container}; ");
+        }
+        let _ = write!(d, "first in {loc}");
+        rows.push(vec![vec![t("pod")], vec![t(name)], vec![t(d)]]);
+    }
+    for (svc, vs) in &versions {
+        rows.push(vec![
+            vec![t("service")],
+            vec![t(svc.clone())],
+            vec![t(if vs.is_empty() {
+                "version: not in its records".to_string()
+            } else {
+                format!(
+                    "version: {}",
+                    vs.iter().cloned().collect::<Vec<_>>().join(", ")
+                )
+            })],
+        ]);
+    }
+    for r in f.inputs.iter().take(INPUTS_MAX) {
+        rows.push(vec![
+            vec![t("input")],
+            vec![t(r.source.clone())],
+            vec![t(format!(
+                "{}, {} bytes{}",
+                r.dialect.as_deref().unwrap_or("unknown dialect"),
+                r.bytes,
+                r.compression.map(|c| format!(" ({c})")).unwrap_or_default()
+            ))],
+        ]);
+    }
+    for name in f.remote {
+        rows.push(vec![
+            vec![t("input")],
+            vec![t(name.clone())],
+            vec![t("remote source")],
+        ]);
+    }
+    let mut out = vec![Block::Table {
+        head: vec!["what", "name", "details"],
+        right: vec![false, false, false],
+        rows,
+    }];
+    if f.inputs.len() > INPUTS_MAX {
+        out.push(Block::Para(vec![t(format!(
+            "… {} more inputs in manifest.json.",
+            f.inputs.len() - INPUTS_MAX
+        ))]));
+    }
+    out
+}
+
+fn timeline(events: &[TracedEvent], secs: &BTreeSet<&str>) -> Vec<Block> {
+    let mut rows = Vec::new();
+    let mut marked = false;
+    for e in events.iter().take(TIMELINE_MAX) {
+        marked |= e.event.ts.is_some() && secs.contains(&*e.event.source);
+        rows.push(vec![
+            vec![t(time_of(e, secs))],
+            vec![t(e.event.service.as_deref().unwrap_or("-"))],
+            vec![t(e.event.level.map_or("-", Level::as_str))],
+            vec![t(format!(
+                "{}{}",
+                if e.context { "(context) " } else { "" },
+                one_line(&e.event.message, 160)
+            ))],
+        ]);
+    }
+    let mut out = vec![Block::Table {
+        head: vec!["time (UTC)", "service", "level", "message"],
+        right: vec![false, false, false, false],
+        rows,
+    }];
+    if marked {
+        out.push(Block::Para(vec![t(SECONDS_LEGEND)]));
+    }
+    if events.len() > TIMELINE_MAX {
+        out.push(Block::Para(vec![
+            t(format!("… {} more in ", events.len() - TIMELINE_MAX)),
+            Code("timeline.jsonl".into()),
+            Stop,
+        ]));
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Renderings
+
+fn md_inline(out: &mut String, parts: &[Inline], in_table: bool) {
+    for p in parts {
+        match p {
+            Text(s) => out.push_str(&md_text(s)),
+            Code(s) => out.push_str(&md_code(s, in_table)),
+            Strong(s) => {
+                let _ = write!(out, "**{s}**");
+            }
+            // Written by the team (`--known-issues`), not log text: its links stay links.
+            Inline::Team(s) => {
+                let _ = write!(out, "**{}**", sanitize(s).replace('*', "\\*"));
+            }
+            Stop => out.push('.'),
+        }
+    }
+}
+
+fn md_block(out: &mut String, b: &Block) {
+    match b {
+        Block::Para(p) => {
+            md_inline(out, p, false);
+            out.push_str("\n\n");
+        }
+        Block::List(items) => {
+            for i in items {
+                out.push_str("- ");
+                md_inline(out, i, false);
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        Block::Table { head, right, rows } => {
+            let _ = writeln!(out, "| {} |", head.join(" | "));
+            let align: Vec<&str> = right
+                .iter()
+                .map(|r| if *r { "---:" } else { "---" })
+                .collect();
+            let _ = writeln!(out, "|{}|", align.join("|"));
+            for r in rows {
+                out.push('|');
+                for c in r {
+                    out.push(' ');
+                    md_inline(out, c, true);
+                    out.push_str(" |");
+                }
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        Block::Code { lang, text } => {
+            out.push_str(&md_fence(lang, text));
+            out.push('\n');
+        }
+        Block::Stack(s) => {
+            md_inline(out, &s.head, false);
+            let _ = write!(
+                out,
+                "\n\n{} ({})\n\n{}\n",
+                md_code(&s.location, false),
+                md_text(&s.service),
+                md_fence("", &s.raw)
+            );
+            for n in &s.notes {
+                md_inline(out, n, false);
+                out.push_str("\n\n");
+            }
+        }
+    }
+}
+
+fn jira_inline(out: &mut String, parts: &[Inline]) {
+    for p in parts {
+        match p {
+            Text(s) if s.is_empty() => {}
+            Text(s) => out.push_str(&jira_text(s)),
+            Code(s) => {
+                let _ = write!(out, "{{{{{}}}}}", jira_text(s));
+            }
+            Strong(s) => {
+                let _ = write!(out, "*{s}*");
+            }
+            Inline::Team(s) => {
+                let _ = write!(out, "*{}*", jira_text(s));
+            }
+            Stop => {}
+        }
+    }
+}
+
+fn jira_block_of(out: &mut String, b: &Block) {
+    match b {
+        Block::Para(p) => {
+            jira_inline(out, p);
+            out.push_str("\n\n");
+        }
+        Block::List(items) => {
+            for i in items {
+                out.push_str("* ");
+                jira_inline(out, i);
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        Block::Table { head, rows, .. } => {
+            let _ = writeln!(out, "||{}||", head.join("||"));
+            for r in rows {
+                out.push('|');
+                for c in r {
+                    let mut cell = String::new();
+                    jira_inline(&mut cell, c);
+                    out.push_str(if cell.is_empty() { "-" } else { &cell });
+                    out.push('|');
+                }
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        Block::Code { lang, text } => {
+            if *lang == "sh" {
+                let _ = write!(out, "{{code:bash}}\n{}\n{{code}}\n\n", jira_block(text));
+            } else {
+                let _ = write!(out, "{{noformat}}\n{}\n{{noformat}}\n\n", jira_block(text));
+            }
+        }
+        Block::Stack(s) => {
+            jira_inline(out, &s.head);
+            let _ = write!(
+                out,
+                "\n{}\n{{noformat}}\n{}\n{{noformat}}\n\n",
+                jira_text(&s.location),
+                jira_block(&s.raw)
+            );
+            for n in &s.notes {
+                jira_inline(out, n);
+                out.push_str("\n\n");
+            }
+        }
+    }
+}
+
+fn html_inline(out: &mut String, parts: &[Inline]) {
+    for p in parts {
+        match p {
+            Text(s) => out.push_str(&esc(&sanitize(s))),
+            Code(s) => {
+                let _ = write!(out, "<code>{}</code>", esc(&sanitize(s)));
+            }
+            Strong(s) => {
+                let _ = write!(out, "<strong>{}</strong>", esc(s));
+            }
+            Inline::Team(s) => {
+                let _ = write!(out, "<strong>{}</strong>", esc(&sanitize(s)));
+            }
+            Stop => out.push('.'),
+        }
+    }
+}
+
+fn html_block(out: &mut String, b: &Block) {
+    match b {
+        Block::Para(p) => {
+            out.push_str("<p>");
+            html_inline(out, p);
+            out.push_str("</p>\n");
+        }
+        Block::List(items) => {
+            out.push_str("<ul>\n");
+            for i in items {
+                out.push_str("<li>");
+                html_inline(out, i);
+                out.push_str("</li>\n");
+            }
+            out.push_str("</ul>\n");
+        }
+        Block::Table { head, right, rows } => {
+            out.push_str("<table>\n<thead><tr>");
+            for h in head {
+                let _ = write!(out, "<th>{}</th>", esc(h));
+            }
+            out.push_str("</tr></thead>\n<tbody>\n");
+            for r in rows {
+                out.push_str("<tr>");
+                for (i, c) in r.iter().enumerate() {
+                    out.push_str(if right.get(i).copied().unwrap_or(false) {
+                        "<td class=\"num\">"
+                    } else {
+                        "<td>"
+                    });
+                    html_inline(out, c);
+                    out.push_str("</td>");
+                }
+                out.push_str("</tr>\n");
+            }
+            out.push_str("</tbody>\n</table>\n");
+        }
+        Block::Code { lang, text } => {
+            let class = if *lang == "sh" { " class=\"sh\"" } else { "" };
+            let _ = writeln!(
+                out,
+                "<pre{class}><code>{}</code></pre>",
+                esc(&visible(text))
+            );
+        }
+        Block::Stack(s) => {
+            out.push_str("<div class=\"stack\">\n<p>");
+            html_inline(out, &s.head);
+            let _ = writeln!(
+                out,
+                "</p>\n<p><code>{}</code> ({})</p>\n<pre><code>{}</code></pre>",
+                esc(&sanitize(&s.location)),
+                esc(&sanitize(&s.service)),
+                esc(&visible(&s.raw))
+            );
+            for n in &s.notes {
+                out.push_str("<p>");
+                html_inline(out, n);
+                out.push_str("</p>\n");
+            }
+            out.push_str("</div>\n");
+        }
+    }
+}
+
+impl Summary {
+    pub fn markdown(&self) -> String {
+        let mut s = String::new();
+        let ids: Vec<String> = self.ids.iter().map(|i| md_text(i)).collect();
+        let _ = writeln!(s, "# Evidence: request {}\n", ids.join(", "));
+        if self.unredacted {
+            s.push_str("> **UNREDACTED**: this bundle was made with `--no-redact` and may hold secrets and personal data.\n\n");
+        }
+        if let Some((k, n)) = self.cut {
+            let _ = writeln!(
+                s,
+                "> **Cut**: only the first {k} of {n} events are in this bundle (`--max-events`); rerun the command below without it for all.\n"
+            );
+        }
+        for b in &self.lead {
+            md_block(&mut s, b);
+        }
+        for sec in &self.sections {
+            let _ = write!(s, "## {}\n\n", sec.title);
+            for b in &sec.blocks {
+                md_block(&mut s, b);
+            }
+        }
+        let trimmed = s.trim_end().len();
+        s.truncate(trimmed);
+        s.push('\n');
+        s
+    }
+
+    pub fn jira(&self) -> String {
+        let mut s = String::new();
+        let ids: Vec<String> = self.ids.iter().map(|i| jira_text(i)).collect();
+        let _ = writeln!(s, "h1. Evidence: request {}\n", ids.join(", "));
+        if self.unredacted {
+            s.push_str("{warning}UNREDACTED: made with --no-redact; may hold secrets and personal data.{warning}\n\n");
+        }
+        if let Some((k, n)) = self.cut {
+            let _ = writeln!(
+                s,
+                "{{note}}Only the first {k} of {n} events are in this bundle (--max-events).{{note}}\n"
+            );
+        }
+        for b in &self.lead {
+            jira_block_of(&mut s, b);
+        }
+        for sec in &self.sections {
+            let _ = write!(s, "h2. {}\n\n", sec.title);
+            for b in &sec.blocks {
+                jira_block_of(&mut s, b);
+            }
+        }
+        let trimmed = s.trim_end().len();
+        s.truncate(trimmed);
+        s.push('\n');
+        s
+    }
+
+    pub fn html(&self) -> String {
+        let mut s = String::from("<section class=\"summary\">\n");
+        if self.unredacted {
+            s.push_str("<p class=\"warn\"><strong>UNREDACTED</strong>: this bundle was made with --no-redact and may hold secrets and personal data.</p>\n");
+        }
+        if let Some((k, n)) = self.cut {
+            let _ = writeln!(
+                s,
+                "<p class=\"warn\"><strong>Cut</strong>: only the first {k} of {n} events are in this bundle (--max-events).</p>"
+            );
+        }
+        for b in &self.lead {
+            html_block(&mut s, b);
+        }
+        for sec in &self.sections {
+            let _ = writeln!(s, "<h2>{}</h2>", esc(sec.title));
+            for b in &sec.blocks {
+                html_block(&mut s, b);
+            }
+        }
+        s.push_str("</section>\n");
+        s
+    }
+}
+
+/// `summary.md`.
+pub fn markdown(f: &Facts) -> String {
+    summary(f).markdown()
+}
+
+/// `summary.jira.txt`: the same sections in Jira wiki markup.
+pub fn jira(f: &Facts) -> String {
+    summary(f).jira()
+}
+
+/// The same sections as an HTML fragment (`<section class="summary">`), for `report.html`.
+pub fn html(f: &Facts) -> String {
+    summary(f).html()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escapers
 
 /// Inline Markdown text: one line, controls shown, and every character that could start markup
 /// backslash-escaped (links, images, raw HTML, autolinks `<..>`, emphasis, table pipes), plus
@@ -282,244 +1600,6 @@ pub fn jira_block(s: &str) -> String {
     out
 }
 
-pub fn markdown(f: &Facts) -> String {
-    let mut s = String::new();
-    let matched = f.events.iter().filter(|t| !t.context).count();
-    let ids: Vec<String> = f.ids.iter().map(|i| md_text(i)).collect();
-    let _ = writeln!(s, "# Evidence: request {}\n", ids.join(", "));
-    if !f.redacted {
-        s.push_str("> **UNREDACTED**: this bundle was made with `--no-redact` and may hold secrets and personal data.\n\n");
-    }
-    if let Some((k, n)) = f.truncated {
-        let _ = writeln!(
-            s,
-            "> **Cut**: only the first {k} of {n} events are in this bundle (`--max-events`); rerun the command below without it for all.\n"
-        );
-    }
-    match first_error(f.events) {
-        Some(t) => {
-            let _ = writeln!(
-                s,
-                "**What failed:** {} reported {} at {} ({}).\n",
-                md_text(t.event.service.as_deref().unwrap_or("-")),
-                md_code(&one_line(&t.event.message, 200), false),
-                t.event.ts.map_or("-".into(), |x| x.to_rfc3339()),
-                md_text(&t.event.location())
-            );
-        }
-        None => s.push_str("**What failed:** no error-level event among the events found.\n\n"),
-    }
-    let _ = writeln!(s, "**When (UTC):** {}\n", span_text(f.events));
-    let svc = services(f.events);
-    let _ = writeln!(
-        s,
-        "**Where:** {}{}\n",
-        svc.iter()
-            .map(|(k, (n, e))| if *e > 0 {
-                format!("{} ({n} events, {e} errors)", md_text(k))
-            } else {
-                format!("{} ({n} events)", md_text(k))
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        {
-            let h = hosts(f.events);
-            if h.is_empty() {
-                String::new()
-            } else {
-                let h: Vec<String> = h.iter().map(|h| md_text(h)).collect();
-                format!("; hosts: {}", h.join(", "))
-            }
-        }
-    );
-    let _ = writeln!(
-        s,
-        "**Events:** {matched} of the request{}.\n",
-        if f.events.len() > matched {
-            format!(
-                " + {} context events within {}",
-                f.events.len() - matched,
-                md_text(f.window.unwrap_or("the window"))
-            )
-        } else {
-            String::new()
-        }
-    );
-    if let Some(t) = first_stack(f.events) {
-        s.push_str("## First error with a stack\n\n");
-        let _ = writeln!(
-            s,
-            "{} ({})\n\n{}",
-            md_code(&t.event.location(), false),
-            md_text(t.event.service.as_deref().unwrap_or("-")),
-            md_fence("", &t.event.raw)
-        );
-    }
-    let known = known_issues(f.events);
-    if !known.is_empty() {
-        s.push_str("## Known issues\n\n");
-        for (k, n) in &known {
-            // Written by the team (`--known-issues`), not log text: its links stay links.
-            let _ = writeln!(
-                s,
-                "- **{}** ({n} event(s))",
-                sanitize(k).replace('*', "\\*")
-            );
-        }
-        s.push('\n');
-    }
-    s.push_str(
-        "## Signatures\n\n| count | signature | template | services |\n|---:|---|---|---|\n",
-    );
-    for sig in f.signatures {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} |",
-            sig["count"],
-            md_code(sig["id"].as_str().unwrap_or(""), true),
-            md_code(&one_line(sig["template"].as_str().unwrap_or(""), 160), true),
-            sig["services"]
-                .as_object()
-                .map(|o| o.keys().map(|k| md_text(k)).collect::<Vec<_>>().join(", "))
-                .unwrap_or_default()
-        );
-    }
-    s.push_str("\n## Ids\n\n| id | key | hop | first seen in |\n|---|---|---:|---|\n");
-    for id in f.followed {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} |",
-            md_code(&id.id, true),
-            md_text(id.key.as_deref().unwrap_or("(given)")),
-            id.hop,
-            md_text(id.found_in.as_deref().unwrap_or("-"))
-        );
-    }
-    s.push_str("\n## Timeline\n\n| time (UTC) | service | level | message |\n|---|---|---|---|\n");
-    for t in f.events.iter().take(200) {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {}{} |",
-            t.event.ts.map_or("-".into(), |x| x.to_rfc3339()),
-            md_text(t.event.service.as_deref().unwrap_or("-")),
-            t.event.level.map_or("-", Level::as_str),
-            if t.context { "(context) " } else { "" },
-            md_text(&one_line(&t.event.message, 160))
-        );
-    }
-    if f.events.len() > 200 {
-        let _ = writeln!(s, "\n… {} more in `timeline.jsonl`.", f.events.len() - 200);
-    }
-    s.push_str("\n## Reproduce\n\n");
-    match curl(f.events) {
-        Some(c) => {
-            let _ = writeln!(s, "{}", md_fence("sh", &c));
-        }
-        None => s.push_str("No access-log line among the events: no request to rebuild.\n\n"),
-    }
-    let _ = writeln!(
-        s,
-        "## How this bundle was made\n\n{}\nFiles: `timeline.jsonl` (events), `signatures.json`, `excerpts/` (lines as they were, with context), `report.html` (timeline), `manifest.json` (inputs, ids, redaction counts), `SHA256SUMS` (`sha256sum -c SHA256SUMS`, or `casefile verify`).",
-        md_fence("sh", f.command)
-    );
-    s
-}
-
-/// The same in Jira wiki markup.
-pub fn jira(f: &Facts) -> String {
-    let mut s = String::new();
-    let ids: Vec<String> = f.ids.iter().map(|i| jira_text(i)).collect();
-    let _ = writeln!(s, "h1. Evidence: request {}\n", ids.join(", "));
-    if !f.redacted {
-        s.push_str("{warning}UNREDACTED: made with --no-redact; may hold secrets and personal data.{warning}\n\n");
-    }
-    if let Some((k, n)) = f.truncated {
-        let _ = writeln!(
-            s,
-            "{{note}}Only the first {k} of {n} events are in this bundle (--max-events).{{note}}\n"
-        );
-    }
-    match first_error(f.events) {
-        Some(t) => {
-            let _ = writeln!(
-                s,
-                "*What failed:* {} reported {{{{{}}}}} at {} ({})\n",
-                jira_text(t.event.service.as_deref().unwrap_or("-")),
-                jira_text(&one_line(&t.event.message, 200)),
-                t.event.ts.map_or("-".into(), |x| x.to_rfc3339()),
-                jira_text(&t.event.location())
-            );
-        }
-        None => s.push_str("*What failed:* no error-level event among the events found.\n\n"),
-    }
-    let _ = writeln!(s, "*When (UTC):* {}\n", span_text(f.events));
-    let h: Vec<String> = hosts(f.events).iter().map(|h| jira_text(h)).collect();
-    let _ = writeln!(
-        s,
-        "*Where:* {}{}\n",
-        services(f.events)
-            .iter()
-            .map(|(k, (n, e))| format!("{} ({n} events, {e} errors)", jira_text(k)))
-            .collect::<Vec<_>>()
-            .join(", "),
-        if h.is_empty() {
-            String::new()
-        } else {
-            format!("; hosts: {}", h.join(", "))
-        }
-    );
-    if let Some(t) = first_stack(f.events) {
-        let _ = writeln!(
-            s,
-            "h2. First error with a stack\n\n{}\n{{noformat}}\n{}\n{{noformat}}\n",
-            jira_text(&t.event.location()),
-            jira_block(&t.event.raw)
-        );
-    }
-    let known = known_issues(f.events);
-    if !known.is_empty() {
-        s.push_str("h2. Known issues\n\n");
-        for (k, n) in &known {
-            let _ = writeln!(s, "* {} ({n} event(s))", jira_text(k));
-        }
-        s.push('\n');
-    }
-    s.push_str("h2. Signatures\n\n||count||signature||template||\n");
-    for sig in f.signatures {
-        let _ = writeln!(
-            s,
-            "|{}|{{{{{}}}}}|{}|",
-            sig["count"],
-            jira_text(sig["id"].as_str().unwrap_or("")),
-            jira_text(&one_line(sig["template"].as_str().unwrap_or(""), 200))
-        );
-    }
-    s.push_str("\nh2. Ids\n\n||id||key||hop||first seen in||\n");
-    for id in f.followed {
-        let _ = writeln!(
-            s,
-            "|{{{{{}}}}}|{}|{}|{}|",
-            jira_text(&id.id),
-            jira_text(id.key.as_deref().unwrap_or("(given)")),
-            id.hop,
-            jira_text(id.found_in.as_deref().unwrap_or("-"))
-        );
-    }
-    s.push_str("\nh2. Reproduce\n\n");
-    match curl(f.events) {
-        Some(c) => {
-            let _ = writeln!(s, "{{code:bash}}\n{}\n{{code}}\n", jira_block(&c));
-        }
-        None => s.push_str("No access-log line among the events.\n\n"),
-    }
-    let _ = writeln!(
-        s,
-        "h2. How this bundle was made\n\n{{code:bash}}\n{}\n{{code}}",
-        jira_block(f.command)
-    );
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -567,5 +1647,138 @@ mod tests {
             jira_block("a {noformat} b {NoFormat:x} {code:java} {c"),
             "a { noformat} b { NoFormat:x} { code:java} {c"
         );
+    }
+}
+
+#[cfg(test)]
+mod model_tests {
+    use super::*;
+    use crate::model::{Event, Timestamp};
+
+    fn ev(line: u64, ts: i64, level: Level, svc: &str, raw: &str) -> TracedEvent {
+        TracedEvent {
+            event: Event {
+                ts: Some(Timestamp(ts)),
+                source: format!("logs/{svc}.log").into(),
+                line,
+                service: Some(svc.into()),
+                host: None,
+                level: Some(level),
+                status: None,
+                message: raw.split('\n').next().unwrap_or("").into(),
+                ids: BTreeMap::new(),
+                raw: raw.into(),
+                dialect: "generic".into(),
+            },
+            via: None,
+            context: false,
+            input: 0,
+            signature: Some(format!("sig{line}")),
+            known_issue: None,
+        }
+    }
+
+    fn facts<'a>(events: &'a [TracedEvent], sigs: &'a [Value]) -> Facts<'a> {
+        Facts {
+            ids: vec!["r1".into()],
+            events,
+            followed: &[],
+            signatures: sigs,
+            command: "casefile bundle r1 logs -o out",
+            truncated: None,
+            redacted: true,
+            window: None,
+            inputs: &[],
+            remote: &[],
+        }
+    }
+
+    /// Issue 16 §4: Markdown, Jira and the HTML fragment carry the same sections in order.
+    #[test]
+    fn three_renderings_have_the_same_sections() {
+        let events = vec![
+            ev(1, 1_000_000_000, Level::Info, "api", "GET /x <b>"),
+            ev(
+                2,
+                1_100_000_000,
+                Level::Error,
+                "api",
+                "boom <script>\n  at a.B(C.java:1)",
+            ),
+        ];
+        let sigs = vec![serde_json::json!({"id": "sig2", "template": "boom <*>", "impact": null})];
+        let f = facts(&events, &sigs);
+        let md: Vec<String> = markdown(&f)
+            .lines()
+            .filter_map(|l| l.strip_prefix("## ").map(String::from))
+            .collect();
+        let jira: Vec<String> = jira(&f)
+            .lines()
+            .filter_map(|l| l.strip_prefix("h2. ").map(String::from))
+            .collect();
+        let h = html(&f);
+        let html: Vec<String> = h
+            .split("<h2>")
+            .skip(1)
+            .filter_map(|s| s.split("</h2>").next().map(String::from))
+            .collect();
+        let want: Vec<String> = SECTIONS
+            .iter()
+            .filter(|s| **s != "Known issues")
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(md, want);
+        assert_eq!(jira, want);
+        assert_eq!(html, want);
+        assert!(h.starts_with("<section class=\"summary\">\n"));
+        assert!(h.ends_with("</section>\n"));
+        assert!(!h.contains("<script") && !h.contains("<b>"), "{h}");
+        assert!(h.contains("boom &lt;script&gt;"), "{h}");
+    }
+
+    /// A stack longer than the cap is cut, saying how much.
+    #[test]
+    fn long_stacks_are_cut_and_say_so() {
+        let mut raw = String::from("ERROR boom");
+        for i in 0..249 {
+            raw.push_str(&format!("\n  at f{i}(F.java:{i})"));
+        }
+        let events = vec![ev(7, 1_000_000_000, Level::Error, "api", &raw)];
+        let f = facts(&events, &[]);
+        let md = markdown(&f);
+        assert!(md.contains("  at f198(F.java:198)\n```"), "{md}");
+        assert!(!md.contains("f199("));
+        assert!(md.contains(
+            "… 50 more lines cut (the record has 250 lines; it is whole in timeline.jsonl)"
+        ));
+    }
+
+    #[test]
+    fn keys_and_pods() {
+        for k in [
+            "user_id",
+            "user.id",
+            "customerId",
+            "order",
+            "tenant.id",
+            "uid",
+            "account_number",
+        ] {
+            assert!(customer_key(k), "{k}");
+        }
+        for k in ["session_id", "trace_id", "orders_total", "client_ip"] {
+            assert!(!customer_key(k), "{k}");
+        }
+        assert_eq!(
+            pod_from_path(
+                "/var/log/pods/shop_api-6b7c9-x1_0f3c2a1b-1111-2222-3333-444455556666/api/0.log"
+            ),
+            Some(("shop".into(), "api-6b7c9-x1".into(), "api".into()))
+        );
+        assert_eq!(
+            pod_from_path("/var/log/containers/api-6b7c9-x1_shop_api-0123abcd.log"),
+            Some(("shop".into(), "api-6b7c9-x1".into(), "api".into()))
+        );
+        assert_eq!(pod_from_path("logs/api.log"), None);
     }
 }

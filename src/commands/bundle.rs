@@ -3,11 +3,13 @@
 use std::io::{self, Write};
 
 use super::trace::trace_summary;
-use super::{collect_problems, Remotes, EXIT_FOUND, EXIT_NOTHING, EXIT_TROUBLE};
+use super::{bounded, collect_problems, Remotes, EXIT_FOUND, EXIT_NOTHING, EXIT_TROUBLE};
+use crate::bundle::{ImpactQuery, ImpactTally};
 use crate::config::{BundleConfig, Config};
 use crate::correlate::{self, TraceQuery};
+use crate::parse::Parser;
 use crate::report::terminal::sanitize;
-use crate::source::{Input, Problem};
+use crate::source::{read_sources, Input, Problem, RawEvent, Visitor};
 
 pub(super) fn bundle(
     cfg: &Config,
@@ -39,6 +41,7 @@ pub(super) fn bundle(
         custom_redactions: b.custom_names.clone(),
         source_date_epoch: b.source_date_epoch,
         remote: remotes.reports(),
+        window_ns: b.trace.window_ns,
     };
     let matched = res.events.iter().filter(|e| !e.context).count();
     if matched == 0 && !b.allow_empty {
@@ -55,7 +58,8 @@ pub(super) fn bundle(
              (--allow-empty)"
         );
     }
-    let files = crate::bundle::build(&req, &res, inputs, crate::bundle::render_html);
+    let impact = |q: &ImpactQuery| impact(cfg, inputs, q);
+    let files = crate::bundle::build(&req, &res, inputs, impact, crate::bundle::render_html);
     crate::bundle::write(&b.out, &files, b.source_date_epoch.unwrap_or(0), b.force).map_err(
         |e| {
             io::Error::new(
@@ -99,6 +103,48 @@ pub(super) fn bundle(
     }
     trace_summary(&res, b.trace.window_ns.is_some());
     Ok(matched > 0)
+}
+
+/// Counts the bundle's signatures among the warn- and error-level records of a time range
+/// (the bundle's impact): a peek rules most records out without the full parse.
+struct ImpactVisitor<'a> {
+    parser: &'a Parser,
+    q: &'a ImpactQuery,
+}
+
+impl Visitor for ImpactVisitor<'_> {
+    type Acc = ImpactTally;
+    fn new_acc(&self) -> ImpactTally {
+        ImpactTally::new(self.q)
+    }
+    fn visit(&self, acc: &mut ImpactTally, ev: RawEvent<'_>) {
+        if let Some(p) = ev.peek(self.parser) {
+            if !self.q.wants(Some(p.ts), Some(p.level)) {
+                return;
+            }
+        }
+        acc.add(self.q, &ev.to_event(self.parser));
+    }
+    fn rebase(&self, _acc: &mut ImpactTally, _base: u64) {}
+}
+
+/// Read the file inputs again over the impact range and count (remote sources are not read
+/// again). What goes wrong was already reported by the trace's read.
+fn impact(cfg: &Config, inputs: &[Input], q: &ImpactQuery) -> ImpactTally {
+    let mut total = ImpactTally::new(q);
+    if inputs.is_empty() || q.is_empty() {
+        return total;
+    }
+    let v = ImpactVisitor {
+        parser: &cfg.parser,
+        q,
+    };
+    let read = bounded(&cfg.read, Some(q.since), Some(q.until));
+    let (accs, _) = read_sources(inputs, &cfg.parser, &read, &v);
+    for (_, a) in accs {
+        total.merge(a);
+    }
+    total
 }
 
 /// No event holds an id: what was searched, and the next step.
