@@ -67,6 +67,36 @@ fn summaries_carry_the_same_sections_in_the_same_order() {
     }
 }
 
+/// Issue 16 §4: report.html carries the summary's content, its sections in the same order,
+/// above the page's own timeline (`Events`), with the rebuilt request and the command.
+#[test]
+fn report_html_shows_the_summary_above_its_timeline() {
+    let (_tmp, out) = bundle(&[]);
+    let html = text(&out, "report.html");
+    let md = text(&out, "summary.md");
+    let start = html
+        .find("<section class=\"summary\">")
+        .expect("summary section");
+    let end = start + html[start..].find("</section>").unwrap();
+    let h2 = |s: &str| -> Vec<String> {
+        s.split("<h2>")
+            .skip(1)
+            .map(|p| p[..p.find("</h2>").unwrap()].to_string())
+            .collect()
+    };
+    assert_eq!(h2(&html[start..end]), headings(&md, "## "));
+    assert!(
+        html[end..].contains("<h2>Events</h2>"),
+        "the page's timeline comes after the summary"
+    );
+    for want in [
+        "${HOST:?set HOST to the service host}",
+        &format!("casefile bundle {REQ} logs -o"),
+    ] {
+        assert!(html[start..end].contains(want), "{want}");
+    }
+}
+
 /// Issue 16 §3: with `--window` the request's events are counted, context apart.
 #[test]
 fn window_counts_context_apart_from_the_request() {
@@ -78,10 +108,12 @@ fn window_counts_context_apart_from_the_request() {
         "**Events:** 7 of the request + 2 context events within 2s.\n",
         "| 1 (+1 context) | `66e0906f3e290ce4` | seen 1 time in this request, 1 time in all inputs between 2026-03-02T10:00:03.000Z and 2026-03-02T10:00:07.400Z, 1 distinct request id | `POST <PATH> <NUM>` | edge |\n",
         "| 0 (+1 context) | `d98e51be23603678` | context only: not counted | `cart updated` | api |\n",
-        "| 2026-03-02T10:00:06Z (s) | edge | info | (context) POST /api/v1/cart 200 |\n",
+        // Quiet context is counted under the timeline, not listed in it.
+        "2 context event(s) at info level or below are not listed here: see report.html or `timeline.jsonl`.\n",
     ] {
         assert!(md.contains(want), "want:\n{want}\nin:\n{md}");
     }
+    assert!(!md.contains("(context) POST /api/v1/cart 200"), "{md}");
     let jira = text(&out, "summary.jira.txt");
     assert!(
         jira.contains("*Where:* api (2 events, 1 error), edge (1 event, 1 error), payments (4 events, 3 errors); hosts: node-a\n"),

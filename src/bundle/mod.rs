@@ -10,7 +10,7 @@
 //! | `excerpts/<name>.txt` | per source, the lines of each event with 3 lines of context, as `<line> > text` (event lines) or `<line>   text` (context), blocks separated by `---`; a remote source has its records as `      - > text`, each headed `# <source>`, with no line numbers or context. The file starts with `# <source>` (controls shown as `\xNN`). Each line is redacted whole, then cut at 4,096 characters (marked ` [cut at 4096 characters]`). `<name>`: see below |
 //! | `summary.md` | for a person: what failed, when (UTC), where (the request's events and, apart, the `--window` context), then the sections `Errors and stacks` (where it started, every stack of the request), `Known issues`, `Signatures` (with impact), `Ids`, `Customer-facing ids`, `Environment` (hosts, pods, service versions, inputs, casefile version), `Timeline` (whole-second sources marked `(s)`), `Reproduce` (curl rebuilt from the access log, runnable as pasted), `How this bundle was made`. Log text is escaped for where it goes (code span, fence, table cell, text) and never becomes markup: see `summary` |
 //! | `summary.jira.txt` | the same sections in Jira wiki markup, escaped the same way |
-//! | `report.html` | one self-contained page: a lane per service, errors marked, each event opening to its raw text |
+//! | `report.html` | one self-contained page: the summary's content (as `summary.md`), then a lane per service, errors marked, the request's marks drawn over context marks, each event opening to its raw text; checkboxes (CSS only, no script) hide context, a service or a level |
 //! | `SHA256SUMS` | `sha256sum -c` format, covering every other file (manifest included) |
 //!
 //! Impact: after the trace, the file inputs are read again over the request's time span (its
@@ -1813,7 +1813,7 @@ pub fn verify(b: &ReadBundle) -> Vec<String> {
 }
 
 /// `report.html` from the bundle's (redacted) events. `summary`: the summary's HTML fragment
-/// ([`summary::html`]), not shown yet.
+/// ([`summary::html`]), written above the timeline.
 pub fn render_html(
     events: &[TracedEvent],
     title: &str,
@@ -1821,7 +1821,6 @@ pub fn render_html(
     notes: &[String],
     summary: &str,
 ) -> String {
-    let _ = summary;
     use crate::report::html::{render, HtmlEvent, HtmlReport};
     let evs: Vec<HtmlEvent> = events
         .iter()
@@ -1843,7 +1842,7 @@ pub fn render_html(
         subtitle,
         events: &evs,
         notes,
-        summary: "",
+        summary,
     })
 }
 

@@ -17,7 +17,7 @@
 //! | Ids | the ids searched and followed, with key, hop and where each was found |
 //! | Customer-facing ids | user, customer, account, order, tenant, organisation, cart, invoice, subscription, merchant ids of the request's events (their `ids` and JSON/logfmt fields), redacted like the rest |
 //! | Environment | casefile's version; hosts, Kubernetes pods (namespace/pod, container: JSON keys `kubernetes.pod.name`, `kubernetes.pod_name`, `k8s.pod.name`, `pod`, ..., or a CRI file name `/var/log/pods/<ns>_<pod>_<uid>/<container>/N.log`), services and their versions (`service.version`, `version`, `app.version`, `build`, ...) as the request's records carry them; the input files (path, dialect, size) |
-//! | Timeline | the events (at most 200), context ones marked `(context)` |
+//! | Timeline | the request's events, then context events at warn or above (context marked `(context)`), at most 200 rows in time order; quiet context is only counted |
 //! | Reproduce | the HTTP request of the request's first access-log line, as a curl command that runs as pasted |
 //! | How this bundle was made | the command, and the bundle's files |
 //!
@@ -1115,9 +1115,18 @@ fn environment(f: &Facts) -> Vec<Block> {
 }
 
 fn timeline(events: &[TracedEvent], secs: &BTreeSet<&str>) -> Vec<Block> {
+    // The request first: all its events, then context at warn or above, within the cap; quiet
+    // context (info and below) is only counted here (it is in report.html and timeline.jsonl).
+    let loud = |e: &TracedEvent| e.event.level.is_some_and(|l| l >= Level::Warn);
+    let mut keep: Vec<usize> = (0..events.len()).filter(|&i| !events[i].context).collect();
+    keep.extend((0..events.len()).filter(|&i| events[i].context && loud(&events[i])));
+    let wanted = keep.len();
+    keep.truncate(TIMELINE_MAX);
+    keep.sort_unstable();
+    let quiet = events.iter().filter(|e| e.context && !loud(e)).count();
     let mut rows = Vec::new();
     let mut marked = false;
-    for e in events.iter().take(TIMELINE_MAX) {
+    for e in keep.iter().map(|&i| &events[i]) {
         marked |= e.event.ts.is_some() && secs.contains(&*e.event.source);
         rows.push(vec![
             vec![t(time_of(e, secs))],
@@ -1138,9 +1147,19 @@ fn timeline(events: &[TracedEvent], secs: &BTreeSet<&str>) -> Vec<Block> {
     if marked {
         out.push(Block::Para(vec![t(SECONDS_LEGEND)]));
     }
-    if events.len() > TIMELINE_MAX {
+    if wanted > TIMELINE_MAX {
         out.push(Block::Para(vec![
-            t(format!("… {} more in ", events.len() - TIMELINE_MAX)),
+            t(format!("… {} more in ", wanted - TIMELINE_MAX)),
+            Code("timeline.jsonl".into()),
+            Stop,
+        ]));
+    }
+    if quiet > 0 {
+        out.push(Block::Para(vec![
+            t(format!(
+                "{quiet} context event(s) at info level or below are not listed here: see \
+                 report.html or "
+            )),
             Code("timeline.jsonl".into()),
             Stop,
         ]));

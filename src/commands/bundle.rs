@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::trace::trace_summary;
+use super::trace::trace_summary_within;
 use super::{bounded, collect_problems, Remotes, EXIT_FOUND, EXIT_NOTHING, EXIT_TROUBLE};
 use crate::bundle::{ImpactQuery, ImpactTally};
 use crate::config::{BundleConfig, Config};
@@ -46,7 +46,7 @@ pub(super) fn bundle(
     let matched = res.events.iter().filter(|e| !e.context).count();
     if matched == 0 && !b.allow_empty {
         if !res.events.is_empty() {
-            trace_summary(&res, b.trace.window_ns.is_some());
+            trace_summary_within(&res, b.window.clone());
         }
         let sources = res.reports.len() + remotes.list.len();
         eprintln!("{}", nothing_found(cfg, b, sources, res.events.len()));
@@ -101,7 +101,7 @@ pub(super) fn bundle(
         let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{k} {v}")).collect();
         eprintln!("casefile: bundle: redacted {}", parts.join(", "));
     }
-    trace_summary(&res, b.trace.window_ns.is_some());
+    trace_summary_within(&res, b.window.clone());
     Ok(matched > 0)
 }
 

@@ -261,12 +261,7 @@ impl Visitor for Occurrences {
 /// or misread times.
 pub(super) const PLAUSIBLE_TRACE_SPAN_NS: i64 = 86_400 * 1_000_000_000;
 
-/// The summary on stderr (`bundle` prints it too). `window` says whether `--window` was given.
-pub(super) fn trace_summary(res: &correlate::TraceResult, window: bool) {
-    trace_summary_within(res, window.then(|| "the --window".to_string()))
-}
-
-/// The summary on stderr: the request's own events and its services first; context added by
+/// The summary on stderr (`bundle` prints it too): the request's own events and its services first; context added by
 /// `--window` (`window`: its width as written) is counted separately.
 pub(super) fn trace_summary_within(res: &correlate::TraceResult, window: Option<String>) {
     let matched: Vec<&TracedEvent> = res.events.iter().filter(|e| !e.context).collect();
