@@ -26,6 +26,27 @@ pub fn logfmt_pairs(line: &str) -> Option<Vec<(&str, String)>> {
     })
 }
 
+/// The pairs that end a record after its fixed fields (an access log line's `req_id=r-1` or
+/// `rt=0.120 req_id=r-1` after the user agent): as [`logfmt_pairs`], and also a single pair
+/// when it is the whole tail (a line alone needs two, so that `a=b` in prose is no logfmt).
+pub fn tail_pairs(tail: &str) -> Option<Vec<(&str, String)>> {
+    if let Some(p) = logfmt_pairs(tail) {
+        return Some(p);
+    }
+    let mut pairs = Vec::with_capacity(1);
+    let shape = scan(tail, |key, raw, escaped| {
+        pairs.push((
+            key,
+            if escaped {
+                unescape(raw)
+            } else {
+                raw.to_string()
+            },
+        ));
+    })?;
+    (shape.pairs == 1 && shape.tokens == 1).then_some(pairs)
+}
+
 /// logfmt with free text allowed after the pairs: a line is logfmt when it starts with a key,
 /// and either most of its tokens are pairs (bare words among them are flags) or it opens with
 /// at least two pairs and ends in free text (`ts=... level=error msg="job failed" job_id=J-2
@@ -192,6 +213,21 @@ impl super::Parser {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_single_pair_is_a_tail_but_not_a_line() {
+        assert!(logfmt_pairs("req_id=r-1").is_none());
+        assert_eq!(
+            tail_pairs("req_id=r-1"),
+            Some(vec![("req_id", "r-1".to_string())])
+        );
+        assert_eq!(
+            tail_pairs(r#"note="a \"b\"""#),
+            Some(vec![("note", "a \"b\"".to_string())])
+        );
+        assert_eq!(tail_pairs("req_id=r-1 and more"), None);
+        assert_eq!(tail_pairs("(iOS)"), None);
+    }
 
     #[test]
     fn quoted_values_escapes_and_borrowing() {

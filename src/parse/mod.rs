@@ -995,7 +995,7 @@ impl Parser {
                 "host" => rec.host = Some(v.to_string()),
                 "message" => rec.message = v.to_string(),
                 "kv" => {
-                    if let Some(pairs) = logfmt_pairs(v.trim()) {
+                    if let Some(pairs) = logfmt::tail_pairs(v.trim()) {
                         extra.extend(
                             pairs
                                 .into_iter()
