@@ -294,6 +294,9 @@ pub struct Signature {
     pub examples: Vec<String>,
     /// Per hole, its most frequent values with counts.
     pub holes: Vec<Vec<(String, u64)>>,
+    /// Per hole: are its counts exact? False when the hole had more distinct values than its
+    /// counters keep: its counts are then upper bounds and its values a sample.
+    pub holes_exact: Vec<bool>,
     /// Counts over `[first_seen, last_seen]` split into [`SPARK_BUCKETS`] equal parts.
     pub histogram: Vec<u64>,
     #[serde(skip)]
@@ -564,6 +567,7 @@ impl Collector {
                         })
                         .collect(),
                     holes: c.hole_values.clone(),
+                    holes_exact: c.hole_values_exact.clone(),
                     histogram: spark_counts(&m.times, m.span),
                     first_ts: m.span.first,
                     sample: sample.map(|(_, _, t)| t),

@@ -103,6 +103,9 @@ pub struct Cluster {
     /// value). Exact while a hole has at most `hole_top_k` distinct values per masked entry,
     /// approximate (Space-Saving) beyond.
     pub hole_values: Vec<Vec<(String, u64)>>,
+    /// Per hole: are its counts exact? False once a counter of the hole was full when a new
+    /// value came (its counts are then upper bounds, and its values a sample).
+    pub hole_values_exact: Vec<bool>,
 }
 
 /// Small, fast, deterministic hasher (FxHash-style) for the token maps of [`Miner::finish`].
@@ -185,6 +188,9 @@ pub struct HoleSlots {
     heads: Vec<Head>,
     short: Vec<[u8; INLINE]>,
     long: Vec<Vec<u8>>,
+    /// One bit per slot, set on a counter's first slot once a new value found the counter
+    /// full (its counts are estimates from then on).
+    over: Vec<u64>,
 }
 
 /// First 8 bytes of a value, big-endian, zero-padded: when two values' keys differ they
@@ -218,7 +224,21 @@ impl HoleSlots {
         self.heads.resize(base + n, Head::default());
         self.short.resize(base + n, [0; INLINE]);
         self.long.resize(base + n, Vec::new());
+        self.over.resize((base + n).div_ceil(64), 0);
         base
+    }
+
+    /// Did the counter starting at slot `base` ever replace a value (see [`HoleSlots::add`])?
+    pub fn overflowed(&self, base: usize) -> bool {
+        self.over
+            .get(base / 64)
+            .is_some_and(|w| w & (1 << (base % 64)) != 0)
+    }
+
+    fn mark_overflow(&mut self, base: usize) {
+        if let Some(w) = self.over.get_mut(base / 64) {
+            *w |= 1 << (base % 64);
+        }
     }
 
     #[inline]
@@ -312,6 +332,9 @@ impl HoleSlots {
             }
             m
         };
+        if used == k {
+            self.mark_overflow(base);
+        }
         let j = base + j;
         let hd = &mut self.heads[j];
         hd.count_len = ((hd.count() + n) << 16) | len;
@@ -638,6 +661,9 @@ impl Miner {
             return;
         }
         let (k, base) = (self.k, e.base + h * self.k);
+        if from.overflowed(from_base) {
+            self.holes.mark_overflow(base);
+        }
         for j in from_base..from_base + k {
             let n = from.heads[j].count();
             if n == 0 {
@@ -648,12 +674,14 @@ impl Miner {
         }
     }
 
-    /// Top values of hole `h` of entry `e` (slot order), or `None` if not tracked.
-    fn hole_items(&self, e: &Entry, h: usize) -> Option<Vec<(String, u64)>> {
+    /// Top values of hole `h` of entry `e` (slot order) and whether they are exact, or `None`
+    /// if not tracked.
+    fn hole_items(&self, e: &Entry, h: usize) -> Option<(Vec<(String, u64)>, bool)> {
         if h >= e.nholes {
             return None;
         }
-        Some(self.holes.items(e.base + h * self.k, self.k))
+        let base = e.base + h * self.k;
+        Some((self.holes.items(base, self.k), !self.holes.overflowed(base)))
     }
 
     /// Number of messages that arrived as a new distinct entry after the cap was reached (they
@@ -724,9 +752,10 @@ impl Miner {
                     |h| self.hole_items(entry, h),
                 );
                 if b.holes.len() < vals.len() {
-                    b.holes.resize_with(vals.len(), HashMap::new);
+                    b.holes.resize_with(vals.len(), || (HashMap::new(), true));
                 }
-                for (h, vs) in b.holes.iter_mut().zip(vals) {
+                for ((h, exact), (vs, ex)) in b.holes.iter_mut().zip(vals) {
+                    *exact &= ex;
                     for (v, c) in vs {
                         *h.entry(v).or_insert(0) += c;
                     }
@@ -747,10 +776,11 @@ impl Miner {
         let mut built: Vec<(Cluster, Vec<u32>)> = by_template
             .into_iter()
             .map(|(template, b)| {
+                let hole_values_exact = b.holes.iter().map(|(_, exact)| *exact).collect();
                 let hole_values = b
                     .holes
                     .into_iter()
-                    .map(|h| {
+                    .map(|(h, _)| {
                         let mut v: Vec<(String, u64)> = h.into_iter().collect();
                         v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                         v.truncate(k);
@@ -763,6 +793,7 @@ impl Miner {
                         template,
                         count: b.count,
                         hole_values,
+                        hole_values_exact,
                     },
                     b.members,
                 )
@@ -792,7 +823,8 @@ impl Miner {
 struct Building {
     members: Vec<u32>,
     count: u64,
-    holes: Vec<HashMap<String, u64>>,
+    /// Per hole: value counts, and whether every member's counter was exact.
+    holes: Vec<(HashMap<String, u64>, bool)>,
 }
 
 /// Convenience: mine `messages` with the default configuration; returns the cluster index of
@@ -981,8 +1013,8 @@ fn hole_values_of(
     tokens: &[&str],
     tmpl: &[Option<u32>],
     count: u64,
-    hole_items: impl Fn(usize) -> Option<Vec<(String, u64)>>,
-) -> Vec<Vec<(String, u64)>> {
+    hole_items: impl Fn(usize) -> Option<(Vec<(String, u64)>, bool)>,
+) -> Vec<(Vec<(String, u64)>, bool)> {
     // Index of the first typed hole of each token.
     let mut first_hole = Vec::with_capacity(tokens.len());
     let mut n = 0;
@@ -1015,16 +1047,16 @@ fn hole_values_of(
             Piece::Const(p) => {
                 let cnt = tokens[p].bytes().filter(|&b| is_marker(b)).count();
                 for h in first_hole[p]..first_hole[p] + cnt {
-                    out.push(hole_items(h).unwrap_or_default());
+                    out.push(hole_items(h).unwrap_or((Vec::new(), true)));
                 }
             }
             Piece::Var(p) => {
-                out.push(vec![(mask::render(tok_body(tokens[p])), count)]);
+                out.push((vec![(mask::render(tok_body(tokens[p])), count)], true));
             }
             Piece::Run => {
                 let v = runs.get(run_i).cloned().unwrap_or_default();
                 run_i += 1;
-                out.push(vec![(v, count)]);
+                out.push((vec![(v, count)], true));
             }
         }
     }
