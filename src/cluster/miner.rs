@@ -26,6 +26,10 @@
 //!    are merged, so that messages with a variable number of variable tokens
 //!    (`delete blk_1 blk_2 blk_3`) land in one cluster.
 //!
+//! An HTTP access record's key (its method, route and status: see [`super::mask`]) takes no
+//! part in steps 2 and 3: it is a template of its own, so that two routes or two statuses are
+//! never one signature, and two records differing only in an id of the path always are.
+//!
 //! Why not Drain (He et al., "Drain: An Online Log Parsing Approach with Fixed Depth Tree",
 //! ICWS 2017)? Drain is online: a message's cluster depends on which messages came before it
 //! (first-come templates, similarity threshold against the current template), so results vary
@@ -34,7 +38,7 @@
 //! construction and needs no per-dataset parameter; dedupe keeps the batch small (a few
 //! thousand distinct keys for millions of messages) so `finish` is cheap.
 
-use super::mask::{self, is_marker, same_bytes, Masked, SEP_JOIN, SEP_SPACE, STAR};
+use super::mask::{self, is_marker, same_bytes, Masked, ROUTE, SEP_JOIN, SEP_SPACE, STAR};
 use super::memo::MaskMemo;
 use super::signature_id;
 use std::collections::{BTreeMap, HashMap};
@@ -718,17 +722,33 @@ impl Miner {
                 .key
                 .cmp(&self.entries[b as usize].key)
         });
-        let toks: Vec<Vec<&str>> = self.entries.iter().map(|e| split_tokens(&e.key)).collect();
+        // An HTTP access record's key (see `mask::ROUTE`) is its own template: its tokens
+        // without the leading byte, none made a variable, merged with no other.
+        let route = |e: &Entry| e.key.as_bytes().first() == Some(&ROUTE);
+        let toks: Vec<Vec<&str>> = self
+            .entries
+            .iter()
+            .map(|e| split_tokens(if route(e) { &e.key[1..] } else { &e.key }))
+            .collect();
 
         let mut by_len: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+        let mut routes: Vec<Proto> = Vec::new();
         for &e in &order {
-            by_len.entry(toks[e as usize].len()).or_default().push(e);
+            if route(&self.entries[e as usize]) {
+                routes.push(Proto {
+                    members: vec![e],
+                    tmpl: vec![Some(e); toks[e as usize].len()],
+                });
+            } else {
+                by_len.entry(toks[e as usize].len()).or_default().push(e);
+            }
         }
         let mut protos: Vec<Proto> = Vec::new();
         for ents in by_len.values() {
             cluster_group(ents, &toks, &mut protos);
         }
-        let groups = merge_by_skeleton(protos, &toks);
+        let mut groups = merge_by_skeleton(protos, &toks);
+        groups.extend(routes.into_iter().map(Group::single));
 
         // Render every group into (template, members, hole values).
         let k = self.cfg.hole_top_k.max(1);
@@ -1622,5 +1642,59 @@ mod tests {
         m.add("after finish 1");
         m.finish();
         assert_eq!(m.clusters().len(), 1);
+    }
+
+    /// Issue 16: access records' keys are templates of their own: two statuses or two routes
+    /// are never merged (Brain would make the status a variable), two ids in a path always are.
+    #[test]
+    fn access_routes_are_templates_of_their_own() {
+        let msgs = [
+            "\u{7}GET /orders/1 200",
+            "\u{7}GET /orders/2 200",
+            "\u{7}GET /orders/1 500",
+            "\u{7}POST /orders 201",
+            "\u{7}POST /orders 502",
+            "\u{7}POST /carts 201",
+            "\u{7}POST /carts 201",
+        ];
+        let (labels, clusters) = mine_all(&msgs);
+        let t = |i: usize| clusters[labels[i]].template.as_str();
+        assert_eq!(
+            (0..msgs.len()).map(t).collect::<Vec<_>>(),
+            [
+                "GET /orders/<NUM> 200",
+                "GET /orders/<NUM> 200",
+                "GET /orders/<NUM> 500",
+                "POST /orders 201",
+                "POST /orders 502",
+                "POST /carts 201",
+                "POST /carts 201",
+            ]
+        );
+        assert_eq!(clusters.len(), 5);
+        let get = &clusters[labels[0]];
+        assert_eq!(
+            get.hole_values,
+            [vec![("1".to_string(), 1), ("2".to_string(), 1)]]
+        );
+        assert_eq!(get.hole_values_exact, [true]);
+    }
+
+    /// A hole's counts are exact until a new value finds its counter full.
+    #[test]
+    fn hole_counts_say_when_they_are_estimates() {
+        let mut few: Vec<String> = (0..5).map(|i| format!("job {i} failed")).collect();
+        few.push("job 0 failed".into());
+        let many: Vec<String> = (0..9).map(|i| format!("task {i} stalled")).collect();
+        let all: Vec<&str> = few.iter().chain(&many).map(String::as_str).collect();
+        let (labels, clusters) = mine_all(&all);
+        let job = &clusters[labels[0]];
+        assert_eq!(job.template, "job <NUM> failed");
+        assert_eq!(job.hole_values_exact, [true]);
+        assert_eq!(job.hole_values[0][0], ("0".to_string(), 2));
+        let task = &clusters[labels[few.len()]];
+        assert_eq!(task.template, "task <NUM> stalled");
+        assert_eq!(task.hole_values_exact, [false]);
+        assert_eq!(task.hole_values[0].iter().map(|v| v.1).sum::<u64>(), 9);
     }
 }
