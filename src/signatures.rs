@@ -25,16 +25,59 @@ use crate::model::{Event, Level, Span, Timestamp};
 /// A record with a Java stack trace or a Python traceback is keyed by its exception type and
 /// its top three frames (`java.lang.IllegalStateException at a.B.charge < a.C.place`), so that
 /// the same failure with different ids, amounts or messages is one signature. Any other
-/// record is keyed by its message (the header stripped by its dialect).
+/// record is keyed by its message (the header stripped by its dialect), except an HTTP access
+/// record ([`http_key`]), keyed by its method, route and status.
 pub fn cluster_text(e: &Event) -> String {
     if let Some(k) = stack_key(&e.raw) {
         return k;
     }
-    if e.message.is_empty() {
-        e.raw.split('\n').next().unwrap_or("").to_string()
-    } else {
-        e.message.clone()
+    if let Some(k) = http_key(e) {
+        return k;
     }
+    let text = if e.message.is_empty() {
+        e.raw.split('\n').next().unwrap_or("")
+    } else {
+        &e.message
+    };
+    match text.strip_prefix(ROUTE) {
+        // Only an access record's text starts with the route byte.
+        Some(rest) => format!("?{rest}"),
+        None => text.to_string(),
+    }
+}
+
+/// The route byte that starts an access record's text ([`crate::cluster::mask::ROUTE`]).
+const ROUTE: char = crate::cluster::mask::ROUTE as char;
+
+/// An HTTP access record (an event with a status whose message is `METHOD TARGET [HTTP/x]
+/// [STATUS]`, as the access-log dialects write it: nginx, Apache, Envoy, ALB/ELB, HAProxy,
+/// uWSGI, Werkzeug, or a JSON record saying the same) is clustered by `\x07METHOD TARGET
+/// STATUS`: the masker keeps its method and status and masks only the ids in the target's
+/// path, and the miner never merges it with another route or status (see
+/// [`crate::cluster::mask`]). `POST /api/v1/orders 502` and `... 201` are two signatures;
+/// `GET /api/v1/orders/123 200` and `.../456 200` one.
+fn http_key(e: &Event) -> Option<String> {
+    let status = e.status?;
+    let mut words = e.message.split(' ');
+    let method = words.next()?;
+    let target = words.next()?;
+    let is_method = (method.len() <= 32
+        && method.starts_with(|c: char| c.is_ascii_uppercase())
+        && method
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b"_.-".contains(&b)))
+        || method == "-";
+    let is_target = target.starts_with('/') || target.contains("://") || target == "*";
+    let status_text = status.to_string();
+    let mut rest = 0;
+    for w in words {
+        rest += 1;
+        if rest > 2 || !(w.starts_with("HTTP/") || w == status_text) {
+            return None;
+        }
+    }
+    (is_method && is_target && !target.bytes().any(|b| b < 0x20 || b == 0x7f))
+        .then(|| format!("{ROUTE}{method} {target} {status_text}"))
 }
 
 fn stack_key(raw: &str) -> Option<String> {
@@ -294,6 +337,9 @@ pub struct Signature {
     pub examples: Vec<String>,
     /// Per hole, its most frequent values with counts.
     pub holes: Vec<Vec<(String, u64)>>,
+    /// Per hole: are its counts exact? False when the hole had more distinct values than its
+    /// counters keep: its counts are then upper bounds and its values a sample.
+    pub holes_exact: Vec<bool>,
     /// Counts over `[first_seen, last_seen]` split into [`SPARK_BUCKETS`] equal parts.
     pub histogram: Vec<u64>,
     #[serde(skip)]
@@ -422,6 +468,8 @@ impl Collector {
             s.examples.push(f.line);
         }
         if self.keep_samples && s.sample.is_none() {
+            // An access record's text without its route byte (see `cluster_text`).
+            let text = text.strip_prefix(ROUTE).unwrap_or(text);
             s.sample = Some((f.line, text.to_string()));
         }
         if self.keep_assignments {
@@ -564,6 +612,7 @@ impl Collector {
                         })
                         .collect(),
                     holes: c.hole_values.clone(),
+                    holes_exact: c.hole_values_exact.clone(),
                     histogram: spark_counts(&m.times, m.span),
                     first_ts: m.span.first,
                     sample: sample.map(|(_, _, t)| t),
@@ -752,6 +801,45 @@ mod tests {
         assert_eq!(whole.2, 300 + 470 + 640);
         assert!(whole.0.len() >= 4, "{:?}", whole.0);
         assert_eq!(run(true), whole);
+    }
+
+    /// Issue 16: an access record (a status, and a message `METHOD TARGET [HTTP/x] [STATUS]`)
+    /// is clustered by its method, target and status behind the route byte; any other
+    /// message as it is, a route byte of its own shown as `?`.
+    #[test]
+    fn access_records_are_keyed_by_method_target_and_status() {
+        let access = |msg: &str, status| Event {
+            status: Some(status),
+            ..ev("raw", msg)
+        };
+        assert_eq!(
+            cluster_text(&access("POST /api/v1/orders 502", 502)),
+            "\u{7}POST /api/v1/orders 502"
+        );
+        // HAProxy's message is the request line; the status comes from its field.
+        assert_eq!(
+            cluster_text(&access("GET /health HTTP/1.1", 503)),
+            "\u{7}GET /health 503"
+        );
+        assert_eq!(
+            cluster_text(&access("GET https://shop.example.com/ 200", 200)),
+            "\u{7}GET https://shop.example.com/ 200"
+        );
+        // Not the shape of an access record: its message.
+        for msg in [
+            "routing POST /api/v1/orders",
+            "GET /a 200 took 12ms",
+            "GET orders 200",
+            "REST.GET.OBJECT photos/cat.jpg 404",
+        ] {
+            assert_eq!(cluster_text(&access(msg, 200)), msg);
+        }
+        assert_eq!(
+            cluster_text(&ev("raw", "POST /api/v1/orders 502")),
+            "POST /api/v1/orders 502",
+            "no status, no route key"
+        );
+        assert_eq!(cluster_text(&ev("raw", "\u{7}GET / 200")), "?GET / 200");
     }
 
     #[test]

@@ -561,3 +561,44 @@ fn a_row_carries_the_json_contract() {
         "{row}"
     );
 }
+
+/// Issue 16: the rows stay aligned whatever the width of a request id (a 74-character id is
+/// cut in the middle to 48 cells; `next:` gives it whole) or of a start time (nanoseconds
+/// beside whole seconds).
+#[test]
+fn rows_align_with_long_ids_and_nanosecond_times() {
+    let d = tempfile::tempdir().unwrap();
+    let long = format!("r-{}", "a1b2c3d4".repeat(9));
+    std::fs::write(
+        d.path().join("app.log"),
+        format!(
+            "ts=2026-11-28T22:00:00.123456789Z level=info msg=\"start\" request_id={long}\n\
+             ts=2026-11-28T22:00:01.5Z level=error msg=\"failed\" request_id={long} status=502\n\
+             ts=2026-11-28T22:00:02Z level=info msg=\"start\" request_id=short-1\n\
+             ts=2026-11-28T22:00:03Z level=info msg=\"done\" request_id=short-1 status=200\n"
+        ),
+    )
+    .unwrap();
+    let r = run(d.path(), &["requests", "app.log"]);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let rows: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with("     "))
+        .take(3)
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "  #  start (UTC)                     took      outcome       request                                           services",
+            "  1  2026-11-28T22:00:00.123456789Z  1.4s      FAILED 502    r-a1b2c3d4a…c3d4a1b2c3d4a1b2c3d4a1b2c3d4a1b2c3d4  app",
+            "  2  2026-11-28T22:00:02.000Z        1.0s      ok 200        short-1                                           app",
+        ]
+    );
+    assert!(
+        r.stdout
+            .contains(&format!("  casefile trace {long} app.log\n")),
+        "{}",
+        r.stdout
+    );
+}

@@ -29,6 +29,14 @@
 //! * an RFC 3339 / ISO 8601 date-time written as one word (`2026-11-28T23:00:00.123+01:00`,
 //!   `...Z`) is one `<NUM>`;
 //!
+//! An HTTP access record's text starts with [`ROUTE`] (see `crate::signatures::cluster_text`):
+//! `\x07METHOD TARGET STATUS`. Its key keeps the method and the status as they are and the
+//! target's route: each `/` segment of the path masked alone by the rules below (`/orders/123`
+//! -> `/orders/<NUM>`), the query and fragment left out, so that `GET /orders/123 200` and
+//! `GET /orders/456 200` share a key and `POST /orders 201` and `POST /orders 502` do not. The
+//! key starts with [`ROUTE`] too, and the miner keeps such keys apart from the clustering (see
+//! `super::miner`).
+//!
 //! A number or hex run only counts when it stands alone: the characters on both sides must
 //! not be letters or digits (`_`, `-`, `.`, `:` and other punctuation are boundaries). So
 //! `exec-1` -> `exec-<NUM>`, `blk_-695229586848` -> `blk_<NUM>`, but `ssh2`, `FNANLI5` and
@@ -40,6 +48,9 @@ pub const SEP_SPACE: u8 = b' ';
 pub const SEP_JOIN: u8 = 0x1e;
 /// Placeholder of a generic variable found by clustering.
 pub const STAR: &str = "<*>";
+/// First byte of an HTTP access record's text and of its key: the method, route and status
+/// are kept (see the module doc). A control byte, so no other key starts with it.
+pub const ROUTE: u8 = 0x07;
 
 /// Type of a masked hole.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -303,6 +314,15 @@ const UNITS: &[&str] = &[
 /// Mask `msg` into `out` (cleared first). Never panics; bytes are processed as-is, so any
 /// UTF-8 input is accepted.
 pub fn mask_into(msg: &str, out: &mut Masked) {
+    if msg.as_bytes().first() == Some(&ROUTE) {
+        mask_route(msg, out);
+        return;
+    }
+    mask_plain(msg, out);
+}
+
+/// [`mask_into`] of a text that is not a route (a [`ROUTE`] byte is a control byte like any).
+fn mask_plain(msg: &str, out: &mut Masked) {
     let b = msg.as_bytes();
     let n = b.len();
     out.start(n);
@@ -382,6 +402,85 @@ pub fn mask_into(msg: &str, out: &mut Masked) {
     }
     out.copy(b, ps, pe);
     out.hash = hash_key(out.key());
+}
+
+/// The key of `\x07METHOD TARGET STATUS` (see the module doc): [`ROUTE`], the method, the
+/// target's route (a path's segments masked one by one; a target that is no path nor URL,
+/// masked as one chunk), the status. Hole ranges are ranges of `msg`, as everywhere.
+#[cold]
+#[inline(never)]
+fn mask_route(msg: &str, out: &mut Masked) {
+    out.start(msg.len());
+    out.push(ROUTE);
+    let body = 1..msg.len();
+    let mut words = Vec::with_capacity(3);
+    let mut at = body.start;
+    for w in msg[body].split(' ') {
+        words.push((at, at + w.len()));
+        at += w.len() + 1;
+    }
+    // Method first, status last, the target between (spaces inside it are kept as they are).
+    let method = words[0];
+    let literal = |out: &mut Masked, (a, e): (usize, usize)| {
+        push_literal_ctrl(out, &msg.as_bytes()[a..e]);
+    };
+    literal(out, method);
+    if words.len() >= 3 {
+        let status = words[words.len() - 1];
+        out.push(SEP_SPACE);
+        route_target(msg, method.1 + 1, status.0 - 1, out);
+        out.push(SEP_SPACE);
+        literal(out, status);
+    } else if let Some(&target) = words.get(1) {
+        out.push(SEP_SPACE);
+        route_target(msg, target.0, target.1, out);
+    }
+    out.hash = hash_key(out.key());
+}
+
+thread_local! {
+    /// A segment's key, copied into the route's (see [`mask_route`]).
+    static SEGMENT: std::cell::RefCell<Masked> = std::cell::RefCell::new(Masked::new());
+}
+
+/// The route of `msg[s..e]`: `scheme://authority` (masked as one chunk) and the path's
+/// segments each masked alone, up to a `?` or `#`; anything else masked as one chunk.
+fn route_target(msg: &str, s: usize, e: usize, out: &mut Masked) {
+    let t = &msg[s..e];
+    let (path_at, path) = if t.starts_with('/') {
+        (s, t)
+    } else if let Some(i) = t.find("://") {
+        let after = i + 3;
+        let auth_end = t[after..].find('/').map_or(t.len(), |j| after + j);
+        push_literal_ctrl(out, &msg.as_bytes()[s..s + after]);
+        segment(msg, s + after, s + auth_end, out);
+        (s + auth_end, &t[auth_end..])
+    } else {
+        segment(msg, s, e, out);
+        return;
+    };
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    let mut at = path_at;
+    for seg in path[..end].split('/').skip(1) {
+        out.push(b'/');
+        segment(msg, at + 1, at + 1 + seg.len(), out);
+        at += 1 + seg.len();
+    }
+}
+
+/// `msg[s..e]` masked by [`mask_into`]'s rules, appended to `out` (its holes as ranges of
+/// `msg`).
+fn segment(msg: &str, s: usize, e: usize, out: &mut Masked) {
+    SEGMENT.with(|m| {
+        let mut m = m.borrow_mut();
+        mask_plain(&msg[s..e], &mut m);
+        for &c in m.key() {
+            out.push(c);
+        }
+        for &(kind, a, b) in &m.holes {
+            out.holes.push((kind, s + a, s + b));
+        }
+    });
 }
 
 const WEEKDAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
@@ -1209,5 +1308,35 @@ mod tests {
         assert!(!m.key().is_empty());
         let m = mask("\u{1}\u{5}");
         assert!(!m.key().iter().any(|&c| is_marker(c)));
+    }
+
+    /// Issue 16: an access record's key keeps its method and status, masks each path segment
+    /// alone and leaves the query out; hole ranges are ranges of the message.
+    #[test]
+    fn access_routes_keep_method_and_status() {
+        let msg = "\u{7}GET /api/v1/orders/123?expand=items 200";
+        let m = mask(msg);
+        assert_eq!(render(&m.key_text()), "\u{7}GET /api/v1/orders/<NUM> 200");
+        assert_eq!(m.holes, [(HoleKind::Num, 20, 23)]);
+        assert_eq!(&msg[20..23], "123");
+        assert_eq!(
+            mask_to_template(
+                "\u{7}DELETE https://shop.example.com/carts/8f14e45f-ceea-467f-a0e1-4f3f3b6c2f3e/items/5f3a9c2b7d 204"
+            ),
+            "\u{7}DELETE https://shop.example.com/carts/<UUID>/items/<HEX> 204"
+        );
+        assert_eq!(
+            mask_to_template("\u{7}POST /api/v1/orders 502"),
+            "\u{7}POST /api/v1/orders 502"
+        );
+        // Not a path: masked as one chunk.
+        assert_eq!(mask_to_template("\u{7}OPTIONS * 200"), "\u{7}OPTIONS * 200");
+        // Control bytes and a route byte inside: shown as `?`, never a second route.
+        assert_eq!(
+            mask_to_template("\u{7}GET /a\u{7}b/7\u{1b} 200"),
+            "\u{7}GET /a?b/<NUM>? 200"
+        );
+        assert_eq!(mask_to_template("\u{7}"), "\u{7}");
+        assert_eq!(mask_to_template("\u{7}GET"), "\u{7}GET");
     }
 }

@@ -26,6 +26,10 @@
 //!    are merged, so that messages with a variable number of variable tokens
 //!    (`delete blk_1 blk_2 blk_3`) land in one cluster.
 //!
+//! An HTTP access record's key (its method, route and status: see [`super::mask`]) takes no
+//! part in steps 2 and 3: it is a template of its own, so that two routes or two statuses are
+//! never one signature, and two records differing only in an id of the path always are.
+//!
 //! Why not Drain (He et al., "Drain: An Online Log Parsing Approach with Fixed Depth Tree",
 //! ICWS 2017)? Drain is online: a message's cluster depends on which messages came before it
 //! (first-come templates, similarity threshold against the current template), so results vary
@@ -34,7 +38,7 @@
 //! construction and needs no per-dataset parameter; dedupe keeps the batch small (a few
 //! thousand distinct keys for millions of messages) so `finish` is cheap.
 
-use super::mask::{self, is_marker, same_bytes, Masked, SEP_JOIN, SEP_SPACE, STAR};
+use super::mask::{self, is_marker, same_bytes, Masked, ROUTE, SEP_JOIN, SEP_SPACE, STAR};
 use super::memo::MaskMemo;
 use super::signature_id;
 use std::collections::{BTreeMap, HashMap};
@@ -103,6 +107,9 @@ pub struct Cluster {
     /// value). Exact while a hole has at most `hole_top_k` distinct values per masked entry,
     /// approximate (Space-Saving) beyond.
     pub hole_values: Vec<Vec<(String, u64)>>,
+    /// Per hole: are its counts exact? False once a counter of the hole was full when a new
+    /// value came (its counts are then upper bounds, and its values a sample).
+    pub hole_values_exact: Vec<bool>,
 }
 
 /// Small, fast, deterministic hasher (FxHash-style) for the token maps of [`Miner::finish`].
@@ -185,6 +192,9 @@ pub struct HoleSlots {
     heads: Vec<Head>,
     short: Vec<[u8; INLINE]>,
     long: Vec<Vec<u8>>,
+    /// One bit per slot, set on a counter's first slot once a new value found the counter
+    /// full (its counts are estimates from then on).
+    over: Vec<u64>,
 }
 
 /// First 8 bytes of a value, big-endian, zero-padded: when two values' keys differ they
@@ -218,7 +228,21 @@ impl HoleSlots {
         self.heads.resize(base + n, Head::default());
         self.short.resize(base + n, [0; INLINE]);
         self.long.resize(base + n, Vec::new());
+        self.over.resize((base + n).div_ceil(64), 0);
         base
+    }
+
+    /// Did the counter starting at slot `base` ever replace a value (see [`HoleSlots::add`])?
+    pub fn overflowed(&self, base: usize) -> bool {
+        self.over
+            .get(base / 64)
+            .is_some_and(|w| w & (1 << (base % 64)) != 0)
+    }
+
+    fn mark_overflow(&mut self, base: usize) {
+        if let Some(w) = self.over.get_mut(base / 64) {
+            *w |= 1 << (base % 64);
+        }
     }
 
     #[inline]
@@ -312,6 +336,9 @@ impl HoleSlots {
             }
             m
         };
+        if used == k {
+            self.mark_overflow(base);
+        }
         let j = base + j;
         let hd = &mut self.heads[j];
         hd.count_len = ((hd.count() + n) << 16) | len;
@@ -638,6 +665,9 @@ impl Miner {
             return;
         }
         let (k, base) = (self.k, e.base + h * self.k);
+        if from.overflowed(from_base) {
+            self.holes.mark_overflow(base);
+        }
         for j in from_base..from_base + k {
             let n = from.heads[j].count();
             if n == 0 {
@@ -648,12 +678,14 @@ impl Miner {
         }
     }
 
-    /// Top values of hole `h` of entry `e` (slot order), or `None` if not tracked.
-    fn hole_items(&self, e: &Entry, h: usize) -> Option<Vec<(String, u64)>> {
+    /// Top values of hole `h` of entry `e` (slot order) and whether they are exact, or `None`
+    /// if not tracked.
+    fn hole_items(&self, e: &Entry, h: usize) -> Option<(Vec<(String, u64)>, bool)> {
         if h >= e.nholes {
             return None;
         }
-        Some(self.holes.items(e.base + h * self.k, self.k))
+        let base = e.base + h * self.k;
+        Some((self.holes.items(base, self.k), !self.holes.overflowed(base)))
     }
 
     /// Number of messages that arrived as a new distinct entry after the cap was reached (they
@@ -690,17 +722,33 @@ impl Miner {
                 .key
                 .cmp(&self.entries[b as usize].key)
         });
-        let toks: Vec<Vec<&str>> = self.entries.iter().map(|e| split_tokens(&e.key)).collect();
+        // An HTTP access record's key (see `mask::ROUTE`) is its own template: its tokens
+        // without the leading byte, none made a variable, merged with no other.
+        let route = |e: &Entry| e.key.as_bytes().first() == Some(&ROUTE);
+        let toks: Vec<Vec<&str>> = self
+            .entries
+            .iter()
+            .map(|e| split_tokens(if route(e) { &e.key[1..] } else { &e.key }))
+            .collect();
 
         let mut by_len: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
+        let mut routes: Vec<Proto> = Vec::new();
         for &e in &order {
-            by_len.entry(toks[e as usize].len()).or_default().push(e);
+            if route(&self.entries[e as usize]) {
+                routes.push(Proto {
+                    members: vec![e],
+                    tmpl: vec![Some(e); toks[e as usize].len()],
+                });
+            } else {
+                by_len.entry(toks[e as usize].len()).or_default().push(e);
+            }
         }
         let mut protos: Vec<Proto> = Vec::new();
         for ents in by_len.values() {
             cluster_group(ents, &toks, &mut protos);
         }
-        let groups = merge_by_skeleton(protos, &toks);
+        let mut groups = merge_by_skeleton(protos, &toks);
+        groups.extend(routes.into_iter().map(Group::single));
 
         // Render every group into (template, members, hole values).
         let k = self.cfg.hole_top_k.max(1);
@@ -724,9 +772,10 @@ impl Miner {
                     |h| self.hole_items(entry, h),
                 );
                 if b.holes.len() < vals.len() {
-                    b.holes.resize_with(vals.len(), HashMap::new);
+                    b.holes.resize_with(vals.len(), || (HashMap::new(), true));
                 }
-                for (h, vs) in b.holes.iter_mut().zip(vals) {
+                for ((h, exact), (vs, ex)) in b.holes.iter_mut().zip(vals) {
+                    *exact &= ex;
                     for (v, c) in vs {
                         *h.entry(v).or_insert(0) += c;
                     }
@@ -747,10 +796,11 @@ impl Miner {
         let mut built: Vec<(Cluster, Vec<u32>)> = by_template
             .into_iter()
             .map(|(template, b)| {
+                let hole_values_exact = b.holes.iter().map(|(_, exact)| *exact).collect();
                 let hole_values = b
                     .holes
                     .into_iter()
-                    .map(|h| {
+                    .map(|(h, _)| {
                         let mut v: Vec<(String, u64)> = h.into_iter().collect();
                         v.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                         v.truncate(k);
@@ -763,6 +813,7 @@ impl Miner {
                         template,
                         count: b.count,
                         hole_values,
+                        hole_values_exact,
                     },
                     b.members,
                 )
@@ -792,7 +843,8 @@ impl Miner {
 struct Building {
     members: Vec<u32>,
     count: u64,
-    holes: Vec<HashMap<String, u64>>,
+    /// Per hole: value counts, and whether every member's counter was exact.
+    holes: Vec<(HashMap<String, u64>, bool)>,
 }
 
 /// Convenience: mine `messages` with the default configuration; returns the cluster index of
@@ -981,8 +1033,8 @@ fn hole_values_of(
     tokens: &[&str],
     tmpl: &[Option<u32>],
     count: u64,
-    hole_items: impl Fn(usize) -> Option<Vec<(String, u64)>>,
-) -> Vec<Vec<(String, u64)>> {
+    hole_items: impl Fn(usize) -> Option<(Vec<(String, u64)>, bool)>,
+) -> Vec<(Vec<(String, u64)>, bool)> {
     // Index of the first typed hole of each token.
     let mut first_hole = Vec::with_capacity(tokens.len());
     let mut n = 0;
@@ -1015,16 +1067,16 @@ fn hole_values_of(
             Piece::Const(p) => {
                 let cnt = tokens[p].bytes().filter(|&b| is_marker(b)).count();
                 for h in first_hole[p]..first_hole[p] + cnt {
-                    out.push(hole_items(h).unwrap_or_default());
+                    out.push(hole_items(h).unwrap_or((Vec::new(), true)));
                 }
             }
             Piece::Var(p) => {
-                out.push(vec![(mask::render(tok_body(tokens[p])), count)]);
+                out.push((vec![(mask::render(tok_body(tokens[p])), count)], true));
             }
             Piece::Run => {
                 let v = runs.get(run_i).cloned().unwrap_or_default();
                 run_i += 1;
-                out.push(vec![(v, count)]);
+                out.push((vec![(v, count)], true));
             }
         }
     }
@@ -1590,5 +1642,59 @@ mod tests {
         m.add("after finish 1");
         m.finish();
         assert_eq!(m.clusters().len(), 1);
+    }
+
+    /// Issue 16: access records' keys are templates of their own: two statuses or two routes
+    /// are never merged (Brain would make the status a variable), two ids in a path always are.
+    #[test]
+    fn access_routes_are_templates_of_their_own() {
+        let msgs = [
+            "\u{7}GET /orders/1 200",
+            "\u{7}GET /orders/2 200",
+            "\u{7}GET /orders/1 500",
+            "\u{7}POST /orders 201",
+            "\u{7}POST /orders 502",
+            "\u{7}POST /carts 201",
+            "\u{7}POST /carts 201",
+        ];
+        let (labels, clusters) = mine_all(&msgs);
+        let t = |i: usize| clusters[labels[i]].template.as_str();
+        assert_eq!(
+            (0..msgs.len()).map(t).collect::<Vec<_>>(),
+            [
+                "GET /orders/<NUM> 200",
+                "GET /orders/<NUM> 200",
+                "GET /orders/<NUM> 500",
+                "POST /orders 201",
+                "POST /orders 502",
+                "POST /carts 201",
+                "POST /carts 201",
+            ]
+        );
+        assert_eq!(clusters.len(), 5);
+        let get = &clusters[labels[0]];
+        assert_eq!(
+            get.hole_values,
+            [vec![("1".to_string(), 1), ("2".to_string(), 1)]]
+        );
+        assert_eq!(get.hole_values_exact, [true]);
+    }
+
+    /// A hole's counts are exact until a new value finds its counter full.
+    #[test]
+    fn hole_counts_say_when_they_are_estimates() {
+        let mut few: Vec<String> = (0..5).map(|i| format!("job {i} failed")).collect();
+        few.push("job 0 failed".into());
+        let many: Vec<String> = (0..9).map(|i| format!("task {i} stalled")).collect();
+        let all: Vec<&str> = few.iter().chain(&many).map(String::as_str).collect();
+        let (labels, clusters) = mine_all(&all);
+        let job = &clusters[labels[0]];
+        assert_eq!(job.template, "job <NUM> failed");
+        assert_eq!(job.hole_values_exact, [true]);
+        assert_eq!(job.hole_values[0][0], ("0".to_string(), 2));
+        let task = &clusters[labels[few.len()]];
+        assert_eq!(task.template, "task <NUM> stalled");
+        assert_eq!(task.hole_values_exact, [false]);
+        assert_eq!(task.hole_values[0].iter().map(|v| v.1).sum::<u64>(), 9);
     }
 }

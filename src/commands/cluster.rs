@@ -9,7 +9,8 @@ use crate::config::{ClusterConfig, Config, EventFilter};
 use crate::model::{Event, Level};
 use crate::parse::Parser;
 use crate::report::terminal::{sanitize, Style};
-use crate::signatures::{sparkline, Collector, EventFacts, SigAcc, SignatureReport};
+use crate::report::width;
+use crate::signatures::{sparkline, Collector, EventFacts, SigAcc, SignatureReport, SPARK_BUCKETS};
 use crate::source::{read_sources, Input, Problem, RawEvent, Visitor};
 
 pub(super) struct ClusterVisitor<'a> {
@@ -161,38 +162,57 @@ pub(super) fn cluster(
 }
 
 /// The signature table; `all` is how many signatures there were before `--top` cut the list.
+///
+/// One row per signature (count, id, first seen, trend, template) in columns as wide as their
+/// widest cell, then its last time, services and examples, and a line per hole with its most
+/// common values ([`hole_line`]). The footer counts what the table shows and what `--top` left
+/// out, in signatures and in events.
 pub(super) fn print_signatures(
     rep: &SignatureReport,
     all: usize,
     out: &mut dyn Write,
     style: &Style,
 ) -> io::Result<()> {
+    let counts: Vec<String> = rep.signatures.iter().map(|s| s.count.to_string()).collect();
+    let firsts: Vec<&str> = rep
+        .signatures
+        .iter()
+        .map(|s| s.first_seen.as_deref().unwrap_or("-"))
+        .collect();
+    let cw = width::column("count", counts.iter().map(String::as_str), usize::MAX);
+    let fw = width::column("first seen (UTC)", firsts.iter().copied(), usize::MAX);
+    let row = |count: &str, id: &str, first: &str, trend: &str| {
+        format!(
+            "{}  {}  {}  {}  ",
+            width::pad_left(count, cw),
+            width::pad_right(id, 16),
+            width::pad_right(first, fw),
+            width::pad_right(trend, SPARK_BUCKETS),
+        )
+    };
+    let indent = " ".repeat(cw + 2);
     writeln!(
         out,
         "{}",
         style.bold(&format!(
-            "{:>7}  {:<16}  {:<24}  {:<24}  {}",
-            "count", "signature", "first seen (UTC)", "trend", "template"
+            "{}template",
+            row("count", "signature", "first seen (UTC)", "trend")
         ))
     )?;
-    for s in &rep.signatures {
+    for (i, s) in rep.signatures.iter().enumerate() {
         let lvl = s.levels.keys().filter_map(|l| Level::parse(l)).max();
         writeln!(
             out,
-            "{:>7}  {:<16}  {:<24}  {:<24}  {}",
-            s.count,
-            s.id,
-            s.first_seen.as_deref().unwrap_or("-"),
-            sparkline(&s.histogram),
+            "{}{}",
+            row(&counts[i], &s.id, firsts[i], &sparkline(&s.histogram)),
             style.level(lvl, &sanitize(&s.template))
         )?;
         let services: Vec<String> = s.services.keys().map(|k| sanitize(k)).collect();
         writeln!(
             out,
-            "{}",
+            "{indent}{}",
             style.dim(&format!(
-                "{:>7}  last {}  services {}  e.g. {}",
-                "",
+                "last {}  services {}  e.g. {}",
                 s.last_seen.as_deref().unwrap_or("-"),
                 if services.is_empty() {
                     "-".into()
@@ -202,29 +222,116 @@ pub(super) fn print_signatures(
                 sanitize(&s.examples.join(" "))
             ))
         )?;
+        let names = hole_names(&s.template, s.holes.len());
+        for (h, values) in s.holes.iter().enumerate().take(MAX_HOLE_LINES) {
+            let exact = s.holes_exact.get(h).copied().unwrap_or(false);
+            if let Some(line) = hole_line(&names[h], values, exact, s.count) {
+                writeln!(out, "{indent}{}", style.dim(&line))?;
+            }
+        }
+        if s.holes.len() > MAX_HOLE_LINES {
+            writeln!(
+                out,
+                "{indent}{}",
+                style.dim(&format!(
+                    "{} more hole(s): --json for all",
+                    s.holes.len() - MAX_HOLE_LINES
+                ))
+            )?;
+        }
         if let Some(k) = &s.known_issue {
-            writeln!(out, "{:>7}  known issue: {}", "", sanitize(&k.to_string()))?;
+            writeln!(out, "{indent}known issue: {}", sanitize(&k.to_string()))?;
         }
     }
-    writeln!(
-        out,
-        "{} event(s) in {all} signature(s){}{}",
-        rep.events,
-        if rep.signatures.len() < all {
-            format!(", the {} most frequent shown (--top)", rep.signatures.len())
-        } else {
-            String::new()
-        },
-        if rep.evictions > 0 {
-            format!(
-                "; {} event(s) past the signature cap went to the catch-all <*>",
-                rep.evictions
-            )
-        } else {
-            String::new()
-        }
-    )?;
+    writeln!(out, "{}", footer(rep, all))?;
     Ok(())
+}
+
+/// Most hole lines shown under one signature.
+const MAX_HOLE_LINES: usize = 6;
+/// Most values shown on a hole line.
+const HOLE_VALUES_SHOWN: usize = 3;
+/// Widest a value is shown on a hole line (longer ones are cut in the middle).
+const HOLE_VALUE_WIDTH: usize = 40;
+
+/// The table's last line: every event and signature, and when `--top` cut the list, how many
+/// signatures and events are shown and how many are not.
+fn footer(rep: &SignatureReport, all: usize) -> String {
+    let shown = rep.signatures.len();
+    let shown_events: u64 = rep.signatures.iter().map(|s| s.count).sum();
+    let mut text = if shown < all {
+        let rest = rep.events.saturating_sub(shown_events);
+        format!(
+            "{shown} of {all} signature(s) shown, {shown_events} of {} event(s); {} more with \
+             {rest} event(s): leave out --top to see all",
+            rep.events,
+            all - shown
+        )
+    } else {
+        format!("{} event(s) in {all} signature(s)", rep.events)
+    };
+    if rep.evictions > 0 {
+        text.push_str(&format!(
+            "; {} event(s) past the signature cap went to the catch-all <*>",
+            rep.evictions
+        ));
+    }
+    text
+}
+
+/// The holes of `template`, left to right, named by their placeholder and position (`<*>#1`,
+/// `<NUM>#2`); `#N` alone when the template does not show `n` placeholders.
+fn hole_names(template: &str, n: usize) -> Vec<String> {
+    const PLACEHOLDERS: [&str; 7] = ["<*>", "<NUM>", "<HEX>", "<UUID>", "<IP>", "<PATH>", "<URL>"];
+    let mut found = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find('<') {
+        let after = &rest[i..];
+        match PLACEHOLDERS.iter().find(|p| after.starts_with(**p)) {
+            Some(p) => {
+                found.push(*p);
+                rest = &after[p.len()..];
+            }
+            None => rest = &after[1..],
+        }
+    }
+    (1..=n)
+        .map(|i| match (found.len() == n, found.get(i - 1)) {
+            (true, Some(p)) => format!("{p}#{i}"),
+            _ => format!("#{i}"),
+        })
+        .collect()
+}
+
+/// `<*>#1: 10.0.0.7 (41), 10.0.0.9 (12), 10.0.0.3 (5), other (17)`: a hole's most common
+/// values with their counts (values as mined: redacted), and how many of the signature's
+/// `count` events held another value. When the counts are not `exact` (more distinct values
+/// than the counters keep) they are not shown, only a few values: `<NUM>#1: many values,
+/// e.g. 853158, 853160, 853161`. `None` for a hole with no value kept.
+pub(super) fn hole_line(
+    name: &str,
+    values: &[(String, u64)],
+    exact: bool,
+    count: u64,
+) -> Option<String> {
+    if values.is_empty() {
+        return None;
+    }
+    let shown = &values[..values.len().min(HOLE_VALUES_SHOWN)];
+    let value = |v: &str| width::truncate_middle(&sanitize(v), HOLE_VALUE_WIDTH).into_owned();
+    if !exact {
+        let vs: Vec<String> = shown.iter().map(|(v, _)| value(v)).collect();
+        return Some(format!("{name}: many values, e.g. {}", vs.join(", ")));
+    }
+    let mut parts: Vec<String> = shown
+        .iter()
+        .map(|(v, n)| format!("{} ({n})", value(v)))
+        .collect();
+    let other = count.saturating_sub(shown.iter().map(|(_, n)| n).sum());
+    if other > 0 {
+        parts.push(format!("other ({other})"));
+    }
+    Some(format!("{name}: {}", parts.join(", ")))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ use crate::config::{Config, RequestsConfig};
 use crate::correlate::requests::{self, RequestQuery, RequestRow, RequestsResult};
 use crate::model::{format_duration_ns, Timestamp};
 use crate::report::terminal::{pad, sanitize, Style};
+use crate::report::width;
 use crate::source::{Input, Problem};
 use crate::when::{Around, AroundKind};
 
@@ -189,30 +190,59 @@ fn print_rows(
 ) -> io::Result<()> {
     let local = r.around.as_ref().filter(|a| a.show(Timestamp(0)).is_some());
     let rows: Vec<&RequestRow> = res.rows.iter().take(shown_n).collect();
-    let idw = rows
+    // Every column as wide as its widest cell (in terminal cells); a long request id is cut
+    // in the middle (the `next:` lines below give it whole).
+    let ids: Vec<String> = rows
         .iter()
-        .map(|row| row.request.chars().count())
-        .max()
-        .unwrap_or(7)
-        .max(7);
+        .map(|row| sanitize(&shown(cfg, &row.request)))
+        .collect();
+    let starts: Vec<String> = rows.iter().map(|row| fmt_ts(row.start)).collect();
+    let locals: Vec<String> = match local {
+        Some(a) => rows
+            .iter()
+            .map(|row| row.start.and_then(|t| a.show(t)).unwrap_or_default())
+            .collect(),
+        None => Vec::new(),
+    };
+    let tooks: Vec<String> = rows
+        .iter()
+        .map(|row| duration_ms(row).map_or("-".into(), |ms| format_duration_ns(ms * 1_000_000)))
+        .collect();
+    let ranks: Vec<String> = rows.iter().map(|row| row.rank.to_string()).collect();
+    let rw = width::column("#", ranks.iter().map(String::as_str), usize::MAX).max(3);
+    // At least the width of a millisecond UTC time and of a local one with its zone name.
+    let sw = width::column("start (UTC)", starts.iter().map(String::as_str), usize::MAX).max(24);
+    let lw = width::column("local", locals.iter().map(String::as_str), usize::MAX).max(22);
+    let tw = width::column("took", tooks.iter().map(String::as_str), usize::MAX).max(8);
+    let idw = width::column(
+        "request",
+        ids.iter().map(String::as_str),
+        width::PATH_COLUMN,
+    );
+    let cells = |rank: &str, start: &str, local_cell: &str, took: &str| {
+        format!(
+            "{}  {}  {}{}  ",
+            width::pad_left(rank, rw),
+            width::pad_right(start, sw),
+            if local.is_some() {
+                format!("{}  ", width::pad_right(local_cell, lw))
+            } else {
+                String::new()
+            },
+            width::pad_right(took, tw),
+        )
+    };
     writeln!(
         out,
         "{}",
         style.bold(&format!(
-            "{:>3}  {:<24}  {}{:<8}  {:<12}  {}  services",
-            "#",
-            "start (UTC)",
-            if local.is_some() {
-                format!("{:<22}  ", "local")
-            } else {
-                String::new()
-            },
-            "took",
-            "outcome",
-            pad("request", idw),
+            "{}{}  {}  services",
+            cells("#", "start (UTC)", "local", "took"),
+            pad("outcome", 12),
+            width::pad_right("request", idw),
         ))
     )?;
-    for row in &rows {
+    for (i, row) in rows.iter().enumerate() {
         // A failed request shows its 5xx, else its worst level; one that did not fail, its
         // status.
         let outcome = match (row.failed, row.status) {
@@ -225,22 +255,17 @@ fn print_rows(
             if row.failed { row.level } else { None },
             &pad(outcome.trim(), 12),
         );
-        let local_col = match local {
-            Some(a) => format!(
-                "{:<22}  ",
-                row.start.and_then(|t| a.show(t)).unwrap_or_default()
-            ),
-            None => String::new(),
-        };
         writeln!(
             out,
-            "{:>3}  {:<24}  {}{:<8}  {}  {}  {}",
-            row.rank,
-            fmt_ts(row.start),
-            local_col,
-            duration_ms(row).map_or("-".into(), |ms| format_duration_ns(ms * 1_000_000)),
+            "{}{}  {}  {}",
+            cells(
+                &ranks[i],
+                &starts[i],
+                locals.get(i).map_or("", String::as_str),
+                &tooks[i]
+            ),
             outcome,
-            pad(&sanitize(&shown(cfg, &row.request)), idw),
+            width::pad_right(&width::truncate_middle(&ids[i], idw), idw),
             sanitize(&row.services.join(" > ")),
         )?;
         if let Some(f) = &row.first_error {

@@ -9,7 +9,8 @@ use super::collect_problems;
 use crate::config::Config;
 use crate::model::{Level, Span, Timestamp};
 use crate::parse::Parser;
-use crate::report::terminal::{pad, sanitize, Style};
+use crate::report::terminal::{sanitize, Style};
+use crate::report::width;
 use crate::signatures::{Collector, SigAcc};
 use crate::source::{read_sources, Input, Problem, RawEvent, Visitor};
 
@@ -219,73 +220,15 @@ pub(super) fn scan(
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
     } else {
-        let w = reports
-            .iter()
-            .map(|r| r.source.chars().count())
-            .max()
-            .unwrap_or(6)
-            .clamp(6, 60);
-        writeln!(
+        print_table(
+            &reports,
+            &per,
+            &total,
+            &errors,
+            error_signature_count,
             out,
-            "{}",
-            style.bold(&format!(
-                "{} {} {:>9} {:>9}  {:<49}  levels",
-                pad("source", w),
-                pad("dialect", 12),
-                "lines",
-                "events",
-                "time range (UTC)"
-            ))
+            style,
         )?;
-        for (r, a) in reports.iter().zip(&per) {
-            let dialect = match (&r.dialect, r.compression) {
-                (Some(d), Some(c)) => format!("{d}+{c}"),
-                (Some(d), None) => d.clone(),
-                (None, _) if !r.read => "SKIPPED".into(),
-                (None, _) => "unknown".into(),
-            };
-            writeln!(
-                out,
-                "{} {} {:>9} {:>9}  {:<49}  {}",
-                pad(&sanitize(&r.source), w),
-                pad(&dialect, 12),
-                r.lines,
-                a.events,
-                range_text(a),
-                levels_text(a, style)
-            )?;
-        }
-        writeln!(
-            out,
-            "{} {} {:>9} {:>9}  {:<49}  {}",
-            pad("total", w),
-            pad(&format!("{} sources", reports.len()), 12),
-            reports.iter().map(|r| r.lines).sum::<u64>(),
-            total.events,
-            range_text(&total),
-            levels_text(&total, style)
-        )?;
-        if !errors.signatures.is_empty() {
-            writeln!(
-                out,
-                "\n{}",
-                style.bold(&format!(
-                    "top error signatures ({} of {}; all: casefile cluster --level error)",
-                    errors.signatures.len(),
-                    error_signature_count
-                ))
-            )?;
-            for s in &errors.signatures {
-                writeln!(
-                    out,
-                    "{:>7}  {}  {}  {}",
-                    s.count,
-                    s.id,
-                    sanitize(&s.services.keys().cloned().collect::<Vec<_>>().join(",")),
-                    style.level(Some(Level::Error), &sanitize(&s.template))
-                )?;
-            }
-        }
         for (r, a) in reports.iter().zip(&per) {
             if a.disorder_ns > cfg.read.disorder_ns {
                 writeln!(
@@ -319,6 +262,137 @@ pub(super) fn scan(
         }
     }
     Ok(reports.iter().any(|r| r.read))
+}
+
+/// The per-source table, its total row and the top error signatures, in aligned columns: each
+/// as wide as its widest cell, the source column at most [`width::path_column`] (longer paths
+/// are cut in the middle).
+fn print_table(
+    reports: &[crate::source::SourceReport],
+    per: &[ScanAcc],
+    total: &ScanAcc,
+    errors: &crate::signatures::SignatureReport,
+    error_signature_count: usize,
+    out: &mut dyn Write,
+    style: &Style,
+) -> io::Result<()> {
+    let total_label = format!("{} sources", reports.len());
+    let dialects: Vec<String> = reports
+        .iter()
+        .map(|r| match (&r.dialect, r.compression) {
+            (Some(d), Some(c)) => format!("{d}+{c}"),
+            (Some(d), None) => d.clone(),
+            (None, _) if !r.read => "SKIPPED".into(),
+            (None, _) => "unknown".into(),
+        })
+        .collect();
+    let total_lines: u64 = reports.iter().map(|r| r.lines).sum();
+    let ranges: Vec<String> = per.iter().map(range_text).collect();
+    let total_range = range_text(total);
+    let dw = width::column(
+        "dialect",
+        dialects
+            .iter()
+            .map(String::as_str)
+            .chain([total_label.as_str()]),
+        usize::MAX,
+    );
+    let lw = width::column("lines", [total_lines.to_string().as_str()], usize::MAX);
+    let ew = width::column("events", [total.events.to_string().as_str()], usize::MAX);
+    let rw = width::column(
+        "time range (UTC)",
+        ranges
+            .iter()
+            .map(String::as_str)
+            .chain([total_range.as_str()]),
+        usize::MAX,
+    );
+    let sources: Vec<String> = reports.iter().map(|r| sanitize(&r.source)).collect();
+    let max = width::path_column(dw + lw + ew + rw + 2 + 2 * 4 + "levels".len());
+    let sw = width::column("source", sources.iter().map(String::as_str), max);
+    let row = |src: &str, dialect: &str, lines: &str, events: &str, range: &str| {
+        format!(
+            "{}  {}  {}  {}  {}  ",
+            width::pad_right(&width::truncate_middle(src, sw), sw),
+            width::pad_right(dialect, dw),
+            width::pad_left(lines, lw),
+            width::pad_left(events, ew),
+            width::pad_right(range, rw),
+        )
+    };
+    writeln!(
+        out,
+        "{}",
+        style.bold(&format!(
+            "{}levels",
+            row("source", "dialect", "lines", "events", "time range (UTC)")
+        ))
+    )?;
+    for (i, (r, a)) in reports.iter().zip(per).enumerate() {
+        writeln!(
+            out,
+            "{}{}",
+            row(
+                &sources[i],
+                &dialects[i],
+                &r.lines.to_string(),
+                &a.events.to_string(),
+                &ranges[i]
+            ),
+            levels_text(a, style)
+        )?;
+    }
+    writeln!(
+        out,
+        "{}{}",
+        row(
+            "total",
+            &total_label,
+            &total_lines.to_string(),
+            &total.events.to_string(),
+            &total_range
+        ),
+        levels_text(total, style)
+    )?;
+    if !errors.signatures.is_empty() {
+        writeln!(
+            out,
+            "\n{}",
+            style.bold(&format!(
+                "top error signatures ({} of {}; all: casefile cluster --level error)",
+                errors.signatures.len(),
+                error_signature_count
+            ))
+        )?;
+        let services: Vec<String> = errors
+            .signatures
+            .iter()
+            .map(|s| sanitize(&s.services.keys().cloned().collect::<Vec<_>>().join(",")))
+            .collect();
+        let cw = width::column(
+            "",
+            errors
+                .signatures
+                .iter()
+                .map(|s| s.count.to_string())
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
+            usize::MAX,
+        );
+        let vw = width::column("", services.iter().map(String::as_str), 32);
+        for (s, svc) in errors.signatures.iter().zip(&services) {
+            writeln!(
+                out,
+                "{}  {}  {}  {}",
+                width::pad_left(&s.count.to_string(), cw.max(7)),
+                s.id,
+                width::pad_right(&width::truncate_middle(svc, vw), vw),
+                style.level(Some(Level::Error), &sanitize(&s.template))
+            )?;
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn levels_json(a: &ScanAcc) -> serde_json::Value {

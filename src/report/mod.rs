@@ -5,6 +5,7 @@ pub mod ci;
 pub mod html;
 pub mod json;
 pub mod terminal;
+pub mod width;
 
 use crate::correlate::TracedEvent;
 use crate::redact::Redactor;
