@@ -455,7 +455,12 @@ impl ImpactQuery {
         while !text.is_char_boundary(cut) {
             cut -= 1;
         }
-        crate::cluster::mask::mask_to_template(&text[..cut])
+        let t = crate::cluster::mask::mask_to_template(&text[..cut]);
+        // An access record's key starts with the route byte; its shown template does not.
+        match t.strip_prefix(crate::cluster::mask::ROUTE as char) {
+            Some(rest) => rest.to_string(),
+            None => t,
+        }
     }
 
     /// The signature (index) whose template the record fits, if any: the same template, else
