@@ -406,4 +406,31 @@ fn a_file_without_times_answers_as_the_whole_read() {
         1,
         "an empty answer exits 1"
     );
+    // A head without times (the file is then not sought) and times after it: the same
+    // answer as the whole read, the timed records of the range included.
+    let mut text = String::new();
+    for k in 0..300 {
+        text += &format!("{{\"level\":\"info\",\"msg\":\"warming cache {k}\"}}\n");
+    }
+    for k in 0..12_000 {
+        text += &format!(
+            "{{\"time\":\"2026-11-28T20:{:02}:{:02}.{:03}Z\",\"level\":\"info\",\"msg\":\"served {} items\"}}\n",
+            k / 200 % 60,
+            k / 4 % 50,
+            k % 4 * 250,
+            k % 9
+        );
+    }
+    std::fs::write(dir.path().join("basic.log"), &text).unwrap();
+    let args = [
+        "events",
+        "--json",
+        "basic.log",
+        "--since",
+        "2026-11-28T20:10:00Z",
+        "--until",
+        "2026-11-28T20:11:00Z",
+    ];
+    let n = same_answer(dir.path(), &args, true);
+    assert_eq!(n, 200);
 }

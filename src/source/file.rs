@@ -433,6 +433,9 @@ fn seekable(p: &Prepared, opts: &ReadOptions) -> bool {
         && p.size > 256 << 10
 }
 
+/// Records on a head's first lines, none with a time, that make a file untimed for seeking.
+const UNTIMED_HEAD_RECORDS: usize = 50;
+
 /// The byte range of a seekable file that holds its records of `bound`.
 fn bounded_range(
     p: &Prepared,
@@ -440,6 +443,11 @@ fn bounded_range(
     bound: TimeBound,
     disorder_ns: i64,
 ) -> Result<(u64, u64), Unbounded> {
+    // A head of records without a time: the first probe would read up to 1 MiB looking
+    // for one, then give up the same way.
+    if p.ctx.dated.untimed_head {
+        return Err(Unbounded::Untimed);
+    }
     let path = p.input.path.as_ref().expect("seekable files have a path");
     let f = File::open(path).map_err(|e| Unbounded::Io(e.to_string()))?;
     Prober::new(f, p.size, &p.ctx, parser).range(bound, disorder_ns)
@@ -958,9 +966,10 @@ fn prepare(input: &Input, parser: &Parser, opts: &ReadOptions) -> Result<Prepare
     }
     let mut dated = Dated::default();
     if tabular.is_none() && !opts.plain {
-        let times = head_times(parser, &frames, dialect, &head, &time);
+        let (records, times) = head_records(parser, &frames, dialect, &head, &time);
         time.plausible = plausible_range(&times, mtime);
         dated = dated_head(parser, &frames, dialect, &head, &time, &times, opts.year);
+        dated.untimed_head = records >= UNTIMED_HEAD_RECORDS && times.is_empty();
     }
     let ctx = SourceCtx {
         display: input.display.clone(),
@@ -1006,17 +1015,31 @@ fn head_times(
     head: &[u8],
     time: &TimeContext,
 ) -> Vec<Timestamp> {
+    head_records(parser, frames, dialect, head, time).1
+}
+
+/// How many records start on the head's first 400 lines, and their times, in order.
+fn head_records(
+    parser: &Parser,
+    frames: &crate::parse::Frames,
+    dialect: Option<usize>,
+    head: &[u8],
+    time: &TimeContext,
+) -> (usize, Vec<Timestamp>) {
     let src: Arc<str> = "".into();
-    String::from_utf8_lossy(head)
+    let mut records = 0;
+    let times = String::from_utf8_lossy(head)
         .lines()
         .take(400)
         .filter(|l| parser.starts_record(frames, dialect, l.as_bytes(), None))
         .filter_map(|l| {
+            records += 1;
             parser
                 .event_framed(frames, dialect, l.to_string(), &src, 1, None, time)
                 .ts
         })
-        .collect()
+        .collect();
+    (records, times)
 }
 
 /// `--date D`: when the file starts, the time of its first record on D (midnight of D when no
@@ -1105,6 +1128,7 @@ fn dated_head(
     Dated {
         median: mid,
         year_from_mtime,
+        untimed_head: false,
     }
 }
 
@@ -1120,6 +1144,7 @@ pub(crate) fn flag_year_guesses(reports: &mut [SourceReport], dated: &[Option<Da
         let Some(Dated {
             median: Some(m),
             year_from_mtime: Some(year),
+            ..
         }) = *d
         else {
             continue;

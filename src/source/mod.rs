@@ -253,6 +253,9 @@ pub struct Dated {
     /// The year the records were given from the file's modification time, when they carry
     /// none (RFC 3164 syslog) and `--year` was not given.
     pub year_from_mtime: Option<i32>,
+    /// The head's first lines hold many records and none with a time (Python's
+    /// `basicConfig` format): a time range cannot be sought in the file, which is read whole.
+    pub untimed_head: bool,
 }
 
 impl SourceCtx {
