@@ -194,6 +194,23 @@ impl Frames {
         })
     }
 
+    /// [`Self::ends_partial`] of a line as read: the common answers from the bytes, without
+    /// making text of them (a framed file asks it of every line).
+    pub fn ends_partial_bytes(&self, line: &[u8]) -> bool {
+        if !self
+            .0
+            .iter()
+            .any(|f| matches!(f, Frame::Cri | Frame::Docker))
+        {
+            return false;
+        }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if self.0 == [Frame::Cri] && !cri_tag_p(line) {
+            return false;
+        }
+        self.ends_partial(&String::from_utf8_lossy(line))
+    }
+
     /// Does this physical line end with a partial line that the next one continues? Cheap for
     /// Docker lines (the `log` value's escaped `\n` before `","stream"`), exact otherwise.
     pub fn ends_partial(&self, line: &str) -> bool {
@@ -209,7 +226,7 @@ impl Frames {
         // the `\n` an escape (an odd run of backslashes: `\\n` is a backslash and an `n`).
         // Anything else (a partial line, `\u000a`, other key orders) is peeled.
         // A CRI line is partial only when its tag is `P`: any other line needs no peeling.
-        if self.0 == [Frame::Cri] && !cri_tag_p(line) {
+        if self.0 == [Frame::Cri] && !cri_tag_p(line.as_bytes()) {
             return false;
         }
         if self.0 == [Frame::Docker] && line.starts_with("{\"log\":\"") {
@@ -415,8 +432,7 @@ fn fits(f: Frame, lines: &[String]) -> bool {
 
 /// Where [`peel_cri`] would find its tag (after the first space in the first 40 bytes and the
 /// stream), is it `P`? Only a line that says yes can peel as partial.
-fn cri_tag_p(line: &str) -> bool {
-    let b = line.as_bytes();
+fn cri_tag_p(b: &[u8]) -> bool {
     let Some(sp) = memchr::memchr(b' ', &b[..b.len().min(40)]) else {
         return false;
     };
@@ -793,7 +809,7 @@ mod tests {
         ] {
             let peeled = f.unwrap(l).is_some_and(|u| u.partial);
             assert_eq!(f.ends_partial(l), peeled, "{l}");
-            assert!(cri_tag_p(l) || !peeled, "{l}");
+            assert!(cri_tag_p(l.as_bytes()) || !peeled, "{l}");
         }
     }
 

@@ -475,11 +475,11 @@ impl Parser {
             return self.is_event_start(d, line)
                 && !prev.is_some_and(|p| self.continues_after(d, p));
         }
-        let text = String::from_utf8_lossy(line);
-        let text = text.strip_suffix('\r').unwrap_or(&text);
-        if prev.is_some_and(|p| frames.ends_partial(&String::from_utf8_lossy(p))) {
+        if prev.is_some_and(|p| frames.ends_partial_bytes(p)) {
             return false;
         }
+        let text = String::from_utf8_lossy(line);
+        let text = text.strip_suffix('\r').unwrap_or(&text);
         match frames.unwrap(text) {
             Some(u) => {
                 // Lines of another container (compose, kubectl --prefix, stern) or file
