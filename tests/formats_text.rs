@@ -1112,3 +1112,54 @@ fn long_lines_cut_by_the_detection_sample_do_not_decide_the_dialect() {
     let run = common::casefile(dir.path(), &["scan", "--json", "alb.log"]);
     assert_eq!(run.json()["sources"][0]["dialect"], "alb", "{}", run.stdout);
 }
+
+/// A file whose format changed midway (Python's `basicConfig` default, which writes no time,
+/// then a format with `%(asctime)s`): the dated lines are records of their own, not the
+/// continuation of the last undated one; a traceback still joins the line it follows.
+#[test]
+fn a_format_changed_midway_keeps_its_dated_lines_as_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::new();
+    for k in 0..60 {
+        text += &format!(
+            "INFO:recommender.api:served {} items for user_id={k}\n",
+            k % 9
+        );
+    }
+    text += "ERROR:recommender.api:refresh failed\n\
+             Traceback (most recent call last):\n  \
+             File \"/srv/rec/api.py\", line 40, in refresh\n    \
+             model.load()\n\
+             OSError: [Errno 2] No such file or directory: 'model.bin'\n";
+    text += "2026-11-28 20:00:01,250 INFO recommender.api: served 3 items\n\
+             2026-11-28 20:00:02,500 WARNING recommender.model: stale embeddings\n";
+    std::fs::write(dir.path().join("rec.log"), &text).unwrap();
+    let r = casefile(dir.path(), &["events", "--json", "--no-redact", "rec.log"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let evs = r.json_lines();
+    assert_eq!(evs.len(), 63);
+    let e = &evs[60];
+    assert_eq!(
+        (e["line"].as_u64(), e["level"].as_str()),
+        (Some(61), Some("error"))
+    );
+    assert!(e["raw"].as_str().unwrap().ends_with("'model.bin'"), "{e}");
+    let got: Vec<(u64, &str, &str, &str)> = evs[61..]
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap(),
+                e["ts"].as_str().unwrap(),
+                e["level"].as_str().unwrap(),
+                e["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (66, "2026-11-28T20:00:01.250Z", "info", "served 3 items"),
+            (67, "2026-11-28T20:00:02.500Z", "warn", "stale embeddings"),
+        ]
+    );
+}

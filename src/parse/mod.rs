@@ -678,12 +678,24 @@ impl Parser {
                 // A start pattern may reach past a long logger name (`oslo`), so it sees more
                 // of the line than the timestamp scan below; it is anchored, so a line that
                 // does not start a record fails within its first bytes.
-                (Some(re), _) => {
+                (Some(re), kind) => {
                     let head = &line[..line.len().min(START_HEAD)];
-                    match d.scanner.and_then(|s| s.start) {
+                    let start = match d.scanner.and_then(|s| s.start) {
                         Some(f) => f(head),
                         None => re.is_match(head),
-                    }
+                    };
+                    // A line of another shape that opens with a date and time (a file whose
+                    // format changed, a banner) is no continuation: a stack's lines never do.
+                    // A dated line of the dialect's own shape that its start leaves out
+                    // (PostgreSQL's DETAIL, STATEMENT) still continues the record.
+                    start
+                        || (iso_datetime_start(line)
+                            && match kind {
+                                Kind::Regex(full) => {
+                                    !full.is_match(line.strip_suffix(b"\r").unwrap_or(line))
+                                }
+                                _ => false,
+                            })
                 }
                 (None, Kind::Generic) => {
                     let head = &line[..line.len().min(96)];
@@ -698,10 +710,11 @@ impl Parser {
                 }
                 (None, Kind::Regex(re)) => {
                     let line = line.strip_suffix(b"\r").unwrap_or(line);
-                    match d.scanner {
+                    let start = match d.scanner {
                         Some(s) => (s.scan)(line, &mut [const { None }; dialects::MAX_SLOTS]),
                         None => re.is_match(line),
-                    }
+                    };
+                    start || iso_datetime_start(line)
                 }
                 _ => true,
             },
@@ -1500,6 +1513,26 @@ fn join_cri_partials(raw: &str) -> String {
         }
     }
     out
+}
+
+/// Does the line open with an ISO 8601 date and time, `YYYY-MM-DD` then `T` or a space and
+/// `HH:MM`?
+fn iso_datetime_start(line: &[u8]) -> bool {
+    let d = |i: usize| line.get(i).is_some_and(u8::is_ascii_digit);
+    line.len() >= 16
+        && (0..4).all(d)
+        && line[4] == b'-'
+        && d(5)
+        && d(6)
+        && line[7] == b'-'
+        && d(8)
+        && d(9)
+        && matches!(line[10], b'T' | b' ')
+        && d(11)
+        && d(12)
+        && line[13] == b':'
+        && d(14)
+        && d(15)
 }
 
 #[cfg(test)]
