@@ -252,6 +252,10 @@ fn whole_second_access_line_is_marked_and_not_where_it_started() {
     assert!(md.contains(rows), "{md}");
     assert!(md.contains("\n(s): this source writes whole seconds (access logs log when the response is sent), so it can appear before the events that caused it.\n"));
     assert!(md.contains("**Where it started:** api at 2026-03-02T10:00:05.300Z"));
+    // The lead line marks it too.
+    assert!(md.contains(
+        "**What failed:** edge reported `POST /api/v1/orders?x=1 502` at 2026-03-02T10:00:05Z (s) (logs/edge/access.log:2)."
+    ));
     let jira = text(&out, "summary.jira.txt");
     assert!(
         jira.contains("|2026-03-02T10:00:05Z (s)|edge|error|POST /api/v1/orders?x=1 502|\n"),

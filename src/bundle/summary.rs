@@ -573,7 +573,7 @@ pub fn summary(f: &Facts) -> Summary {
             Code(one_line(&e.event.message, 200)),
             t(format!(
                 " at {} ({})",
-                e.event.ts.map_or("-".into(), |x| x.to_rfc3339()),
+                time_of(e, &secs),
                 e.event.location()
             )),
             Stop,
