@@ -341,26 +341,6 @@ pub const IMPACT_MARGIN_NS: i64 = 5 * 60 * 1_000_000_000;
 /// Distinct request ids told apart per signature for impact; more are written as this many.
 pub const IMPACT_IDS_MAX: u64 = 100_000;
 
-/// Id keys (normalised) that name one request, in the order one is taken for impact.
-const REQUEST_ID_KEYS: &[&str] = &[
-    "requestid",
-    "xrequestid",
-    "reqid",
-    "httprequestid",
-    "httpreqid",
-    "requestuuid",
-    "correlationid",
-    "xcorrelationid",
-    "corrid",
-    "traceid",
-    "xtraceid",
-    "xb3traceid",
-    "ddtraceid",
-    "xamzntraceid",
-    "trace",
-    "traceparent",
-];
-
 /// The remote sources of the bundle, as the summaries name them.
 fn remote_names(req: &BundleRequest) -> Vec<String> {
     req.remote
@@ -541,13 +521,7 @@ impl ImpactTally {
             return;
         }
         self.counts[i] += 1;
-        let id = REQUEST_ID_KEYS.iter().find_map(|k| {
-            e.ids
-                .iter()
-                .find(|(n, v)| !v.is_empty() && crate::parse::fields::normalize_key(n) == *k)
-                .map(|(_, v)| v)
-        });
-        if let Some(v) = id {
+        if let Some(v) = crate::parse::fields::request_id_of(&e.ids) {
             if (self.ids[i].len() as u64) < IMPACT_IDS_MAX {
                 self.ids[i].insert(crate::cluster::fnv1a64(v.as_bytes()));
             }

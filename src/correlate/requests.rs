@@ -370,16 +370,9 @@ impl Visitor for SeedVisitor<'_> {
     fn rebase(&self, _acc: &mut SeedAcc, _base: u64) {}
 }
 
-/// How much a key says "this is one request": request-type ids first, then trace ids.
+/// How much a key says "this is one request" ([`crate::parse::fields::request_rank`]).
 fn key_rank(key: &str) -> u8 {
-    let n = normalize_key(key);
-    if n.contains("request") || n.contains("reqid") || n.contains("correlation") || n == "corrid" {
-        0
-    } else if n.contains("trace") {
-        1
-    } else {
-        2
-    }
+    crate::parse::fields::request_rank(&normalize_key(key))
 }
 
 /// Union-find over the seeds' ids: each group's seed id, best first.

@@ -107,6 +107,34 @@ pub fn http_status(s: &str) -> Option<u16> {
     s.parse::<u16>().ok().filter(|c| (100..=599).contains(c))
 }
 
+/// How much a normalised key says "this is one request": 0 for request-type ids (request,
+/// correlation), 1 for trace ids, 2 for any other.
+pub fn request_rank(normalized: &str) -> u8 {
+    let n = normalized;
+    if n.contains("request") || n.contains("reqid") || n.contains("correlation") || n == "corrid" {
+        0
+    } else if n.contains("trace") {
+        1
+    } else {
+        2
+    }
+}
+
+/// The id of a record that names its request: of the keys followed by default, a request-type
+/// key's value first, else a trace key's (see [`request_rank`]).
+pub fn request_id_of(ids: &std::collections::BTreeMap<String, String>) -> Option<&str> {
+    ids.iter()
+        .filter(|(_, v)| !v.is_empty())
+        .filter_map(|(k, v)| {
+            let n = normalize_key(k);
+            let at = DEFAULT_FOLLOW.iter().position(|f| *f == n)?;
+            let rank = request_rank(&n);
+            (rank <= 1).then_some((rank, at, v.as_str()))
+        })
+        .min()
+        .map(|(_, _, v)| v)
+}
+
 /// Correlation keys followed by default (normalised).
 pub const DEFAULT_FOLLOW: &[&str] = &[
     "requestid",
